@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { FAULT_EFFECTS } from './fault-effects.ts';
+import type { MockOutcome, MockRegistry } from './registry.ts';
+import { statusText } from './status-codes.ts';
+import type { AuthorizationAnswer, MockContext, MockRequest, MockResponse } from './types.ts';
+import {
+  type FieldValidationError,
+  firstIdentificationMember,
+  type IdentificationMember,
+  isJsonObject,
+  validateAuthorizeStart,
+} from './validation.ts';
+
+export type { AuthorizationAnswer, MockContext, MockRequest, MockResponse } from './types.ts';
+
+const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
+const AUTHORIZE_START_ROUTE = /^\/api\/oicp\/charging\/v21\/operators\/([^/]+)\/authorize\/start$/;
+
+/** The operatorID of an AuthorizeStart request target, or null when the target is another route. */
+export function authorizeStartOperatorId(requestTarget: string): string | null {
+  const pathOnly = requestTarget.split('?')[0] ?? '';
+  const match = AUTHORIZE_START_ROUTE.exec(pathOnly);
+  if (!match?.[1]) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return null;
+  }
+}
+
+export function isAuthorizeStartRequest(method: string, requestTarget: string): boolean {
+  return method.toUpperCase() === 'POST' && authorizeStartOperatorId(requestTarget) !== null;
+}
+
+/**
+ * Answers one request the way Hubject QA answers AuthorizeStart. Pure apart from fresh UUIDs, so
+ * the whole behaviour can be tested without sockets.
+ *
+ * The order of the checks is our assumption: what the URL alone decides (unknown partner, a
+ * certificate that does not own the URL's operator) comes before the body is parsed and validated;
+ * the body's OperatorID is compared with the certificate last.
+ */
+export function answerAuthorizeStart(input: MockRequest, context: MockContext): MockResponse {
+  const urlOperatorId = input.method.toUpperCase() === 'POST' ? authorizeStartOperatorId(input.path) : null;
+  if (urlOperatorId === null) return jsonResponse(404, { message: 'Not Found' });
+
+  const { registry } = context;
+  const clientIdentity = input.clientIdentity ?? null;
+  if (!registry.operatorById(urlOperatorId)) return oicpFaultResponse(404, '300');
+  if (context.tls && !registry.identityOwnsOperator(clientIdentity, urlOperatorId)) {
+    return oicpFaultResponse(401, '017');
+  }
+
+  let body: unknown;
+  try {
+    body = JSON.parse(input.body);
+  } catch {
+    return faultBodyResponse(400, 'The request body is not valid JSON', []);
+  }
+  if (!isJsonObject(body)) return faultBodyResponse(400, 'The request body must be a JSON object', []);
+  const problems = validateAuthorizeStart(body);
+  if (problems.length > 0) return faultBodyResponse(400, 'Validation failed', problems);
+
+  // Only an OperatorID the registry knows can belong to someone else; any other one is left to the
+  // URL, which decides the lookup (a body/URL mismatch without TLS is tolerated: our assumption).
+  const bodyOperatorId = body.OperatorID as string;
+  if (
+    context.tls &&
+    registry.operatorById(bodyOperatorId) &&
+    !registry.identityOwnsOperator(clientIdentity, bodyOperatorId)
+  ) {
+    return oicpFaultResponse(401, '017');
+  }
+
+  const effect = context.fault ? FAULT_EFFECTS[context.fault] : {};
+  const identification = firstIdentificationMember(body.Identification as Record<string, unknown>);
+  if (!identification) throw new Error('validated request without an Identification member');
+  const decided = decideOutcome(identification.member, identification.value, registry);
+  const outcome = effect.decide ? effect.decide(decided) : decided;
+  const answer = buildAnswer(outcome, body);
+  const response = jsonResponse(200, effect.reshape ? effect.reshape(answer) : answer);
+  return effect.deliver ? effect.deliver(response, context) : response;
+}
+
+function refusal(code: string): MockOutcome {
+  return { status: 'NotAuthorized', code };
+}
+
+type OutcomeRule = (identification: Record<string, unknown>, registry: MockRegistry) => MockOutcome;
+
+const cardOutcome: OutcomeRule = (identification, registry) =>
+  registry.cardByUid(identification.UID as string)?.outcome ?? refusal('102');
+
+// Plug&Charge carries no PIN; remote identification is looked up the same way (our assumption).
+const contractOutcomeWithoutPin: OutcomeRule = (identification, registry) =>
+  registry.contractByEvcoId(identification.EvcoID as string)?.outcome ?? refusal('105');
+
+const OUTCOME_RULES: Record<IdentificationMember, OutcomeRule> = {
+  RFIDMifareFamilyIdentification: cardOutcome,
+  RFIDIdentification: cardOutcome,
+  QRCodeIdentification: (identification, registry) => {
+    const contract = registry.contractByEvcoId(identification.EvcoID as string);
+    // A HashedPIN without a clear PIN never matches: Hubject hashes the hash and the result differs.
+    const pin = identification.PIN;
+    if (!contract || contract.pin === undefined || typeof pin !== 'string' || pin !== contract.pin) {
+      return refusal('101');
+    }
+    return contract.outcome;
+  },
+  PlugAndChargeIdentification: contractOutcomeWithoutPin,
+  RemoteIdentification: contractOutcomeWithoutPin,
+};
+
+function decideOutcome(
+  member: IdentificationMember,
+  identification: Record<string, unknown>,
+  registry: MockRegistry,
+): MockOutcome {
+  return OUTCOME_RULES[member](identification, registry);
+}
+
+function echoed(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function buildAnswer(outcome: MockOutcome, request: Record<string, unknown>): AuthorizationAnswer {
+  const partnerSessionIds = {
+    CPOPartnerSessionID: echoed(request.CPOPartnerSessionID),
+    EMPPartnerSessionID: echoed(request.EMPPartnerSessionID),
+  };
+  if (outcome.status === 'Authorized') {
+    const stopUids = outcome.stopUids ?? [];
+    return {
+      SessionID: randomUUID(),
+      ...partnerSessionIds,
+      ProviderID: outcome.providerId ?? null,
+      AuthorizationStatus: 'Authorized',
+      StatusCode: { Code: '000', Description: null, AdditionalInfo: null },
+      AuthorizationStopIdentifications:
+        stopUids.length > 0
+          ? stopUids.map((uid) => ({ RFIDMifareFamilyIdentification: { UID: uid } }))
+          : null,
+    };
+  }
+  const code = outcome.code ?? '106';
+  return {
+    SessionID: null,
+    ...partnerSessionIds,
+    ProviderID: null,
+    AuthorizationStatus: 'NotAuthorized',
+    StatusCode: { Code: code, Description: statusText(code), AdditionalInfo: null },
+    AuthorizationStopIdentifications: null,
+  };
+}
+
+export function jsonResponse(status: number, body: unknown): MockResponse {
+  return {
+    status,
+    headers: { 'Content-Type': JSON_CONTENT_TYPE, 'Process-ID': randomUUID() },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Hubject's FaultBody (HTTP 400 and other request-level failures). */
+export function faultBodyResponse(
+  status: number,
+  message: string,
+  validationErrors: FieldValidationError[],
+): MockResponse {
+  return jsonResponse(status, { message, validationErrors, extendedInfo: null });
+}
+
+/** Hubject's OicpERoamingFault (HTTP 401 code 017, HTTP 404 code 300). */
+function oicpFaultResponse(status: number, code: string): MockResponse {
+  return jsonResponse(status, {
+    StatusCode: { Code: code, Description: statusText(code), AdditionalInfo: null },
+  });
+}

@@ -1,0 +1,109 @@
+/**
+ * Starts the embedded Hubject mock alone:
+ *   npx tsx mock/cli.ts [--port N] [--host H] [--fault NAME] [--slow-delay-ms N]
+ *                       [--tls-cert F --tls-key F --tls-ca F]
+ * Flags win over the OICP_MOCK_* environment variables.
+ */
+import { parseArgs } from 'node:util';
+import { FAULT_NAMES, type FaultName, isFaultName } from './faults.ts';
+import { DEFAULT_SLOW_DELAY_MS, type MockServerOptions, type MockTlsFiles, startMock } from './server.ts';
+
+const DEFAULT_PORT = 8787;
+const USAGE =
+  'usage: npx tsx mock/cli.ts [--port N] [--host H] [--fault NAME] [--slow-delay-ms N] ' +
+  '[--tls-cert F --tls-key F --tls-ca F]';
+
+class UsageError extends Error {}
+
+function nonNegativeInteger(name: string, text: string, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > max)
+    throw new UsageError(`${name} must be an integer from 0 to ${max}, got '${text}'`);
+  return value;
+}
+
+function parseOptions(argv: string[], env: NodeJS.ProcessEnv): MockServerOptions {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const flags = parsed.values;
+
+  const faultText = flags.fault ?? env.OICP_MOCK_FAULT;
+  let fault: FaultName | null = null;
+  if (faultText !== undefined && faultText !== '' && faultText !== 'none') {
+    if (!isFaultName(faultText)) throw new UsageError(`unknown fault '${faultText}'`);
+    fault = faultText;
+  }
+
+  const tlsFiles = {
+    cert: flags['tls-cert'] ?? env.OICP_MOCK_TLS_CERT,
+    key: flags['tls-key'] ?? env.OICP_MOCK_TLS_KEY,
+    ca: flags['tls-ca'] ?? env.OICP_MOCK_TLS_CA,
+  };
+  const givenTlsFiles = Object.values(tlsFiles).filter((file) => file !== undefined && file !== '');
+  if (givenTlsFiles.length > 0 && givenTlsFiles.length < 3) {
+    throw new UsageError('HTTPS needs all three of --tls-cert, --tls-key and --tls-ca');
+  }
+
+  return {
+    port: nonNegativeInteger('--port', flags.port ?? env.OICP_MOCK_PORT ?? String(DEFAULT_PORT), 65535),
+    host: flags.host ?? '127.0.0.1',
+    fault,
+    slowDelayMs: nonNegativeInteger(
+      '--slow-delay-ms',
+      flags['slow-delay-ms'] ?? env.OICP_MOCK_SLOW_DELAY_MS ?? String(DEFAULT_SLOW_DELAY_MS),
+    ),
+    ...(givenTlsFiles.length === 3 ? { tls: tlsFiles as MockTlsFiles } : {}),
+  };
+}
+
+function parseCommandLine(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      fault: { type: 'string' },
+      'slow-delay-ms': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-ca': { type: 'string' },
+    },
+  });
+}
+
+async function main(): Promise<void> {
+  let options: MockServerOptions;
+  try {
+    options = parseOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`oicp-mock: ${error.message}. ${USAGE}; valid faults: ${FAULT_NAMES.join(', ')}\n`);
+    process.exit(2);
+  }
+
+  let mock: Awaited<ReturnType<typeof startMock>>;
+  try {
+    mock = await startMock(options);
+  } catch (error) {
+    process.stderr.write(`oicp-mock: cannot start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`OICP mock listening on ${mock.url} (fault: ${options.fault ?? 'none'})\n`);
+
+  const stop = () => {
+    mock.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+await main();

@@ -1,0 +1,142 @@
+import type { FaultName } from './faults.ts';
+import type { MockOutcome } from './registry.ts';
+import { statusText } from './status-codes.ts';
+import type { AuthorizationAnswer, MockContext, MockResponse } from './types.ts';
+
+/**
+ * How each fault mode bends the normal answer path. A fault acts at one of three stages so that it
+ * changes exactly one thing: what the mock decides, the shape of the answer body, or how the HTTP
+ * answer is delivered.
+ */
+export interface FaultEffect {
+  decide?(outcome: MockOutcome): MockOutcome;
+  /** Returns the body to send; may break the answer type on purpose, hence `unknown`. */
+  reshape?(answer: AuthorizationAnswer): unknown;
+  deliver?(response: MockResponse, context: MockContext): MockResponse;
+}
+
+const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
+const DESCRIPTION_MAX_LENGTH = 200;
+
+function whenAuthorized(change: (answer: AuthorizationAnswer) => unknown) {
+  return (answer: AuthorizationAnswer): unknown =>
+    answer.AuthorizationStatus === 'Authorized' ? change(answer) : answer;
+}
+
+function withContentType(response: MockResponse, contentType: string): MockResponse {
+  return { ...response, headers: { ...response.headers, 'Content-Type': contentType } };
+}
+
+function descriptionOverLimit(code: string): string {
+  const start = `${statusText(code) ?? 'Status'}. `;
+  const filler = 'Additional diagnostic text that belongs in AdditionalInfo, not in Description. ';
+  return (start + filler.repeat(4)).slice(0, DESCRIPTION_MAX_LENGTH + 40);
+}
+
+const HTML_PAGE = [
+  '<!DOCTYPE html>',
+  '<html><head><title>Service Unavailable</title></head>',
+  '<body><h1>Service temporarily unavailable</h1><p>Please try again later.</p></body></html>',
+  '',
+].join('\n');
+
+export const FAULT_EFFECTS: Record<FaultName, FaultEffect> = {
+  'authorized-without-session-id': {
+    reshape: whenAuthorized((answer) => ({ ...answer, SessionID: null })),
+  },
+  'authorized-without-provider-id': {
+    reshape: whenAuthorized((answer) => ({ ...answer, ProviderID: null })),
+  },
+  'authorized-with-error-code': {
+    reshape: whenAuthorized((answer) => ({
+      ...answer,
+      StatusCode: { ...answer.StatusCode, Code: '210', Description: statusText('210') },
+    })),
+  },
+  'not-authorized-with-success-code': {
+    reshape: (answer) =>
+      answer.AuthorizationStatus === 'NotAuthorized'
+        ? { ...answer, StatusCode: { Code: '000', Description: null, AdditionalInfo: null } }
+        : answer,
+  },
+  'unknown-status-code': {
+    reshape: (answer) => ({ ...answer, StatusCode: { ...answer.StatusCode, Code: '999' } }),
+  },
+  'numeric-status-code': {
+    reshape: (answer) => ({
+      ...answer,
+      StatusCode: { ...answer.StatusCode, Code: Number(answer.StatusCode.Code) },
+    }),
+  },
+  'lowercase-authorization-status': {
+    reshape: (answer) => ({ ...answer, AuthorizationStatus: answer.AuthorizationStatus.toLowerCase() }),
+  },
+  'missing-status-code': {
+    reshape: ({ StatusCode: _dropped, ...answerWithoutStatusCode }) => answerWithoutStatusCode,
+  },
+  'malformed-session-id': {
+    reshape: whenAuthorized((answer) => ({ ...answer, SessionID: 'not-a-guid-1234' })),
+  },
+  'malformed-provider-id': {
+    reshape: whenAuthorized((answer) => ({ ...answer, ProviderID: 'DE**ICE' })),
+  },
+  'cpo-partner-session-id-altered': {
+    reshape: (answer) =>
+      answer.CPOPartnerSessionID === null
+        ? answer
+        : { ...answer, CPOPartnerSessionID: `${answer.CPOPartnerSessionID}-x` },
+  },
+  'text-plain-content-type': {
+    deliver: (response) => withContentType(response, 'text/plain;charset=utf-8'),
+  },
+  'latin1-charset': {
+    deliver: (response) => withContentType(response, 'application/json;charset=ISO-8859-1'),
+  },
+  'html-error-page': {
+    deliver: (response) => ({
+      status: 200,
+      headers: { ...response.headers, 'Content-Type': 'text/html;charset=utf-8' },
+      body: HTML_PAGE,
+    }),
+  },
+  'invalid-json-body': {
+    // Any proper prefix of a serialised object lacks its closing brace, so it never parses.
+    deliver: (response) => ({
+      ...response,
+      body: response.body.slice(0, Math.floor(response.body.length / 2)),
+    }),
+  },
+  'http-500': {
+    deliver: (response) => ({
+      status: 500,
+      headers: { ...response.headers, 'Content-Type': JSON_CONTENT_TYPE },
+      body: JSON.stringify({ message: 'Internal Server Error', validationErrors: [], extendedInfo: null }),
+    }),
+  },
+  'slow-answer': {
+    deliver: (response, context) => ({ ...response, delayMs: context.slowDelayMs }),
+  },
+  'malformed-stop-identification': {
+    reshape: whenAuthorized((answer) => ({
+      ...answer,
+      AuthorizationStopIdentifications: [{ UID: 'AABBCCDD' }],
+    })),
+  },
+  'long-description': {
+    reshape: (answer) => ({
+      ...answer,
+      StatusCode: { ...answer.StatusCode, Description: descriptionOverLimit(answer.StatusCode.Code) },
+    }),
+  },
+  'authorize-everything': {
+    // Authorized outcomes keep their own provider, so that only the refusals are wrong.
+    decide: (outcome) =>
+      outcome.status === 'Authorized' ? outcome : { status: 'Authorized', providerId: 'DE*ICE' },
+  },
+  'wrong-refusal-code': {
+    decide: (outcome) => (outcome.status === 'NotAuthorized' ? { ...outcome, code: '106' } : outcome),
+  },
+  'wrong-provider-id': {
+    reshape: whenAuthorized((answer) => ({ ...answer, ProviderID: 'DE*XXX' })),
+  },
+};

@@ -1,0 +1,312 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isOicpStatusCode } from './status-codes.ts';
+import { EVCO_ID_PATTERN, OPERATOR_ID_PATTERN, PROVIDER_ID_PATTERN, UID_PATTERN } from './validation.ts';
+
+const projectRoot = path.resolve(import.meta.dirname, '..');
+export const DEFAULT_REGISTRY_PATH = path.join(projectRoot, 'data', 'mock', 'registry.yaml');
+const REGISTRY_SCHEMA_PATH = path.join(projectRoot, 'schemas', 'mock-registry.schema.json');
+
+export interface MockOutcome {
+  status: 'Authorized' | 'NotAuthorized';
+  /** StatusCode.Code of a NotAuthorized answer. */
+  code?: string;
+  /** ProviderID of an Authorized answer. */
+  providerId?: string;
+  /** UIDs returned as AuthorizationStopIdentifications of an Authorized answer. */
+  stopUids?: string[];
+}
+
+export interface MockOperator {
+  operatorId: string;
+  /** Subject CN of the TLS client certificate that owns this OperatorID (defaults to the OperatorID). */
+  certificateIdentity?: string;
+}
+
+export interface MockRfidCard {
+  uid: string;
+  note?: string;
+  outcome: MockOutcome;
+}
+
+export interface MockContract {
+  evcoId: string;
+  /** Clear-text PIN of a QR code contract; without one, no QR code authorization can succeed. */
+  pin?: string;
+  note?: string;
+  outcome: MockOutcome;
+}
+
+export interface MockRegistryData {
+  operators: MockOperator[];
+  rfidCards: MockRfidCard[];
+  contracts: MockContract[];
+}
+
+export interface MockRegistry extends Readonly<MockRegistryData> {
+  /** Where the data came from, for messages. */
+  readonly source: string;
+  operatorById(operatorId: string): MockOperator | undefined;
+  cardByUid(uid: string): MockRfidCard | undefined;
+  contractByEvcoId(evcoId: string): MockContract | undefined;
+  /** Whether the TLS client identity (certificate subject CN) may act for this OperatorID. */
+  identityOwnsOperator(identity: string | null, operatorId: string): boolean;
+}
+
+export interface RegistryProblem {
+  /** Dotted path, e.g. `rfidCards[2].outcome.code`; empty for the whole file. */
+  field: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export class MockRegistryError extends Error {
+  readonly source: string;
+  readonly problems: RegistryProblem[];
+
+  constructor(source: string, problems: RegistryProblem[]) {
+    const lines = problems.map((problem) => {
+      const position = problem.line === undefined ? '' : `:${problem.line}:${problem.column ?? 1}`;
+      const field = problem.field ? ` ${problem.field}:` : '';
+      return `  ${source}${position}${field} ${problem.message}`;
+    });
+    super(`Invalid mock registry ${source}\n${lines.join('\n')}`);
+    this.name = 'MockRegistryError';
+    this.source = source;
+    this.problems = problems;
+  }
+}
+
+/** Reads, validates and indexes the registry file (by default `data/mock/registry.yaml`). */
+export function loadMockRegistry(file: string = DEFAULT_REGISTRY_PATH): MockRegistry {
+  const source = path.relative(process.cwd(), file) || file;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
+    throw new MockRegistryError(source, [{ field: '', message: `cannot read the file: ${reason}` }]);
+  }
+  return parseMockRegistry(text, source);
+}
+
+/** Parses registry YAML; `source` names the file in error messages. */
+export function parseMockRegistry(text: string, source: string): MockRegistry {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new MockRegistryError(
+      source,
+      document.errors.map((error) => {
+        const position = lineCounter.linePos(error.pos[0]);
+        return { field: '', line: position.line, column: position.col, message: firstLine(error.message) };
+      }),
+    );
+  }
+
+  const locate = (segments: (string | number)[]): { line?: number; column?: number } => {
+    let node: unknown = document.contents;
+    for (const segment of segments) {
+      let next: unknown;
+      if (isMap(node)) next = node.get(segment, true);
+      else if (isSeq(node)) next = node.get(Number(segment), true);
+      if (next === undefined || next === null) break;
+      node = next;
+    }
+    const range = (node as Node | null)?.range;
+    if (!range) return {};
+    const position = lineCounter.linePos(range[0]);
+    return { line: position.line, column: position.col };
+  };
+  const problemAt = (segments: (string | number)[], message: string): RegistryProblem => ({
+    field: fieldName(segments),
+    ...locate(segments),
+    message,
+  });
+
+  const data: unknown = document.toJS();
+  const validateShape = registrySchemaValidator();
+  if (!validateShape(data)) {
+    const problems = (validateShape.errors ?? []).map((error) => {
+      const { segments, message } = describeSchemaError(error);
+      return problemAt(segments, message);
+    });
+    throw new MockRegistryError(source, problems);
+  }
+
+  const registryData = data as MockRegistryData;
+  const problems = findMeaningProblems(registryData).map(({ segments, message }) =>
+    problemAt(segments, message),
+  );
+  if (problems.length > 0) throw new MockRegistryError(source, problems);
+  return createMockRegistry(registryData, source);
+}
+
+/** Indexes already-validated registry data. */
+export function createMockRegistry(data: MockRegistryData, source = 'in-memory registry'): MockRegistry {
+  const operators = new Map(data.operators.map((operator) => [operator.operatorId, operator]));
+  const cards = new Map(data.rfidCards.map((card) => [card.uid, card]));
+  const contracts = new Map(data.contracts.map((contract) => [contract.evcoId, contract]));
+  return {
+    source,
+    operators: data.operators,
+    rfidCards: data.rfidCards,
+    contracts: data.contracts,
+    operatorById: (operatorId) => operators.get(operatorId),
+    cardByUid: (uid) => cards.get(uid),
+    contractByEvcoId: (evcoId) => contracts.get(evcoId),
+    identityOwnsOperator(identity, operatorId) {
+      const operator = operators.get(operatorId);
+      if (!operator || identity === null) return false;
+      return (operator.certificateIdentity ?? operator.operatorId) === identity;
+    },
+  };
+}
+
+let compiledSchemaValidator: ReturnType<Ajv2020['compile']> | undefined;
+
+function registrySchemaValidator(): ReturnType<Ajv2020['compile']> {
+  if (compiledSchemaValidator) return compiledSchemaValidator;
+  let schema: unknown;
+  try {
+    schema = JSON.parse(fs.readFileSync(REGISTRY_SCHEMA_PATH, 'utf8'));
+  } catch (error) {
+    throw new Error(`Cannot load the mock registry schema ${REGISTRY_SCHEMA_PATH}: ${String(error)}`);
+  }
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  compiledSchemaValidator = ajv.compile(schema as object);
+  return compiledSchemaValidator;
+}
+
+function describeSchemaError(error: ErrorObject): { segments: (string | number)[]; message: string } {
+  const segments: (string | number)[] = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+  if (error.keyword === 'required') {
+    return { segments: [...segments, String(error.params.missingProperty)], message: 'is required' };
+  }
+  if (error.keyword === 'additionalProperties') {
+    return {
+      segments: [...segments, String(error.params.additionalProperty)],
+      message: 'is not a known field',
+    };
+  }
+  if (error.keyword === 'enum') {
+    return { segments, message: `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}` };
+  }
+  return { segments, message: error.message ?? error.keyword };
+}
+
+/** Rules the schema cannot express: ID formats, duplicates, and outcomes that make sense. */
+function findMeaningProblems(data: MockRegistryData): { segments: (string | number)[]; message: string }[] {
+  const problems: { segments: (string | number)[]; message: string }[] = [];
+  const checkUnique = (list: string, key: string, values: string[]) => {
+    const seen = new Set<string>();
+    values.forEach((value, index) => {
+      if (seen.has(value))
+        problems.push({ segments: [list, index, key], message: `duplicate ${key} ${value}` });
+      seen.add(value);
+    });
+  };
+  const checkOutcome = (segments: (string | number)[], outcome: MockOutcome) => {
+    if (outcome.status === 'Authorized') {
+      if (outcome.providerId === undefined) {
+        problems.push({
+          segments: [...segments, 'providerId'],
+          message: 'is required for an Authorized outcome',
+        });
+      } else if (!PROVIDER_ID_PATTERN.test(outcome.providerId)) {
+        problems.push({
+          segments: [...segments, 'providerId'],
+          message: `is not a ProviderID: ${outcome.providerId}`,
+        });
+      }
+      if (outcome.code !== undefined && outcome.code !== '000') {
+        problems.push({
+          segments: [...segments, 'code'],
+          message: 'must be 000 (or absent) for an Authorized outcome',
+        });
+      }
+      (outcome.stopUids ?? []).forEach((uid, index) => {
+        if (!UID_PATTERN.test(uid)) {
+          problems.push({ segments: [...segments, 'stopUids', index], message: `is not a UID: ${uid}` });
+        }
+      });
+      return;
+    }
+    if (outcome.code === undefined) {
+      problems.push({ segments: [...segments, 'code'], message: 'is required for a NotAuthorized outcome' });
+    } else if (outcome.code === '000' || !isOicpStatusCode(outcome.code)) {
+      problems.push({
+        segments: [...segments, 'code'],
+        message: `must be an OICP refusal code (not 000), got ${outcome.code}`,
+      });
+    }
+    for (const key of ['providerId', 'stopUids'] as const) {
+      if (outcome[key] !== undefined) {
+        problems.push({ segments: [...segments, key], message: 'only belongs to an Authorized outcome' });
+      }
+    }
+  };
+
+  data.operators.forEach((operator, index) => {
+    if (!OPERATOR_ID_PATTERN.test(operator.operatorId)) {
+      problems.push({
+        segments: ['operators', index, 'operatorId'],
+        message: `is not an OperatorID: ${operator.operatorId}`,
+      });
+    }
+  });
+  checkUnique(
+    'operators',
+    'operatorId',
+    data.operators.map((operator) => operator.operatorId),
+  );
+
+  data.rfidCards.forEach((card, index) => {
+    if (!UID_PATTERN.test(card.uid)) {
+      problems.push({ segments: ['rfidCards', index, 'uid'], message: `is not a UID: ${card.uid}` });
+    }
+    checkOutcome(['rfidCards', index, 'outcome'], card.outcome);
+  });
+  checkUnique(
+    'rfidCards',
+    'uid',
+    data.rfidCards.map((card) => card.uid),
+  );
+
+  data.contracts.forEach((contract, index) => {
+    if (!EVCO_ID_PATTERN.test(contract.evcoId)) {
+      problems.push({
+        segments: ['contracts', index, 'evcoId'],
+        message: `is not an EvcoID: ${contract.evcoId}`,
+      });
+    }
+    checkOutcome(['contracts', index, 'outcome'], contract.outcome);
+  });
+  checkUnique(
+    'contracts',
+    'evcoId',
+    data.contracts.map((contract) => contract.evcoId),
+  );
+
+  return problems;
+}
+
+/** `['rfidCards', 2, 'outcome', 'code']` → `rfidCards[2].outcome.code` */
+function fieldName(segments: (string | number)[]): string {
+  return segments
+    .map((segment, index) =>
+      typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${segment}`,
+    )
+    .join('');
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}

@@ -1,0 +1,51 @@
+import type { FaultName } from './faults.ts';
+import type { MockRegistry } from './registry.ts';
+
+/** One HTTP request as the mock sees it, independent of sockets so that tests can run in-process. */
+export interface MockRequest {
+  method: string;
+  /** Request target as sent: path plus optional query string. */
+  path: string;
+  headers: Record<string, string | undefined>;
+  body: string;
+  /** Subject CN of the verified TLS client certificate; null or absent without one. */
+  clientIdentity?: string | null;
+}
+
+export interface MockResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** How long the server waits before sending the answer. */
+  delayMs?: number;
+}
+
+export interface MockContext {
+  registry: MockRegistry;
+  fault: FaultName | null;
+  /** Delay of the `slow-answer` fault. */
+  slowDelayMs: number;
+  /** Whether the server runs with client certificates, so that OperatorIDs are checked against them. */
+  tls: boolean;
+}
+
+export interface StatusCode {
+  Code: string;
+  Description: string | null;
+  AdditionalInfo: string | null;
+}
+
+export interface StopIdentification {
+  RFIDMifareFamilyIdentification: { UID: string };
+}
+
+/** The eRoamingAuthorizationStart body, keys in the order Hubject writes them. */
+export interface AuthorizationAnswer {
+  SessionID: string | null;
+  CPOPartnerSessionID: string | null;
+  EMPPartnerSessionID: string | null;
+  ProviderID: string | null;
+  AuthorizationStatus: 'Authorized' | 'NotAuthorized';
+  StatusCode: StatusCode;
+  AuthorizationStopIdentifications: StopIdentification[] | null;
+}

@@ -1,0 +1,209 @@
+/**
+ * The mock's own request validation: what we assume Hubject's server ENFORCES on an AuthorizeStart
+ * body (an HTTP 400 when violated). Written by hand from the OICP facts on purpose: the suite lints
+ * requests with its JSON Schema, and a mock that reused that schema would share its mistakes.
+ *
+ * Deliberately NOT enforced, because Hubject most likely ignores or tolerates them (the suite lints
+ * them as the CPO's own problem): unknown properties (e.g. a mistyped `EvseId`), more than one
+ * Identification member, RFIDIdentification in an authorization, HashedPIN instead of a clear PIN.
+ * A `null` optional field is accepted, as Hubject's own model serialises absent fields as null.
+ */
+
+// The patterns keep the official OICP semantics, including the `|` inside character classes
+// (`[*|-]`, `[\d|X]`), which matches a literal `|`; written without the `\-` / `\*` escapes so that
+// they mean the same in every JavaScript regex mode.
+export const OPERATOR_ID_PATTERN = /^(([A-Za-z]{2}\*?[A-Za-z0-9]{3})|(\+?[0-9]{1,3}\*[0-9]{3}))$/;
+export const EVSE_ID_PATTERN =
+  /^(([A-Za-z]{2}\*?[A-Za-z0-9]{3}\*?E[A-Za-z0-9*]{1,30})|(\+?[0-9]{1,3}\*[0-9]{3}\*[0-9*]{1,32}))$/;
+export const SESSION_ID_PATTERN = /^[A-Za-z0-9]{8}(-[A-Za-z0-9]{4}){3}-[A-Za-z0-9]{12}$/;
+export const UID_PATTERN = /^([0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$/;
+export const EVCO_ID_PATTERN =
+  /^(([A-Za-z]{2}-?[A-Za-z0-9]{3}-?C[A-Za-z0-9]{8}-?[\d|A-Za-z])|([A-Za-z]{2}[*|-]?[A-Za-z0-9]{3}[*|-]?[A-Za-z0-9]{6}[*|-]?[\d|X]))$/;
+export const PROVIDER_ID_PATTERN = /^([A-Za-z]{2}-?[A-Za-z0-9]{3}|[A-Za-z]{2}[*|-]?[A-Za-z0-9]{3})$/;
+export const RFID_TYPES = ['mifareCls', 'mifareDes', 'calypso', 'nfc', 'mifareFamily'] as const;
+
+const PARTNER_SESSION_ID_MAX_LENGTH = 250;
+// The older server export allows 100; the newer OpenAPI says 50. The server is what answers.
+const PARTNER_PRODUCT_ID_MAX_LENGTH = 100;
+
+/** One entry of a FaultBody's `validationErrors`. */
+export interface FieldValidationError {
+  /** Dotted path of the field, e.g. `Identification.RFIDMifareFamilyIdentification.UID`. */
+  fieldReference: string;
+  errorMessage: string;
+}
+
+/** The Identification members in the order the mock uses when a request carries more than one. */
+export const IDENTIFICATION_MEMBERS = [
+  'RFIDMifareFamilyIdentification',
+  'QRCodeIdentification',
+  'PlugAndChargeIdentification',
+  'RemoteIdentification',
+  'RFIDIdentification',
+] as const;
+
+export type IdentificationMember = (typeof IDENTIFICATION_MEMBERS)[number];
+
+type JsonObject = Record<string, unknown>;
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Validates a parsed AuthorizeStart body; an empty list means the server would accept it. */
+export function validateAuthorizeStart(body: unknown): FieldValidationError[] {
+  const problems: FieldValidationError[] = [];
+  if (!isJsonObject(body)) {
+    problems.push({ fieldReference: '', errorMessage: 'must be a JSON object' });
+    return problems;
+  }
+  const fields = new FieldChecker(body, '', problems);
+  fields.requiredString('OperatorID', OPERATOR_ID_PATTERN);
+  fields.optionalString('EvseID', EVSE_ID_PATTERN);
+  fields.optionalString('SessionID', SESSION_ID_PATTERN);
+  fields.optionalString('CPOPartnerSessionID', undefined, PARTNER_SESSION_ID_MAX_LENGTH);
+  fields.optionalString('EMPPartnerSessionID', undefined, PARTNER_SESSION_ID_MAX_LENGTH);
+  fields.optionalString('PartnerProductID', undefined, PARTNER_PRODUCT_ID_MAX_LENGTH);
+  const identification = fields.requiredObject('Identification');
+  if (identification) validateIdentification(identification, 'Identification', problems);
+  return problems;
+}
+
+function validateIdentification(
+  identification: JsonObject,
+  path: string,
+  problems: FieldValidationError[],
+): void {
+  const fields = new FieldChecker(identification, path, problems);
+  const mifare = fields.optionalObject('RFIDMifareFamilyIdentification');
+  if (mifare) fields.nested(mifare, 'RFIDMifareFamilyIdentification').requiredString('UID', UID_PATTERN);
+
+  const qrCode = fields.optionalObject('QRCodeIdentification');
+  if (qrCode) {
+    const qrFields = fields.nested(qrCode, 'QRCodeIdentification');
+    qrFields.requiredString('EvcoID', EVCO_ID_PATTERN);
+    qrFields.optionalString('PIN');
+    qrFields.optionalObject('HashedPIN');
+  }
+
+  for (const member of ['PlugAndChargeIdentification', 'RemoteIdentification'] as const) {
+    const evcoIdentification = fields.optionalObject(member);
+    if (evcoIdentification)
+      fields.nested(evcoIdentification, member).requiredString('EvcoID', EVCO_ID_PATTERN);
+  }
+
+  const rfid = fields.optionalObject('RFIDIdentification');
+  if (rfid) {
+    const rfidFields = fields.nested(rfid, 'RFIDIdentification');
+    rfidFields.requiredString('UID', UID_PATTERN);
+    rfidFields.requiredEnum('RFID', RFID_TYPES);
+    rfidFields.optionalString('EvcoID', EVCO_ID_PATTERN);
+    rfidFields.optionalString('PrintedNumber');
+    rfidFields.optionalString('ExpiryDate');
+  }
+
+  const carriesNoMember = IDENTIFICATION_MEMBERS.every(
+    (member) => identification[member] === undefined || identification[member] === null,
+  );
+  if (carriesNoMember) {
+    problems.push({
+      fieldReference: path,
+      errorMessage: `must contain one of ${IDENTIFICATION_MEMBERS.join(', ')}`,
+    });
+  }
+}
+
+/** The member the mock authorizes with: the first non-null one in IDENTIFICATION_MEMBERS order. */
+export function firstIdentificationMember(
+  identification: JsonObject,
+): { member: IdentificationMember; value: JsonObject } | null {
+  for (const member of IDENTIFICATION_MEMBERS) {
+    const value = identification[member];
+    if (isJsonObject(value)) return { member, value };
+  }
+  return null;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+/** Collects the problems of one JSON object's fields under a dotted path prefix. */
+class FieldChecker {
+  constructor(
+    private readonly object: JsonObject,
+    private readonly path: string,
+    private readonly problems: FieldValidationError[],
+  ) {}
+
+  nested(object: JsonObject, key: string): FieldChecker {
+    return new FieldChecker(object, this.reference(key), this.problems);
+  }
+
+  requiredString(key: string, pattern?: RegExp, maxLength?: number): void {
+    if (this.missing(key)) return;
+    this.checkString(key, pattern, maxLength);
+  }
+
+  optionalString(key: string, pattern?: RegExp, maxLength?: number): void {
+    if (this.object[key] === undefined || this.object[key] === null) return;
+    this.checkString(key, pattern, maxLength);
+  }
+
+  requiredEnum(key: string, allowed: readonly string[]): void {
+    if (this.missing(key)) return;
+    const value = this.object[key];
+    if (typeof value !== 'string' || !allowed.includes(value)) {
+      this.report(key, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+    }
+  }
+
+  requiredObject(key: string): JsonObject | null {
+    if (this.missing(key)) return null;
+    return this.objectAt(key);
+  }
+
+  optionalObject(key: string): JsonObject | null {
+    if (this.object[key] === undefined || this.object[key] === null) return null;
+    return this.objectAt(key);
+  }
+
+  private objectAt(key: string): JsonObject | null {
+    const value = this.object[key];
+    if (isJsonObject(value)) return value;
+    this.report(key, `must be an object, got ${describeType(value)}`);
+    return null;
+  }
+
+  private missing(key: string): boolean {
+    if (this.object[key] !== undefined && this.object[key] !== null) return false;
+    this.report(key, 'is required');
+    return true;
+  }
+
+  private checkString(key: string, pattern?: RegExp, maxLength?: number): void {
+    const value = this.object[key];
+    if (typeof value !== 'string') {
+      this.report(key, `must be a string, got ${describeType(value)}`);
+      return;
+    }
+    if (pattern && !pattern.test(value)) {
+      this.report(key, `must match the pattern ${pattern.source}, got ${JSON.stringify(value)}`);
+    }
+    const length = [...value].length;
+    if (maxLength !== undefined && length > maxLength) {
+      this.report(key, `must be at most ${maxLength} characters long, got ${length}`);
+    }
+  }
+
+  private report(key: string, errorMessage: string): void {
+    this.problems.push({ fieldReference: this.reference(key), errorMessage });
+  }
+
+  private reference(key: string): string {
+    return this.path ? `${this.path}.${key}` : key;
+  }
+}

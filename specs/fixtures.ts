@@ -1,0 +1,47 @@
+import { type APIRequestContext, test as base, request } from '@playwright/test';
+import type { CheckFailure } from '../src/checks/check.ts';
+import { PlaywrightTransport } from '../src/exchange/playwright-transport.ts';
+import type { Transport } from '../src/exchange/types.ts';
+import type { RunHooks } from '../src/run/scenario-runner.ts';
+import { loadSuite, type Suite } from '../src/run/suite.ts';
+
+interface WorkerFixtures {
+  /** Schemas, profile and scenarios, loaded once per worker. */
+  suite: Suite;
+  /** One API request context per worker, configured for the target. */
+  apiContext: APIRequestContext;
+  transport: Transport;
+}
+
+interface TestFixtures {
+  /** Reports the runner's phases as Playwright steps (Allure steps) and attachments. */
+  hooks: RunHooks;
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  suite: [async ({}, use) => use(loadSuite()), { scope: 'worker' }],
+  apiContext: [
+    async ({ suite }, use) => {
+      const context = await request.newContext({ baseURL: suite.profile.baseUrl });
+      await use(context);
+      await context.dispose();
+    },
+    { scope: 'worker' },
+  ],
+  transport: [async ({ apiContext }, use) => use(new PlaywrightTransport(apiContext)), { scope: 'worker' }],
+  hooks: async ({}, use, testInfo) => {
+    await use({
+      step: (title, body) => test.step(title, body, { box: true }),
+      attach: async (name, contentType, body) => {
+        await testInfo.attach(name, { contentType, body });
+      },
+      advisory: async (finding: CheckFailure) => {
+        testInfo.annotations.push({ type: 'advisory', description: finding.oneLine });
+        await testInfo.attach(`advisory-${finding.check}.txt`, {
+          contentType: 'text/plain',
+          body: finding.message,
+        });
+      },
+    });
+  },
+});

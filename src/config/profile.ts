@@ -1,0 +1,146 @@
+import path from 'node:path';
+import { InputError, type InputProblem } from '../input/errors.ts';
+import { YamlSource } from '../input/yaml-file.ts';
+import { dataDir } from '../paths.ts';
+import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
+
+/** The selected target and the values the scenarios use, after environment overrides. */
+export interface Profile {
+  name: string;
+  description: string;
+  /** Where the profile came from, for messages. */
+  file: string;
+  /** Target origin without trailing slash, e.g. `https://service-qa.hubject.com`. */
+  baseUrl: string;
+  /** True when the run must start the embedded mock itself (mock profile and no OICP_BASE_URL). */
+  startEmbeddedMock: boolean;
+  /** The target is Hubject: Hubject-only advisories apply (Process-ID header). */
+  hubject: boolean;
+  timeBudgetMs: number;
+  workers: number | undefined;
+  variables: Record<string, string>;
+}
+
+/** OICP asks for an answer within 10 s, network included. */
+export const DEFAULT_TIME_BUDGET_MS = 10_000;
+export const PRODUCTION_HOST = 'service.hubject.com';
+
+interface ProfileFile {
+  name: string;
+  description?: string;
+  baseUrl: string;
+  embeddedMock?: boolean;
+  hubject?: boolean;
+  timeBudgetMs?: number;
+  workers?: number;
+  variables: Record<string, string>;
+}
+
+type Env = Record<string, string | undefined>;
+
+const ENV_REFERENCE = /\$\{([A-Z][A-Z0-9_]*)(?::-([^}]*))?\}/g;
+
+/**
+ * Replaces `${NAME}` / `${NAME:-default}` with environment values; every missing variable is collected
+ * so that the user sees the whole list of what to set at once.
+ */
+function interpolate(value: string, env: Env, onMissing: (name: string) => void): string {
+  return value.replace(ENV_REFERENCE, (_match, name: string, fallback: string | undefined) => {
+    const found = env[name];
+    if (found !== undefined && found !== '') return found;
+    if (fallback !== undefined) return fallback;
+    onMissing(name);
+    return '';
+  });
+}
+
+function parsePositiveInt(value: string, variable: string, file: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new InputError('Invalid configuration', [
+      { file, field: variable, message: `must be a positive whole number, got '${value}'` },
+    ]);
+  }
+  return Number(value);
+}
+
+/**
+ * Checks the target URL: an http(s) origin, and never Hubject production unless explicitly allowed
+ * (an AuthorizeStart there creates real charging sessions).
+ */
+export function checkBaseUrl(raw: string, env: Env, where: { file: string; field: string }): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InputError('Invalid target URL', [
+      { ...where, message: `'${raw}' is not a URL (expected e.g. https://service-qa.hubject.com)` },
+    ]);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InputError('Invalid target URL', [{ ...where, message: `'${raw}' must use http or https` }]);
+  }
+  if (url.hostname.toLowerCase() === PRODUCTION_HOST && env.OICP_ALLOW_PRODUCTION !== '1') {
+    throw new InputError('Refusing to run against Hubject production', [
+      {
+        ...where,
+        message: `${url.origin} is Hubject's production system, where AuthorizeStart creates real charging sessions. Set OICP_ALLOW_PRODUCTION=1 if you really mean it.`,
+      },
+    ]);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+export function profileFile(name: string): string {
+  return path.join(dataDir, 'environments', `${name}.yaml`);
+}
+
+/** Loads `data/environments/<OICP_ENV>.yaml`, validates it, and applies the environment overrides (DESIGN §2). */
+export function loadProfile(registry: SchemaRegistry, env: Env = process.env): Profile {
+  const name = env.OICP_ENV?.trim() || 'mock';
+  if (!/^[a-z0-9-]+$/.test(name)) {
+    throw new InputError('Invalid configuration', [
+      {
+        file: 'OICP_ENV',
+        field: 'OICP_ENV',
+        message: `'${name}' is not a profile name (lower-case letters, digits, '-')`,
+      },
+    ]);
+  }
+  const source = YamlSource.read(profileFile(name), `profile '${name}' (OICP_ENV)`);
+  source.validate(registry, schemaId('environment.schema.json'), `profile '${name}'`);
+  const data = source.data as ProfileFile;
+
+  const missing: InputProblem[] = [];
+  const resolve = (value: string, segments: string[]) =>
+    interpolate(value, env, (variable) =>
+      missing.push(source.problem(segments, `needs the environment variable ${variable}`)),
+    );
+
+  const variables: Record<string, string> = {};
+  for (const [key, value] of Object.entries(data.variables))
+    variables[key] = resolve(value, ['variables', key]);
+  const overrideUrl = env.OICP_BASE_URL?.trim();
+  const profileUrl = overrideUrl ? '' : resolve(data.baseUrl, ['baseUrl']);
+  if (missing.length > 0) {
+    throw new InputError(`Profile '${name}' is incomplete: set these environment variables`, missing);
+  }
+
+  const baseUrl = overrideUrl
+    ? checkBaseUrl(overrideUrl, env, { file: 'OICP_BASE_URL', field: 'OICP_BASE_URL' })
+    : checkBaseUrl(profileUrl, env, { ...source.problem(['baseUrl'], ''), field: 'baseUrl' });
+
+  const budget = env.OICP_TIME_BUDGET_MS?.trim();
+  return {
+    name: data.name,
+    description: data.description ?? '',
+    file: source.displayPath,
+    baseUrl,
+    startEmbeddedMock: (data.embeddedMock ?? false) && !overrideUrl,
+    hubject: data.hubject ?? false,
+    timeBudgetMs: budget
+      ? parsePositiveInt(budget, 'OICP_TIME_BUDGET_MS', 'OICP_TIME_BUDGET_MS')
+      : (data.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS),
+    workers: data.workers,
+    variables,
+  };
+}

@@ -1,0 +1,36 @@
+/** Where in an input file a problem is. Lines and columns are 1-based, as editors show them. */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export interface InputProblem extends SourceLocation {
+  /** Dotted path of the field, e.g. `scenarios[2].expect.status`; empty for the whole file. */
+  field: string;
+  message: string;
+}
+
+export function formatLocation(loc: SourceLocation): string {
+  if (loc.line === undefined) return loc.file;
+  return `${loc.file}:${loc.line}${loc.column === undefined ? '' : `:${loc.column}`}`;
+}
+
+export function formatProblem(problem: InputProblem): string {
+  const field = problem.field ? ` ${problem.field}:` : '';
+  return `${formatLocation(problem)}${field} ${problem.message}`;
+}
+
+/**
+ * A problem in what the user gave us (a scenario file, a profile, an environment variable): reported
+ * as a list of located problems, before anything is sent. Never carries a stack trace to the console.
+ */
+export class InputError extends Error {
+  readonly problems: InputProblem[];
+
+  constructor(title: string, problems: InputProblem[]) {
+    super(`${title}\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+    this.name = 'InputError';
+    this.problems = problems;
+  }
+}

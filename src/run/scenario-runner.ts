@@ -1,0 +1,172 @@
+import { performance } from 'node:perf_hooks';
+import { type Check, type CheckContext, CheckFailure } from '../checks/check.ts';
+import { CHECKS } from '../checks/registry.ts';
+import type { Profile } from '../config/profile.ts';
+import { decodeAnswer, prepareRequest } from '../exchange/request.ts';
+import { type Exchange, type PreparedRequest, type Transport, TransportError } from '../exchange/types.ts';
+import { Redactor } from '../redact.ts';
+import { curlCommand } from '../report/curl.ts';
+import { resolveScenario } from '../scenarios/resolve.ts';
+import type { Scenario } from '../scenarios/types.ts';
+import { formatViolations, OICP, type SchemaRegistry } from '../schemas/registry.ts';
+
+/** How the runner reports: a Playwright/Allure implementation in specs/, a recording one in tests. */
+export interface RunHooks {
+  step<T>(title: string, body: () => Promise<T>): Promise<T>;
+  attach(name: string, contentType: string, body: string): Promise<void>;
+  /** A best-practice finding: reported, never fails the scenario. */
+  advisory(failure: CheckFailure): Promise<void>;
+}
+
+export interface RunDependencies {
+  profile: Profile;
+  transport: Transport;
+  schemas: SchemaRegistry;
+  hooks: RunHooks;
+  checks?: readonly Check[];
+}
+
+export interface ScenarioOutcome {
+  exchange?: Exchange;
+  failures: CheckFailure[];
+  advisories: CheckFailure[];
+}
+
+/** The scenario's request is not what the scenario says it is (a valid request marked invalid, or the reverse). */
+export class RequestLintError extends Error {
+  override name = 'RequestLintError';
+}
+
+/** One or more checks failed; the message lists each with expected and received. */
+export class ScenarioFailed extends Error {
+  override name = 'ScenarioFailed';
+  readonly failures: CheckFailure[];
+
+  constructor(failures: CheckFailure[]) {
+    super(
+      `${failures.length} check(s) failed: ${failures.map((f) => f.check).join(', ')}\n\n${failures.map((f) => f.message).join('\n\n')}`,
+    );
+    this.failures = failures;
+  }
+}
+
+/** Grace beyond the time budget before a request is abandoned, so a late answer is still seen and timed. */
+export const LATE_ANSWER_GRACE_MS = 1_000;
+
+function json(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
+/**
+ * Runs one scenario the way of DESIGN §4: resolve, lint the request, send, check, report.
+ * Throws when the scenario fails (a ScenarioFailed listing every failed check, a RequestLintError, a
+ * TransportError); advisories are reported through the hooks and never throw.
+ */
+export async function runScenario(scenario: Scenario, deps: RunDependencies): Promise<ScenarioOutcome> {
+  const { profile, hooks, schemas } = deps;
+  const checks = deps.checks ?? CHECKS;
+  const redactor = Redactor.forVariables(profile.variables);
+
+  const resolved = await hooks.step('Resolve variables from the profile', async () =>
+    resolveScenario(scenario, profile.variables),
+  );
+  const request = prepareRequest(resolved, profile.baseUrl);
+
+  await hooks.step(
+    scenario.invalid
+      ? 'Lint request: it must be invalid (invalid: true)'
+      : 'Lint request against eRoamingAuthorizeStart',
+    async () => lintRequest(resolved, request, schemas, redactor, hooks),
+  );
+
+  const exchange = await hooks.step(`Send POST ${request.url}`, async () => {
+    await hooks.attach('request.json', 'application/json', requestEvidence(request, redactor));
+    await hooks.attach('reproduce.sh', 'text/plain', curlCommand(request, redactor));
+    return send(resolved, request, deps);
+  });
+
+  const context: CheckContext = { schemas };
+  const failures: CheckFailure[] = [];
+  const advisories: CheckFailure[] = [];
+  for (const check of checks) {
+    if (!check.appliesTo(exchange)) continue;
+    const label = `${check.verdict === 'advisory' ? 'Advisory' : 'Check'} ${check.name}: ${check.title}`;
+    try {
+      await hooks.step(label, async () => check.verify(exchange, context));
+    } catch (error) {
+      if (!(error instanceof CheckFailure)) throw error;
+      if (check.verdict === 'advisory') {
+        advisories.push(error);
+        await hooks.advisory(error);
+      } else failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw new ScenarioFailed(failures);
+  return { exchange, failures, advisories };
+}
+
+async function lintRequest(
+  scenario: Scenario,
+  request: PreparedRequest,
+  schemas: SchemaRegistry,
+  redactor: Redactor,
+  hooks: RunHooks,
+): Promise<void> {
+  const violations =
+    request.bodyJson === undefined
+      ? [{ path: '', message: 'the body is not JSON' }]
+      : schemas.violations(OICP.request, request.bodyJson);
+  if (violations.length > 0)
+    await hooks.attach('request-lint.txt', 'text/plain', redactor.text(formatViolations(violations)));
+  if (scenario.invalid && violations.length === 0) {
+    throw new RequestLintError(
+      `${scenario.id} says invalid: true, but its request is valid against eRoamingAuthorizeStart: the negative case would silently test nothing`,
+    );
+  }
+  if (!scenario.invalid && violations.length > 0) {
+    throw new RequestLintError(
+      `${scenario.id} sends a request that violates eRoamingAuthorizeStart (nothing was sent):\n${redactor.text(formatViolations(violations))}\nFix the scenario or its profile values, or mark it invalid: true.`,
+    );
+  }
+}
+
+async function send(scenario: Scenario, request: PreparedRequest, deps: RunDependencies): Promise<Exchange> {
+  const { profile, hooks, transport } = deps;
+  const started = performance.now();
+  const base = { scenario, request, timeBudgetMs: profile.timeBudgetMs, hubject: profile.hubject };
+  try {
+    const raw = await transport.send(request, profile.timeBudgetMs + LATE_ANSWER_GRACE_MS);
+    const elapsedMs = performance.now() - started;
+    const answer = decodeAnswer(raw);
+    const redactor = Redactor.forVariables(profile.variables);
+    await hooks.attach(
+      'response.json',
+      answer.json === undefined ? 'text/plain' : 'application/json',
+      answer.json === undefined ? redactor.text(answer.bodyText) : json(redactor.json(answer.json)),
+    );
+    await hooks.attach(
+      'response-headers.json',
+      'application/json',
+      json({
+        status: `${answer.status} ${answer.statusText}`,
+        elapsedMs: Math.round(elapsedMs),
+        headers: answer.headers,
+      }),
+    );
+    return { ...base, answer, elapsedMs };
+  } catch (error) {
+    // A request abandoned after the budget is the target's failure to answer in time: the budget check judges it.
+    if (error instanceof TransportError && error.kind === 'timeout')
+      return { ...base, elapsedMs: performance.now() - started };
+    throw error;
+  }
+}
+
+function requestEvidence(request: PreparedRequest, redactor: Redactor): string {
+  return json({
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    body: request.bodyJson === undefined ? redactor.text(request.bodyText) : redactor.json(request.bodyJson),
+  });
+}

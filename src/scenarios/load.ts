@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { globSync } from 'glob';
+import { InputError, type InputProblem } from '../input/errors.ts';
+import { YamlSource } from '../input/yaml-file.ts';
+import { dataDir, projectRoot } from '../paths.ts';
+import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
+import type { ResponseBodyKind, Scenario, ScenarioExpectation, ScenarioRequest, Severity } from './types.ts';
+
+export const DEFAULT_SCENARIOS = 'data/scenarios/**/*.yaml';
+
+/** The body schema an answer with this HTTP status is held to when the scenario does not name one. */
+export function defaultBodyKind(status: number): ResponseBodyKind {
+  if (status === 200) return 'eRoamingAuthorizationStart';
+  if (status === 400 || status === 500) return 'FaultBody';
+  if (status === 401 || status === 404) return 'OicpERoamingFault';
+  return 'any';
+}
+
+/**
+ * The scenario files `OICP_SCENARIOS` selects: files, folders (all YAML below) or globs, comma-separated,
+ * relative to the working directory or the project root.
+ */
+export function selectScenarioFiles(selection: string | undefined): string[] {
+  const patterns = (selection?.trim() ? selection : DEFAULT_SCENARIOS)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const files = new Set<string>();
+  const unmatched: string[] = [];
+  for (const pattern of patterns) {
+    const found = expand(pattern);
+    if (found.length === 0) unmatched.push(pattern);
+    for (const file of found) files.add(file);
+  }
+  if (unmatched.length > 0) {
+    throw new InputError(
+      'OICP_SCENARIOS selects no scenario file',
+      unmatched.map((p) => ({
+        file: 'OICP_SCENARIOS',
+        field: 'OICP_SCENARIOS',
+        message: `'${p}' matches no .yaml file`,
+      })),
+    );
+  }
+  return [...files].sort();
+}
+
+function expand(pattern: string): string[] {
+  for (const base of [process.cwd(), projectRoot]) {
+    const candidate = path.resolve(base, pattern);
+    if (fs.existsSync(candidate)) {
+      if (fs.statSync(candidate).isDirectory()) {
+        return globSync('**/*.{yaml,yml}', { cwd: candidate, absolute: true, nodir: true });
+      }
+      return [candidate];
+    }
+    const matches = globSync(pattern, { cwd: base, absolute: true, nodir: true }).filter((f) =>
+      /\.ya?ml$/.test(f),
+    );
+    if (matches.length > 0) return matches;
+  }
+  return [];
+}
+
+interface ScenarioFileData {
+  feature: string;
+  reference?: string;
+  scenarios: Array<{
+    id: string;
+    title: string;
+    story?: string;
+    description?: string;
+    severity?: Severity;
+    tags?: string[];
+    reference?: string;
+    invalid?: boolean;
+    request: ScenarioRequest;
+    expect: Omit<ScenarioExpectation, 'body' | 'fields'> &
+      Partial<Pick<ScenarioExpectation, 'body' | 'fields'>>;
+  }>;
+}
+
+/** Reads one scenario file: YAML syntax, then the scenario schema, then rules a schema cannot say. */
+export function loadScenarioFile(file: string, registry: SchemaRegistry): Scenario[] {
+  const source = YamlSource.read(file, 'scenario file');
+  source.validate(registry, schemaId('scenario.schema.json'), 'scenario file');
+  const data = source.data as ScenarioFileData;
+  const problems: InputProblem[] = [];
+  const scenarios = data.scenarios.map((raw, index): Scenario => {
+    const at = (...segments: (string | number)[]) => ['scenarios', index, ...segments];
+    for (const [field, matcher] of Object.entries(raw.expect.fields ?? {})) {
+      if ('matches' in matcher) {
+        try {
+          new RegExp(matcher.matches);
+        } catch (error) {
+          problems.push(source.problem(at('expect', 'fields', field, 'matches'), (error as Error).message));
+        }
+      }
+    }
+    if (raw.request.rawBody !== undefined && raw.invalid !== true && !isJson(raw.request.rawBody)) {
+      problems.push(
+        source.problem(at('request', 'rawBody'), 'is not JSON, so the scenario must say invalid: true'),
+      );
+    }
+    return {
+      id: raw.id,
+      title: raw.title,
+      feature: data.feature,
+      story: raw.story,
+      description: raw.description,
+      severity: raw.severity ?? 'normal',
+      tags: raw.tags ?? [],
+      reference: raw.reference ?? data.reference,
+      invalid: raw.invalid ?? false,
+      request: raw.request,
+      expect: {
+        ...raw.expect,
+        body: raw.expect.body ?? defaultBodyKind(raw.expect.status),
+        fields: raw.expect.fields ?? {},
+      },
+      source: { file: path.relative(projectRoot, file), line: source.locate(at()).line ?? 1 },
+    };
+  });
+  if (problems.length > 0) throw new InputError('Invalid scenario file', problems);
+  return scenarios;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads every selected file; all problems of all files are reported together, and a scenario id used
+ * twice is an error naming both places (ids are the stable test-case ids of the reports).
+ */
+export function loadScenarios(registry: SchemaRegistry, selection = process.env.OICP_SCENARIOS): Scenario[] {
+  const problems: InputProblem[] = [];
+  const scenarios: Scenario[] = [];
+  for (const file of selectScenarioFiles(selection)) {
+    try {
+      scenarios.push(...loadScenarioFile(file, registry));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  const firstSeen = new Map<string, Scenario>();
+  for (const scenario of scenarios) {
+    const first = firstSeen.get(scenario.id);
+    if (first) {
+      problems.push({
+        file: scenario.source.file,
+        line: scenario.source.line,
+        field: 'id',
+        message: `duplicate scenario id '${scenario.id}' (first used at ${first.source.file}:${first.source.line})`,
+      });
+    } else firstSeen.set(scenario.id, scenario);
+  }
+  if (problems.length > 0) throw new InputError('Scenario files have errors; nothing was sent', problems);
+  return scenarios;
+}
+
+export const scenariosDir = path.join(dataDir, 'scenarios');

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { InputError, type InputProblem } from '../input/errors.ts';
+import type { Scenario } from './types.ts';
+
+const PLACEHOLDER = /\{\{\s*(\$?[A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** Values made fresh for every run of a scenario; the same name gives the same value within one scenario. */
+const GENERATORS: Record<string, () => string> = {
+  $uuid: () => randomUUID(),
+  $timestamp: () => new Date().toISOString(),
+};
+
+export const generatorNames = Object.keys(GENERATORS);
+
+/** The scenario parts that may hold placeholders: the request and the expectation. */
+function templatedParts(scenario: Scenario): unknown {
+  return { request: scenario.request, expect: scenario.expect };
+}
+
+function collectPlaceholders(value: unknown, found: Set<string>): void {
+  if (typeof value === 'string') {
+    for (const match of value.matchAll(PLACEHOLDER)) found.add(match[1] as string);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectPlaceholders(item, found);
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      collectPlaceholders(key, found);
+      collectPlaceholders(item, found);
+    }
+  }
+}
+
+/**
+ * Every placeholder of every scenario must be a profile variable or a generator. Checked for the whole
+ * selection before the first request, so a typo never sends a half-resolved request.
+ */
+export function checkPlaceholders(
+  scenarios: Scenario[],
+  variables: Record<string, string>,
+  profileName: string,
+): void {
+  const problems: InputProblem[] = [];
+  for (const scenario of scenarios) {
+    const found = new Set<string>();
+    collectPlaceholders(templatedParts(scenario), found);
+    for (const name of found) {
+      if (name in GENERATORS || Object.hasOwn(variables, name)) continue;
+      problems.push({
+        file: scenario.source.file,
+        line: scenario.source.line,
+        field: scenario.id,
+        message: `unknown variable {{${name}}}: not in profile '${profileName}' (variables: ${Object.keys(variables).join(', ')}) and not a generator (${generatorNames.join(', ')})`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new InputError('Unresolved scenario variables; nothing was sent', problems);
+}
+
+function substitute(value: unknown, lookup: (name: string) => string): unknown {
+  if (typeof value === 'string') return value.replace(PLACEHOLDER, (_m, name: string) => lookup(name));
+  if (Array.isArray(value)) return value.map((item) => substitute(item, lookup));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        substitute(key, lookup) as string,
+        substitute(item, lookup),
+      ]),
+    );
+  }
+  return value;
+}
+
+/** The scenario with every placeholder replaced; generators run once per name for this scenario. */
+export function resolveScenario(scenario: Scenario, variables: Record<string, string>): Scenario {
+  const generated = new Map<string, string>();
+  const lookup = (name: string): string => {
+    if (Object.hasOwn(variables, name)) return variables[name] as string;
+    const generator = GENERATORS[name];
+    if (!generator) {
+      throw new InputError('Unresolved scenario variable; nothing was sent', [
+        {
+          file: scenario.source.file,
+          line: scenario.source.line,
+          field: scenario.id,
+          message: `unknown variable {{${name}}}`,
+        },
+      ]);
+    }
+    if (!generated.has(name)) generated.set(name, generator());
+    return generated.get(name) as string;
+  };
+  const resolved = substitute(templatedParts(scenario), lookup) as Pick<Scenario, 'request' | 'expect'>;
+  return { ...scenario, request: resolved.request, expect: resolved.expect };
+}

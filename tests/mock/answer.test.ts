@@ -1,0 +1,345 @@
+import { expect, test } from '@playwright/test';
+import { authorizeStartOperatorId, isAuthorizeStartRequest } from '../../mock/answer.ts';
+import { answerOf, ask, authorizeStartPath, GUID, rfidRequest } from './support.ts';
+
+const PARTNER_NOT_FOUND = '{"StatusCode":{"Code":"300","Description":"Partner not found","AdditionalInfo":null}}';
+const UNAUTHORIZED_ACCESS = '{"StatusCode":{"Code":"017","Description":"Unauthorized Access","AdditionalInfo":null}}';
+
+test.describe('routing', () => {
+  test('recognises the AuthorizeStart route and URL-decodes the operatorID', () => {
+    expect(authorizeStartOperatorId('/api/oicp/charging/v21/operators/%2B49*810/authorize/start')).toBe('+49*810');
+    expect(authorizeStartOperatorId('/api/oicp/charging/v21/operators/DE%2AABC/authorize/start?x=1')).toBe('DE*ABC');
+    expect(authorizeStartOperatorId('/api/oicp/charging/v21/operators/DE*ABC/authorize/stop')).toBeNull();
+    expect(authorizeStartOperatorId('/api/oicp/charging/v21/operators/%E0%A4%A/authorize/start')).toBeNull();
+    expect(isAuthorizeStartRequest('post', authorizeStartPath('DE*ABC'))).toBe(true);
+    expect(isAuthorizeStartRequest('GET', authorizeStartPath('DE*ABC'))).toBe(false);
+  });
+
+  test('answers other paths and methods with 404 Not Found JSON', () => {
+    for (const options of [{ method: 'GET' }, { path: '/api/oicp/charging/v21/operators/DE*ABC/authorize/stop' }]) {
+      const response = ask(rfidRequest('044A2DAA856280'), options);
+      expect(response.status).toBe(404);
+      expect(response.body).toBe('{"message":"Not Found"}');
+      expect(response.headers['Content-Type']).toBe('application/json;charset=utf-8');
+      expect(response.headers['Process-ID']).toMatch(GUID);
+    }
+  });
+
+  test('accepts an operatorID sent unencoded or percent-encoded', () => {
+    const raw = ask(rfidRequest('044A2DAA856280'), { path: '/api/oicp/charging/v21/operators/DE*ABC/authorize/start' });
+    expect(raw.status).toBe(200);
+    const encoded = ask(rfidRequest('044A2DAA856280', { OperatorID: '+49*810' }), { operatorId: '+49*810' });
+    expect(encoded.status).toBe(200);
+    expect((encoded.json() as Record<string, unknown>).AuthorizationStatus).toBe('Authorized');
+  });
+});
+
+test.describe('error answers', () => {
+  test('an unknown operator in the URL is 404 with code 300', () => {
+    const response = ask(rfidRequest('044A2DAA856280', { OperatorID: 'DE*ZZZ' }), { operatorId: 'DE*ZZZ' });
+    expect(response.status).toBe(404);
+    expect(response.body).toBe(PARTNER_NOT_FOUND);
+    expect(response.headers['Content-Type']).toBe('application/json;charset=utf-8');
+  });
+
+  test('a body that is not JSON is 400 with an empty validationErrors list', () => {
+    for (const body of ['{"OperatorID": "DE*ABC",', '', 'not json']) {
+      const response = ask(body);
+      expect(response.status).toBe(400);
+      expect(response.json()).toEqual({
+        message: 'The request body is not valid JSON',
+        validationErrors: [],
+        extendedInfo: null,
+      });
+    }
+  });
+
+  test('JSON that is not an object is 400', () => {
+    for (const body of ['[]', '"DE*ABC"', 'null', '42']) {
+      const response = ask(body);
+      expect(response.status).toBe(400);
+      expect(response.json()).toEqual({
+        message: 'The request body must be a JSON object',
+        validationErrors: [],
+        extendedInfo: null,
+      });
+    }
+  });
+
+  test('a body that breaks an enforced rule is 400 with one entry per problem', () => {
+    const response = ask({ OperatorID: 'DE**ABC', Identification: { RFIDMifareFamilyIdentification: { UID: '12ab' } } });
+    expect(response.status).toBe(400);
+    const body = response.json() as { message: string; validationErrors: { fieldReference: string }[] };
+    expect(body.message).toBe('Validation failed');
+    expect(body.validationErrors.map((error) => error.fieldReference)).toEqual([
+      'OperatorID',
+      'Identification.RFIDMifareFamilyIdentification.UID',
+    ]);
+    expect(Object.keys(body)).toEqual(['message', 'validationErrors', 'extendedInfo']);
+  });
+});
+
+test.describe('authorized answers', () => {
+  test('the integration guide card is Authorized for DE*ICE, keys in Hubject order', () => {
+    const response = ask(rfidRequest('044A2DAA856280', { CPOPartnerSessionID: 'cpo-4711' }));
+    expect(response.status).toBe(200);
+    expect(response.headers['Content-Type']).toBe('application/json;charset=utf-8');
+    expect(response.headers['Process-ID']).toMatch(GUID);
+    expect(response.delayMs).toBeUndefined();
+    const answer = response.json() as Record<string, unknown>;
+    expect(Object.keys(answer)).toEqual([
+      'SessionID',
+      'CPOPartnerSessionID',
+      'EMPPartnerSessionID',
+      'ProviderID',
+      'AuthorizationStatus',
+      'StatusCode',
+      'AuthorizationStopIdentifications',
+    ]);
+    expect(answer).toEqual({
+      SessionID: expect.stringMatching(GUID),
+      CPOPartnerSessionID: 'cpo-4711',
+      EMPPartnerSessionID: null,
+      ProviderID: 'DE*ICE',
+      AuthorizationStatus: 'Authorized',
+      StatusCode: { Code: '000', Description: null, AdditionalInfo: null },
+      AuthorizationStopIdentifications: null,
+    });
+  });
+
+  test('every answer gets a fresh SessionID and Process-ID', () => {
+    const first = ask(rfidRequest('044A2DAA856280'));
+    const second = ask(rfidRequest('044A2DAA856280'));
+    expect((first.json() as Record<string, unknown>).SessionID).not.toBe(
+      (second.json() as Record<string, unknown>).SessionID,
+    );
+    expect(first.headers['Process-ID']).not.toBe(second.headers['Process-ID']);
+  });
+
+  test('a card with stop UIDs lists them as RFIDMifareFamilyIdentification', () => {
+    const answer = answerOf(rfidRequest('AABBCCDD', { EMPPartnerSessionID: 'emp-1' }));
+    expect(answer.ProviderID).toBe('DE-8EO');
+    expect(answer.EMPPartnerSessionID).toBe('emp-1');
+    expect(answer.AuthorizationStopIdentifications).toEqual([
+      { RFIDMifareFamilyIdentification: { UID: 'AABBCCDD' } },
+      { RFIDMifareFamilyIdentification: { UID: 'AABBCCDD00112233EEFF' } },
+    ]);
+  });
+
+  test('a twenty-character UID is Authorized', () => {
+    const answer = answerOf(rfidRequest('0011223344556677889A'));
+    expect(answer.AuthorizationStatus).toBe('Authorized');
+    expect(answer.ProviderID).toBe('DE*ICE');
+  });
+
+  test('RFIDIdentification is looked up like a Mifare card', () => {
+    const answer = answerOf({
+      OperatorID: 'DE*ABC',
+      Identification: { RFIDIdentification: { UID: '044A2DAA856280', RFID: 'mifareCls' } },
+    });
+    expect(answer.AuthorizationStatus).toBe('Authorized');
+    expect(answer.ProviderID).toBe('DE*ICE');
+  });
+
+  test('a QR code with the right PIN is Authorized for the contract provider', () => {
+    const answer = answerOf({
+      OperatorID: 'DE*ABC',
+      Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3', PIN: '1234' } },
+    });
+    expect(answer.AuthorizationStatus).toBe('Authorized');
+    expect(answer.ProviderID).toBe('DE-8EO');
+    expect(answer.SessionID).toMatch(GUID);
+  });
+
+  test('Plug&Charge and remote identification are Authorized for a known EvcoID', () => {
+    for (const member of ['PlugAndChargeIdentification', 'RemoteIdentification']) {
+      const answer = answerOf({ OperatorID: 'DE*ABC', Identification: { [member]: { EvcoID: 'DE*8EO*Aet5e4*3' } } });
+      expect(answer.AuthorizationStatus).toBe('Authorized');
+      expect(answer.ProviderID).toBe('DE*8EO');
+    }
+  });
+});
+
+test.describe('refused answers', () => {
+  const refusals: { name: string; body: Record<string, unknown>; code: string; description: string }[] = [
+    {
+      name: 'an unknown card',
+      body: rfidRequest('DEADBEEF'),
+      code: '102',
+      description: 'RFID Authentication failed – invalid UID',
+    },
+    { name: 'a card without contract', body: rfidRequest('11223344556677'), code: '210', description: 'No valid contract' },
+    {
+      name: 'a QR code with the wrong PIN',
+      body: { OperatorID: 'DE*ABC', Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3', PIN: '9999' } } },
+      code: '101',
+      description: 'QR Code Authentication failed – Invalid Credentials',
+    },
+    {
+      name: 'a QR code without PIN',
+      body: { OperatorID: 'DE*ABC', Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3' } } },
+      code: '101',
+      description: 'QR Code Authentication failed – Invalid Credentials',
+    },
+    {
+      name: 'a QR code with a HashedPIN instead of the PIN',
+      body: {
+        OperatorID: 'DE*ABC',
+        Identification: {
+          QRCodeIdentification: {
+            EvcoID: 'DE-8EO-CAet5e4XY-3',
+            HashedPIN: { Value: '$2a$10$abcdefghijklmnopqrstuv', Function: 'Bcrypt' },
+          },
+        },
+      },
+      code: '101',
+      description: 'QR Code Authentication failed – Invalid Credentials',
+    },
+    {
+      name: 'a QR code with an unknown EvcoID',
+      body: { OperatorID: 'DE*ABC', Identification: { QRCodeIdentification: { EvcoID: 'DE-XXX-C12345678-9', PIN: '1234' } } },
+      code: '101',
+      description: 'QR Code Authentication failed – Invalid Credentials',
+    },
+    {
+      name: 'a QR code for a contract without PIN',
+      body: { OperatorID: 'DE*ABC', Identification: { QRCodeIdentification: { EvcoID: 'DE*8EO*Aet5e4*3', PIN: '' } } },
+      code: '101',
+      description: 'QR Code Authentication failed – Invalid Credentials',
+    },
+    {
+      name: 'a QR code contract that is no longer valid',
+      body: { OperatorID: 'DE*ABC', Identification: { QRCodeIdentification: { EvcoID: 'DE8EOAet5e43', PIN: '0000' } } },
+      code: '210',
+      description: 'No valid contract',
+    },
+    {
+      name: 'Plug&Charge with an unknown EvcoID',
+      body: { OperatorID: 'DE*ABC', Identification: { PlugAndChargeIdentification: { EvcoID: 'DE*8EO*Zzzzzz*3' } } },
+      code: '105',
+      description: 'PLC Authentication failed - invalid EvcoID',
+    },
+    {
+      name: 'remote identification with an unknown EvcoID',
+      body: { OperatorID: 'DE*ABC', Identification: { RemoteIdentification: { EvcoID: 'DE*8EO*Zzzzzz*3' } } },
+      code: '105',
+      description: 'PLC Authentication failed - invalid EvcoID',
+    },
+  ];
+
+  for (const refusal of refusals) {
+    test(`${refusal.name} is NotAuthorized with code ${refusal.code}`, () => {
+      const response = ask({ ...refusal.body, CPOPartnerSessionID: 'cpo-1', EMPPartnerSessionID: 'emp-1' });
+      expect(response.status).toBe(200);
+      const answer = response.json() as Record<string, unknown>;
+      expect(Object.keys(answer)).toEqual([
+        'SessionID',
+        'CPOPartnerSessionID',
+        'EMPPartnerSessionID',
+        'ProviderID',
+        'AuthorizationStatus',
+        'StatusCode',
+        'AuthorizationStopIdentifications',
+      ]);
+      expect(answer).toEqual({
+        SessionID: null,
+        CPOPartnerSessionID: 'cpo-1',
+        EMPPartnerSessionID: 'emp-1',
+        ProviderID: null,
+        AuthorizationStatus: 'NotAuthorized',
+        StatusCode: { Code: refusal.code, Description: refusal.description, AdditionalInfo: null },
+        AuthorizationStopIdentifications: null,
+      });
+    });
+  }
+});
+
+test.describe('tolerated requests (lint-only rules)', () => {
+  test('unknown properties and explicit nulls are accepted', () => {
+    const answer = answerOf(
+      rfidRequest('044A2DAA856280', { EvseId: 'DE*ABC*E1', EvseID: null, CPOPartnerSessionID: null, SessionID: null }),
+    );
+    expect(answer.AuthorizationStatus).toBe('Authorized');
+    expect(answer.CPOPartnerSessionID).toBeNull();
+  });
+
+  test('with several Identification members the first in OICP order decides', () => {
+    const mifareBeforeQr = answerOf({
+      OperatorID: 'DE*ABC',
+      Identification: {
+        QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3', PIN: 'wrong' },
+        RFIDMifareFamilyIdentification: { UID: '044A2DAA856280' },
+      },
+    });
+    expect(mifareBeforeQr.AuthorizationStatus).toBe('Authorized');
+    expect(mifareBeforeQr.ProviderID).toBe('DE*ICE');
+
+    const qrBeforePlugAndCharge = answerOf({
+      OperatorID: 'DE*ABC',
+      Identification: {
+        RFIDMifareFamilyIdentification: null,
+        PlugAndChargeIdentification: { EvcoID: 'DE*8EO*Aet5e4*3' },
+        QRCodeIdentification: { EvcoID: 'DE8EOAet5e43', PIN: '0000' },
+      },
+    });
+    expect(qrBeforePlugAndCharge.AuthorizationStatus).toBe('NotAuthorized');
+    expect((qrBeforePlugAndCharge.StatusCode as Record<string, unknown>).Code).toBe('210');
+  });
+
+  test('without TLS a body OperatorID that differs from the URL is tolerated and the URL decides', () => {
+    const differentBodyOperator = ask(rfidRequest('044A2DAA856280', { OperatorID: 'DE*OTH' }));
+    expect(differentBodyOperator.status).toBe(200);
+    const unknownUrlOperator = ask(rfidRequest('044A2DAA856280'), { operatorId: 'DE*ZZZ' });
+    expect(unknownUrlOperator.status).toBe(404);
+  });
+});
+
+test.describe('client certificate identity (TLS mode)', () => {
+  test('a certificate that does not own the URL operator is 401 with code 017', () => {
+    const response = ask(rfidRequest('044A2DAA856280'), { tls: true, clientIdentity: 'DE*OTH' });
+    expect(response.status).toBe(401);
+    expect(response.body).toBe(UNAUTHORIZED_ACCESS);
+  });
+
+  test('without an identity nothing is owned', () => {
+    expect(ask(rfidRequest('044A2DAA856280'), { tls: true, clientIdentity: null }).status).toBe(401);
+  });
+
+  test('one certificate owns both operator ids of its CPO', () => {
+    for (const operatorId of ['DE*ABC', '+49*810']) {
+      const response = ask(rfidRequest('044A2DAA856280', { OperatorID: operatorId }), {
+        operatorId,
+        tls: true,
+        clientIdentity: 'DE*ABC',
+      });
+      expect(response.status).toBe(200);
+    }
+  });
+
+  test('a body OperatorID of another registered operator is 401', () => {
+    const response = ask(rfidRequest('044A2DAA856280', { OperatorID: 'DE*OTH' }), {
+      tls: true,
+      clientIdentity: 'DE*ABC',
+    });
+    expect(response.status).toBe(401);
+    expect(response.body).toBe(UNAUTHORIZED_ACCESS);
+  });
+
+  test('a body OperatorID the registry does not know is left to the URL', () => {
+    const response = ask(rfidRequest('044A2DAA856280', { OperatorID: 'DE*QQQ' }), {
+      tls: true,
+      clientIdentity: 'DE*ABC',
+    });
+    expect(response.status).toBe(200);
+  });
+
+  test('an unknown URL operator stays 404 in TLS mode', () => {
+    const response = ask(rfidRequest('044A2DAA856280'), { operatorId: 'DE*ZZZ', tls: true, clientIdentity: 'DE*ABC' });
+    expect(response.status).toBe(404);
+    expect(response.body).toBe(PARTNER_NOT_FOUND);
+  });
+
+  test('without TLS the identity is not checked', () => {
+    expect(ask(rfidRequest('044A2DAA856280'), { tls: false, clientIdentity: 'DE*OTH' }).status).toBe(200);
+  });
+});

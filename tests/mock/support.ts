@@ -1,0 +1,52 @@
+import { answerAuthorizeStart } from '../../mock/answer.ts';
+import type { FaultName } from '../../mock/faults.ts';
+import { loadMockRegistry } from '../../mock/registry.ts';
+import type { MockResponse } from '../../mock/types.ts';
+
+export const registry = loadMockRegistry();
+
+export const GUID = /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
+
+export function authorizeStartPath(operatorId: string): string {
+  return `/api/oicp/charging/v21/operators/${encodeURIComponent(operatorId)}/authorize/start`;
+}
+
+export function rfidRequest(uid: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { OperatorID: 'DE*ABC', Identification: { RFIDMifareFamilyIdentification: { UID: uid } }, ...extra };
+}
+
+export interface AskOptions {
+  operatorId?: string;
+  fault?: FaultName | null;
+  tls?: boolean;
+  clientIdentity?: string | null;
+  method?: string;
+  path?: string;
+  slowDelayMs?: number;
+}
+
+/** Calls the mock in-process; `body` is serialised unless it is already a string. */
+export function ask(body: unknown, options: AskOptions = {}): MockResponse & { json: () => unknown } {
+  const response = answerAuthorizeStart(
+    {
+      method: options.method ?? 'POST',
+      path: options.path ?? authorizeStartPath(options.operatorId ?? 'DE*ABC'),
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      clientIdentity: options.clientIdentity ?? null,
+    },
+    {
+      registry,
+      fault: options.fault ?? null,
+      slowDelayMs: options.slowDelayMs ?? 11_000,
+      tls: options.tls ?? false,
+    },
+  );
+  return { ...response, json: () => JSON.parse(response.body) };
+}
+
+/** The parsed body as a loose record, for asserting single fields. */
+export function answerOf(body: unknown, options: AskOptions = {}): Record<string, unknown> {
+  const response = ask(body, options);
+  return response.json() as Record<string, unknown>;
+}
