@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { isOicpStatusCode } from './status-codes.ts';
 import { EVCO_ID_PATTERN, OPERATOR_ID_PATTERN, PROVIDER_ID_PATTERN, UID_PATTERN } from './validation.ts';
 
@@ -107,12 +107,17 @@ export function parseMockRegistry(text: string, source: string): MockRegistry {
     );
   }
 
-  const locate = (segments: (string | number)[]): { line?: number; column?: number } => {
+  // Points at the value of a field, or at its key when the key itself is the problem (unknown field).
+  const locate = (segments: (string | number)[], atKey: boolean): { line?: number; column?: number } => {
     let node: unknown = document.contents;
-    for (const segment of segments) {
+    for (const [index, segment] of segments.entries()) {
       let next: unknown;
-      if (isMap(node)) next = node.get(segment, true);
-      else if (isSeq(node)) next = node.get(Number(segment), true);
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isScalar(item.key) && item.key.value === segment);
+        next = atKey && index === segments.length - 1 ? pair?.key : pair?.value;
+      } else if (isSeq(node)) {
+        next = node.get(Number(segment), true);
+      }
       if (next === undefined || next === null) break;
       node = next;
     }
@@ -121,9 +126,9 @@ export function parseMockRegistry(text: string, source: string): MockRegistry {
     const position = lineCounter.linePos(range[0]);
     return { line: position.line, column: position.col };
   };
-  const problemAt = (segments: (string | number)[], message: string): RegistryProblem => ({
+  const problemAt = (segments: (string | number)[], message: string, atKey = false): RegistryProblem => ({
     field: fieldName(segments),
-    ...locate(segments),
+    ...locate(segments, atKey),
     message,
   });
 
@@ -132,7 +137,7 @@ export function parseMockRegistry(text: string, source: string): MockRegistry {
   if (!validateShape(data)) {
     const problems = (validateShape.errors ?? []).map((error) => {
       const { segments, message } = describeSchemaError(error);
-      return problemAt(segments, message);
+      return problemAt(segments, message, error.keyword === 'additionalProperties');
     });
     throw new MockRegistryError(source, problems);
   }

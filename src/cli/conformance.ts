@@ -26,7 +26,8 @@ function preflight(): boolean {
     return true;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    console.error(`Configuration error — nothing was sent.\n${error.message}`);
+    const nothingSent = /nothing was sent/i.test(error.message) ? '' : '\nNothing was sent.';
+    console.error(`Configuration error: ${error.message}${nothingSent}`);
     return false;
   }
 }

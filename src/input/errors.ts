@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /** Where in an input file a problem is. Lines and columns are 1-based, as editors show them. */
 export interface SourceLocation {
   file: string;
@@ -17,7 +19,9 @@ export function formatLocation(loc: SourceLocation): string {
 }
 
 export function formatProblem(problem: InputProblem): string {
-  const field = problem.field ? ` ${problem.field}:` : '';
+  // An environment variable is both the "file" and the field: name it once.
+  const field =
+    problem.field && problem.field !== problem.file ? ` ${problem.field}:` : problem.field ? ':' : '';
   return `${formatLocation(problem)}${field} ${problem.message}`;
 }
 
@@ -33,4 +37,10 @@ export class InputError extends Error {
     this.name = 'InputError';
     this.problems = problems;
   }
+}
+
+/** A path as the user should see it: relative to the working directory when inside it, absolute otherwise. */
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : path.resolve(file);
 }

@@ -1,9 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { type Document, isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { projectRoot } from '../paths.ts';
 import type { SchemaRegistry } from '../schemas/registry.ts';
-import { InputError, type InputProblem } from './errors.ts';
+import { displayPath, InputError, type InputProblem } from './errors.ts';
 
 /** A YAML file whose values can be traced back to their line and column. */
 export class YamlSource {
@@ -15,7 +13,7 @@ export class YamlSource {
 
   private constructor(file: string, doc: Document.Parsed, lines: LineCounter) {
     this.file = file;
-    this.displayPath = path.relative(process.cwd(), file) || file;
+    this.displayPath = displayPath(file);
     this.doc = doc;
     this.lines = lines;
     this.data = doc.toJS();
@@ -26,7 +24,7 @@ export class YamlSource {
    * InputError naming the file, line and column.
    */
   static read(file: string, what: string): YamlSource {
-    const display = path.relative(process.cwd(), file) || file;
+    const display = displayPath(file);
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
@@ -101,8 +99,4 @@ export function fieldName(segments: (string | number)[]): string {
       typeof s === 'number' || /^\d+$/.test(String(s)) ? `[${s}]` : `${i === 0 ? '' : '.'}${s}`,
     )
     .join('');
-}
-
-export function relativeToRoot(file: string): string {
-  return path.relative(projectRoot, file);
 }

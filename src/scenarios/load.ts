@@ -119,7 +119,7 @@ export function loadScenarioFile(file: string, registry: SchemaRegistry): Scenar
         body: raw.expect.body ?? defaultBodyKind(raw.expect.status),
         fields: raw.expect.fields ?? {},
       },
-      source: { file: path.relative(projectRoot, file), line: source.locate(at()).line ?? 1 },
+      source: { file: source.displayPath, line: source.locate(at()).line ?? 1 },
     };
   });
   if (problems.length > 0) throw new InputError('Invalid scenario file', problems);

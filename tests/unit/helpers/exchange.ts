@@ -3,7 +3,7 @@ import { decodeAnswer, prepareRequest } from '../../../src/exchange/request.ts';
 import type { Exchange, HttpAnswer } from '../../../src/exchange/types.ts';
 import type { Scenario, ScenarioExpectation, ScenarioRequest } from '../../../src/scenarios/types.ts';
 
-/** Test data for checks and the runner: scenarios, wire answers and exchanges built the way the runner builds them. */
+// Test data for checks and the runner: scenarios, wire answers and exchanges built the way the runner builds them.
 
 export const OPERATOR_ID = 'DE*ABC';
 export const EVSE_ID = 'DE*ABC*E1234567';
@@ -108,7 +108,7 @@ export function buildExchange(options: ExchangeOptions = {}): Exchange {
   return exchange;
 }
 
-/** A Hubject-style answer object with the given fields replaced (nulls for everything not given). */
+/** The integration guide's answer as an object, with the given fields replaced. */
 export function answerBody(fields: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...(JSON.parse(INTEGRATION_GUIDE_AUTHORIZED) as Record<string, unknown>), ...fields };
 }

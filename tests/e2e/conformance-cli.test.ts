@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { type RunningMock, startMock } from '../../mock/server.ts';
+import { runConformance, scenarioResults } from '../support/conformance-run.ts';
+
+// Each test drives the real entry point against its own in-process mock on a free port.
+let mock: RunningMock;
+test.beforeEach(async () => {
+  mock = await startMock({ port: 0 });
+});
+test.afterEach(async () => {
+  await mock.close();
+});
+
+const RFID_FILE = 'data/scenarios/authorize-start/rfid.yaml';
+
+test('OICP_SCENARIOS=<one file> runs only that file; results, JUnit and the Allure report are written', async () => {
+  const run = await runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: RFID_FILE });
+  expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+  const results = scenarioResults(run.results);
+  expect(results.map((r) => r.id).sort()).toEqual([
+    'rfid-card-without-contract-not-authorized',
+    'rfid-guide-example-authorized',
+    'rfid-unknown-uid-not-authorized',
+  ]);
+  expect(results.every((r) => r.status === 'passed')).toBe(true);
+  expect(mock.requestCount()).toBe(3);
+  expect(run.stdout).toContain('3 passed, 0 failed');
+  expect(fs.readFileSync(path.join(run.reportsDir, 'junit.xml'), 'utf8')).toContain('tests="3"');
+  expect(fs.existsSync(path.join(run.reportsDir, 'allure-report', 'index.html'))).toBe(true);
+  const allureResults = fs.readdirSync(path.join(run.reportsDir, 'allure-results')).filter((f) => f.endsWith('-result.json'));
+  expect(allureResults).toHaveLength(3);
+});
+
+test('a broken scenario file stops the run with file and line, exit code 2, and nothing is sent', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-broken-'));
+  const file = path.join(dir, 'broken.yaml');
+  fs.writeFileSync(
+    file,
+    fs.readFileSync(RFID_FILE, 'utf8').replace('severity: critical', 'severity: urgent'),
+  );
+  const run = await runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: `${RFID_FILE},${file}` });
+  expect(run.exitCode).toBe(2);
+  expect(run.stderr).toContain('nothing was sent');
+  expect(run.stderr).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8:15 scenarios\\[0\\]\\.severity`));
+  expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  expect(mock.requestCount()).toBe(0);
+});
+
+test('an unknown scenario variable stops the run before anything is sent', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-variable-'));
+  const file = path.join(dir, 'typo.yaml');
+  fs.writeFileSync(file, fs.readFileSync(RFID_FILE, 'utf8').replace('{{unknownUid}}', '{{unknownUID}}'));
+  const run = await runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: file });
+  expect(run.exitCode).toBe(2);
+  expect(run.stderr).toContain('unknown variable {{unknownUID}}');
+  expect(run.stderr).toContain('rfid-unknown-uid-not-authorized');
+  expect(mock.requestCount()).toBe(0);
+});
+
+test('a target that breaks the contract fails the run (exit 1) and the summary names the check', async () => {
+  const faulty = await startMock({ port: 0, fault: 'authorize-everything' });
+  try {
+    const run = await runConformance({ OICP_BASE_URL: faulty.url, OICP_SCENARIOS: RFID_FILE });
+    expect(run.exitCode).toBe(1);
+    const failed = scenarioResults(run.results).filter((r) => r.status !== 'passed');
+    expect(failed.map((r) => r.id).sort()).toEqual(['rfid-card-without-contract-not-authorized', 'rfid-unknown-uid-not-authorized']);
+    expect(failed[0]?.error).toContain('authorizationStatusAsExpected');
+    expect(run.stdout).toContain('1 passed, 2 failed');
+    expect(fs.existsSync(path.join(run.reportsDir, 'allure-report', 'index.html'))).toBe(true);
+  } finally {
+    await faulty.close();
+  }
+});
+
+test('an unreachable target fails each scenario naming the URL and the cause, and the report is still written', async () => {
+  const closed = await startMock({ port: 0 });
+  const url = closed.url;
+  await closed.close();
+  const run = await runConformance({ OICP_BASE_URL: url, OICP_SCENARIOS: RFID_FILE });
+  expect(run.exitCode).toBe(1);
+  const results = scenarioResults(run.results);
+  expect(results).toHaveLength(3);
+  for (const result of results) {
+    expect(result.status).toBe('failed');
+    expect(result.error).toContain(`${url}/api/oicp/charging/v21/operators/DE*ABC/authorize/start`);
+    expect(result.error).toContain('ECONNREFUSED');
+  }
+  expect(fs.existsSync(path.join(run.reportsDir, 'allure-report', 'index.html'))).toBe(true);
+});

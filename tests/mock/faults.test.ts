@@ -1,0 +1,243 @@
+import { expect, test } from '@playwright/test';
+import { FAULT_EFFECTS } from '../../mock/fault-effects.ts';
+import { FAULT_NAMES, FAULTS, type FaultName, isFaultName } from '../../mock/faults.ts';
+import type { MockResponse } from '../../mock/types.ts';
+import { ask, GUID, rfidRequest } from './support.ts';
+
+type Answer = MockResponse & { json: () => unknown };
+type Body = Record<string, unknown>;
+
+const authorizedRequest = rfidRequest('044A2DAA856280', { CPOPartnerSessionID: 'cpo-4711' });
+const refusedRequest = rfidRequest('DEADBEEF', { CPOPartnerSessionID: 'cpo-4712' });
+
+function bodyOf(answer: Answer): Body {
+  return answer.json() as Body;
+}
+
+function statusCodeOf(answer: Answer): Body {
+  return bodyOf(answer).StatusCode as Body;
+}
+
+test.describe('fault catalogue', () => {
+  test('every fault has a description, an expected check and an effect', () => {
+    expect(Object.keys(FAULTS).sort()).toEqual([...FAULT_NAMES].sort());
+    expect(Object.keys(FAULT_EFFECTS).sort()).toEqual([...FAULT_NAMES].sort());
+    for (const name of FAULT_NAMES) {
+      expect(name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(FAULTS[name].description.length, name).toBeGreaterThan(10);
+      expect(FAULTS[name].expectedCheck, name).toMatch(/^[a-z][A-Za-z0-9]+$/);
+    }
+  });
+
+  test('isFaultName accepts exactly the catalogue names', () => {
+    expect(isFaultName('http-500')).toBe(true);
+    expect(isFaultName('HTTP-500')).toBe(false);
+    expect(isFaultName('none')).toBe(false);
+    expect(isFaultName(undefined)).toBe(false);
+  });
+
+  test('names the checks that must catch each fault', () => {
+    const expectedChecks = Object.fromEntries(FAULT_NAMES.map((name) => [name, FAULTS[name].expectedCheck]));
+    expect(expectedChecks).toEqual({
+      'authorized-without-session-id': 'authorizedHasSessionId',
+      'authorized-without-provider-id': 'authorizedHasProviderId',
+      'authorized-with-error-code': 'authorizedHasSuccessCode',
+      'not-authorized-with-success-code': 'notAuthorizedHasErrorCode',
+      'unknown-status-code': 'statusCodeInOicpTable',
+      'numeric-status-code': 'bodyMatchesSchema',
+      'lowercase-authorization-status': 'bodyMatchesSchema',
+      'missing-status-code': 'bodyMatchesSchema',
+      'malformed-session-id': 'authorizedHasSessionId',
+      'malformed-provider-id': 'bodyMatchesSchema',
+      'cpo-partner-session-id-altered': 'cpoPartnerSessionIdEchoed',
+      'text-plain-content-type': 'contentTypeIsJsonUtf8',
+      'latin1-charset': 'contentTypeIsJsonUtf8',
+      'html-error-page': 'bodyIsJson',
+      'invalid-json-body': 'bodyIsJson',
+      'http-500': 'httpStatusAsExpected',
+      'slow-answer': 'answeredWithinBudget',
+      'malformed-stop-identification': 'stopIdentificationsWellFormed',
+      'long-description': 'statusTextWithinLimits',
+      'authorize-everything': 'authorizationStatusAsExpected',
+      'wrong-refusal-code': 'statusCodeAsExpected',
+      'wrong-provider-id': 'fieldsAsExpected',
+    });
+  });
+});
+
+test.describe('faults leave error answers alone', () => {
+  for (const fault of FAULT_NAMES) {
+    test(fault, () => {
+      const invalidJson = ask('{', { fault });
+      expect(invalidJson.status).toBe(400);
+      expect(invalidJson.headers['Content-Type']).toBe('application/json;charset=utf-8');
+      expect(bodyOf(invalidJson).validationErrors).toEqual([]);
+      expect(invalidJson.delayMs).toBeUndefined();
+
+      const invalidBody = ask({ OperatorID: 'DE*ABC', Identification: {} }, { fault });
+      expect(invalidBody.status).toBe(400);
+      expect(bodyOf(invalidBody).validationErrors).toHaveLength(1);
+
+      const unknownOperator = ask(authorizedRequest, { fault, operatorId: 'DE*ZZZ' });
+      expect(unknownOperator.status).toBe(404);
+      expect(statusCodeOf(unknownOperator)).toEqual({ Code: '300', Description: 'Partner not found', AdditionalInfo: null });
+
+      const foreignOperator = ask(authorizedRequest, { fault, tls: true, clientIdentity: 'DE*OTH' });
+      expect(foreignOperator.status).toBe(401);
+      expect(statusCodeOf(foreignOperator).Code).toBe('017');
+
+      expect(ask(authorizedRequest, { fault, method: 'GET' }).body).toBe('{"message":"Not Found"}');
+    });
+  }
+});
+
+test.describe('each fault is its one violation', () => {
+  const cases: Record<FaultName, (authorized: Answer, refused: Answer) => void> = {
+    'authorized-without-session-id': (authorized, refused) => {
+      expect(bodyOf(authorized)).toMatchObject({ AuthorizationStatus: 'Authorized', SessionID: null, ProviderID: 'DE*ICE' });
+      expect(statusCodeOf(authorized).Code).toBe('000');
+      expect(bodyOf(refused).AuthorizationStatus).toBe('NotAuthorized');
+    },
+    'authorized-without-provider-id': (authorized) => {
+      expect(bodyOf(authorized)).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: null });
+      expect(bodyOf(authorized).SessionID).toMatch(GUID);
+    },
+    'authorized-with-error-code': (authorized, refused) => {
+      expect(bodyOf(authorized).AuthorizationStatus).toBe('Authorized');
+      expect(statusCodeOf(authorized).Code).toBe('210');
+      expect(statusCodeOf(refused).Code).toBe('102');
+    },
+    'not-authorized-with-success-code': (authorized, refused) => {
+      expect(bodyOf(refused).AuthorizationStatus).toBe('NotAuthorized');
+      expect(statusCodeOf(refused)).toEqual({ Code: '000', Description: null, AdditionalInfo: null });
+      expect(statusCodeOf(authorized).Code).toBe('000');
+    },
+    'unknown-status-code': (authorized, refused) => {
+      expect(statusCodeOf(authorized).Code).toBe('999');
+      expect(statusCodeOf(refused).Code).toBe('999');
+      expect(bodyOf(authorized).AuthorizationStatus).toBe('Authorized');
+    },
+    'numeric-status-code': (authorized, refused) => {
+      expect(statusCodeOf(authorized).Code).toBe(0);
+      expect(statusCodeOf(refused).Code).toBe(102);
+      expect(authorized.body).toContain('"Code":0,');
+    },
+    'lowercase-authorization-status': (authorized, refused) => {
+      expect(bodyOf(authorized).AuthorizationStatus).toBe('authorized');
+      expect(bodyOf(refused).AuthorizationStatus).toBe('notauthorized');
+    },
+    'missing-status-code': (authorized, refused) => {
+      expect(bodyOf(authorized)).not.toHaveProperty('StatusCode');
+      expect(bodyOf(refused)).not.toHaveProperty('StatusCode');
+      expect(bodyOf(authorized).AuthorizationStatus).toBe('Authorized');
+    },
+    'malformed-session-id': (authorized, refused) => {
+      expect(bodyOf(authorized).SessionID).toBe('not-a-guid-1234');
+      expect(bodyOf(refused).SessionID).toBeNull();
+    },
+    'malformed-provider-id': (authorized) => {
+      expect(bodyOf(authorized)).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE**ICE' });
+    },
+    'cpo-partner-session-id-altered': (authorized, refused) => {
+      expect(bodyOf(authorized).CPOPartnerSessionID).toBe('cpo-4711-x');
+      expect(bodyOf(refused).CPOPartnerSessionID).toBe('cpo-4712-x');
+      const withoutPartnerSession = ask(rfidRequest('044A2DAA856280'), { fault: 'cpo-partner-session-id-altered' });
+      expect(bodyOf(withoutPartnerSession).CPOPartnerSessionID).toBeNull();
+    },
+    'text-plain-content-type': (authorized) => {
+      expect(authorized.headers['Content-Type']).toBe('text/plain;charset=utf-8');
+      expect(bodyOf(authorized).AuthorizationStatus).toBe('Authorized');
+    },
+    'latin1-charset': (authorized) => {
+      expect(authorized.headers['Content-Type']).toBe('application/json;charset=ISO-8859-1');
+      expect(bodyOf(authorized).AuthorizationStatus).toBe('Authorized');
+    },
+    'html-error-page': (authorized) => {
+      expect(authorized.status).toBe(200);
+      expect(authorized.headers['Content-Type']).toBe('text/html;charset=utf-8');
+      expect(authorized.body).toMatch(/^<!DOCTYPE html>/);
+      expect(() => JSON.parse(authorized.body)).toThrow();
+    },
+    'invalid-json-body': (authorized, refused) => {
+      expect(authorized.status).toBe(200);
+      expect(authorized.headers['Content-Type']).toBe('application/json;charset=utf-8');
+      expect(authorized.body.startsWith('{"SessionID":')).toBe(true);
+      expect(() => JSON.parse(authorized.body)).toThrow(SyntaxError);
+      expect(() => JSON.parse(refused.body)).toThrow(SyntaxError);
+    },
+    'http-500': (authorized) => {
+      expect(authorized.status).toBe(500);
+      expect(authorized.headers['Content-Type']).toBe('application/json;charset=utf-8');
+      expect(bodyOf(authorized)).toEqual({ message: 'Internal Server Error', validationErrors: [], extendedInfo: null });
+    },
+    'slow-answer': (authorized, refused) => {
+      expect(authorized.delayMs).toBe(11_000);
+      expect(refused.delayMs).toBe(11_000);
+      expect(bodyOf(authorized).AuthorizationStatus).toBe('Authorized');
+      const configured = ask(authorizedRequest, { fault: 'slow-answer', slowDelayMs: 250 });
+      expect(configured.delayMs).toBe(250);
+    },
+    'malformed-stop-identification': (authorized, refused) => {
+      expect(bodyOf(authorized).AuthorizationStopIdentifications).toEqual([{ UID: 'AABBCCDD' }]);
+      expect(bodyOf(refused).AuthorizationStopIdentifications).toBeNull();
+    },
+    'long-description': (authorized, refused) => {
+      const authorizedDescription = statusCodeOf(authorized).Description as string;
+      const refusedDescription = statusCodeOf(refused).Description as string;
+      expect(authorizedDescription.length).toBeGreaterThan(200);
+      expect(refusedDescription.length).toBeGreaterThan(200);
+      expect(refusedDescription).toMatch(/^RFID Authentication failed – invalid UID\. /);
+      expect(statusCodeOf(refused).Code).toBe('102');
+    },
+    'authorize-everything': (authorized, refused) => {
+      expect(bodyOf(refused)).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE*ICE' });
+      expect(bodyOf(refused).SessionID).toMatch(GUID);
+      expect(statusCodeOf(refused).Code).toBe('000');
+      const noContract = ask(rfidRequest('11223344556677'), { fault: 'authorize-everything' });
+      expect(bodyOf(noContract).AuthorizationStatus).toBe('Authorized');
+      const ownProvider = ask(rfidRequest('AABBCCDD'), { fault: 'authorize-everything' });
+      expect(bodyOf(ownProvider).ProviderID).toBe('DE-8EO');
+      expect(bodyOf(authorized).ProviderID).toBe('DE*ICE');
+    },
+    'wrong-refusal-code': (authorized, refused) => {
+      expect(statusCodeOf(refused)).toEqual({
+        Code: '106',
+        Description: 'No positive authentication response',
+        AdditionalInfo: null,
+      });
+      expect(statusCodeOf(authorized).Code).toBe('000');
+      const noContract = ask(rfidRequest('11223344556677'), { fault: 'wrong-refusal-code' });
+      expect(statusCodeOf(noContract).Code).toBe('106');
+    },
+    'wrong-provider-id': (authorized, refused) => {
+      expect(bodyOf(authorized)).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE*XXX' });
+      expect(bodyOf(refused).ProviderID).toBeNull();
+    },
+  };
+
+  for (const fault of FAULT_NAMES) {
+    test(fault, () => {
+      const authorized = ask(authorizedRequest, { fault });
+      const refused = ask(refusedRequest, { fault });
+      cases[fault](authorized, refused);
+    });
+  }
+
+  test('without a fault the same requests are conformant', () => {
+    const authorized = ask(authorizedRequest);
+    const refused = ask(refusedRequest);
+    expect(authorized.status).toBe(200);
+    expect(authorized.delayMs).toBeUndefined();
+    expect(bodyOf(authorized)).toMatchObject({
+      AuthorizationStatus: 'Authorized',
+      ProviderID: 'DE*ICE',
+      CPOPartnerSessionID: 'cpo-4711',
+      StatusCode: { Code: '000', Description: null, AdditionalInfo: null },
+    });
+    expect(statusCodeOf(refused)).toEqual({
+      Code: '102',
+      Description: 'RFID Authentication failed – invalid UID',
+      AdditionalInfo: null,
+    });
+  });
+});

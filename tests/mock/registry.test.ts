@@ -1,0 +1,149 @@
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { loadMockRegistry, MockRegistryError, parseMockRegistry } from '../../mock/registry.ts';
+
+const VALID_YAML = `operators:
+  - operatorId: 'DE*ABC'
+rfidCards:
+  - uid: 'AABBCCDD'
+    outcome: { status: Authorized, providerId: 'DE*ICE' }
+contracts: []
+`;
+
+function problemsOf(yamlText: string): { field: string; line?: number; message: string }[] {
+  try {
+    parseMockRegistry(yamlText, 'fixture.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(MockRegistryError);
+    return (error as MockRegistryError).problems;
+  }
+  throw new Error('expected the registry to be rejected');
+}
+
+test.describe('the shipped registry', () => {
+  const registry = loadMockRegistry();
+
+  test('knows the three operators and not DE*ZZZ', () => {
+    expect(registry.operators.map((operator) => operator.operatorId)).toEqual(['DE*ABC', '+49*810', 'DE*OTH']);
+    expect(registry.operatorById('DE*ZZZ')).toBeUndefined();
+    expect(registry.operatorById('+49*810')?.certificateIdentity).toBe('DE*ABC');
+  });
+
+  test('maps certificates to the operators they own', () => {
+    expect(registry.identityOwnsOperator('DE*ABC', 'DE*ABC')).toBe(true);
+    expect(registry.identityOwnsOperator('DE*ABC', '+49*810')).toBe(true);
+    expect(registry.identityOwnsOperator('DE*ABC', 'DE*OTH')).toBe(false);
+    expect(registry.identityOwnsOperator('DE*OTH', 'DE*OTH')).toBe(true);
+    expect(registry.identityOwnsOperator(null, 'DE*ABC')).toBe(false);
+    expect(registry.identityOwnsOperator('DE*ZZZ', 'DE*ZZZ')).toBe(false);
+  });
+
+  test('holds the cards and contracts the scenarios rely on', () => {
+    expect(registry.cardByUid('044A2DAA856280')?.outcome).toEqual({ status: 'Authorized', providerId: 'DE*ICE' });
+    expect(registry.cardByUid('11223344556677')?.outcome).toEqual({ status: 'NotAuthorized', code: '210' });
+    expect(registry.cardByUid('AABBCCDD')?.outcome).toEqual({
+      status: 'Authorized',
+      providerId: 'DE-8EO',
+      stopUids: ['AABBCCDD', 'AABBCCDD00112233EEFF'],
+    });
+    expect(registry.cardByUid('0011223344556677889A')?.outcome.providerId).toBe('DE*ICE');
+    expect(registry.cardByUid('DEADBEEF')).toBeUndefined();
+    expect(registry.contractByEvcoId('DE-8EO-CAet5e4XY-3')).toMatchObject({
+      pin: '1234',
+      outcome: { status: 'Authorized', providerId: 'DE-8EO' },
+    });
+    expect(registry.contractByEvcoId('DE*8EO*Aet5e4*3')?.pin).toBeUndefined();
+    expect(registry.contractByEvcoId('DE8EOAet5e43')).toMatchObject({
+      pin: '0000',
+      outcome: { status: 'NotAuthorized', code: '210' },
+    });
+  });
+});
+
+test.describe('registry problems are reported with file, line and field', () => {
+  test('a valid fixture loads', () => {
+    expect(parseMockRegistry(VALID_YAML, 'fixture.yaml').cardByUid('AABBCCDD')).toBeDefined();
+  });
+
+  test('a missing file names the file', () => {
+    const missing = path.join(os.tmpdir(), 'no-such-registry.yaml');
+    expect(() => loadMockRegistry(missing)).toThrow(/no-such-registry\.yaml.*file not found/);
+  });
+
+  test('YAML syntax errors carry the position', () => {
+    const problems = problemsOf('operators:\n  - operatorId: [unclosed\nrfidCards: []\n');
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems[0]?.line).toBeGreaterThan(1);
+  });
+
+  test('the error message names the file, position and field', () => {
+    const text = VALID_YAML.replace("providerId: 'DE*ICE' }", "providerId: 'DE*ICE', colour: red }");
+    expect(() => parseMockRegistry(text, 'fixture.yaml')).toThrow(
+      'fixture.yaml:5:58 rfidCards[0].outcome.colour: is not a known field',
+    );
+  });
+
+  test('schema violations', () => {
+    expect(problemsOf(VALID_YAML.replace('contracts: []\n', ''))).toEqual([
+      { field: 'contracts', line: 1, column: 1, message: 'is required' },
+    ]);
+    expect(problemsOf(VALID_YAML.replace("uid: 'AABBCCDD'", 'uid: 11223344556677'))).toEqual([
+      { field: 'rfidCards[0].uid', line: 4, column: 10, message: 'must be string' },
+    ]);
+    expect(problemsOf(VALID_YAML.replace('status: Authorized', 'status: authorised'))).toEqual([
+      { field: 'rfidCards[0].outcome.status', line: 5, column: 24, message: 'must be one of Authorized, NotAuthorized' },
+    ]);
+    expect(problemsOf(VALID_YAML.replace("  - operatorId: 'DE*ABC'", "  - operatorID: 'DE*ABC'"))).toEqual([
+      { field: 'operators[0].operatorId', line: 2, column: 5, message: 'is required' },
+      { field: 'operators[0].operatorID', line: 2, column: 5, message: 'is not a known field' },
+    ]);
+  });
+
+  test('malformed IDs', () => {
+    const text = `operators: [{ operatorId: 'DE**ABC' }]
+rfidCards: [{ uid: 'aabbccdd', outcome: { status: Authorized, providerId: 'DE**ICE', stopUids: ['XYZ'] } }]
+contracts: [{ evcoId: 'DE-8EO', outcome: { status: NotAuthorized, code: '101' } }]
+`;
+    expect(problemsOf(text).map((problem) => [problem.field, problem.message])).toEqual([
+      ['operators[0].operatorId', 'is not an OperatorID: DE**ABC'],
+      ['rfidCards[0].uid', 'is not a UID: aabbccdd'],
+      ['rfidCards[0].outcome.providerId', 'is not a ProviderID: DE**ICE'],
+      ['rfidCards[0].outcome.stopUids[0]', 'is not a UID: XYZ'],
+      ['contracts[0].evcoId', 'is not an EvcoID: DE-8EO'],
+    ]);
+  });
+
+  test('outcomes that do not make sense', () => {
+    const text = `operators: []
+rfidCards:
+  - { uid: 'AABBCCDD', outcome: { status: Authorized } }
+  - { uid: 'AABBCCDE', outcome: { status: NotAuthorized } }
+  - { uid: 'AABBCCDF', outcome: { status: NotAuthorized, code: '000' } }
+  - { uid: 'AABBCCE0', outcome: { status: NotAuthorized, code: '999', providerId: 'DE*ICE' } }
+  - { uid: 'AABBCCE1', outcome: { status: Authorized, providerId: 'DE*ICE', code: '102' } }
+contracts: []
+`;
+    expect(problemsOf(text).map((problem) => [problem.field, problem.message])).toEqual([
+      ['rfidCards[0].outcome.providerId', 'is required for an Authorized outcome'],
+      ['rfidCards[1].outcome.code', 'is required for a NotAuthorized outcome'],
+      ['rfidCards[2].outcome.code', 'must be an OICP refusal code (not 000), got 000'],
+      ['rfidCards[3].outcome.code', 'must be an OICP refusal code (not 000), got 999'],
+      ['rfidCards[3].outcome.providerId', 'only belongs to an Authorized outcome'],
+      ['rfidCards[4].outcome.code', 'must be 000 (or absent) for an Authorized outcome'],
+    ]);
+  });
+
+  test('duplicates', () => {
+    const text = `operators: [{ operatorId: 'DE*ABC' }, { operatorId: 'DE*ABC' }]
+rfidCards: []
+contracts:
+  - { evcoId: 'DE8EOAet5e43', outcome: { status: NotAuthorized, code: '210' } }
+  - { evcoId: 'DE8EOAet5e43', outcome: { status: NotAuthorized, code: '210' } }
+`;
+    expect(problemsOf(text)).toEqual([
+      { field: 'operators[1].operatorId', line: 1, column: 53, message: 'duplicate operatorId DE*ABC' },
+      { field: 'contracts[1].evcoId', line: 5, column: 15, message: 'duplicate evcoId DE8EOAet5e43' },
+    ]);
+  });
+});

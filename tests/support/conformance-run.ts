@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot } from '../../src/paths.ts';
+
+export interface ConformanceRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  reportsDir: string;
+  /** Playwright's JSON report of the run, when the run got that far. */
+  results?: PlaywrightJsonReport;
+}
+
+export interface PlaywrightJsonReport {
+  stats: { expected: number; unexpected: number; skipped: number };
+  suites: JsonSuite[];
+}
+interface JsonSuite {
+  title: string;
+  specs?: Array<{ title: string; tests: Array<{ results: Array<{ status: string; error?: { message?: string } }> }> }>;
+  suites?: JsonSuite[];
+}
+
+export interface ScenarioResult {
+  title: string;
+  id: string;
+  status: string;
+  error: string;
+}
+
+/** Flattens the JSON report into one row per scenario (its id read from the `[id]` title suffix). */
+export function scenarioResults(report: PlaywrightJsonReport | undefined): ScenarioResult[] {
+  const walk = (suite: JsonSuite): ScenarioResult[] => [
+    ...(suite.specs ?? []).map((spec) => {
+      const last = spec.tests[0]?.results.at(-1);
+      return {
+        title: spec.title,
+        id: /\[([a-z0-9-]+)\]$/.exec(spec.title)?.[1] ?? spec.title,
+        status: last?.status ?? 'unknown',
+        error: last?.error?.message ?? '',
+      };
+    }),
+    ...(suite.suites ?? []).flatMap(walk),
+  ];
+  return (report?.suites ?? []).flatMap(walk);
+}
+
+/**
+ * Runs the real `npm run conformance` entry point as a child process, with its own reports folder,
+ * so that tests judge exactly what a user would see. Bounded: killed after `timeoutMs`.
+ */
+export function runConformance(
+  env: Record<string, string>,
+  options: { args?: string[]; timeoutMs?: number } = {},
+): Promise<ConformanceRun> {
+  const reportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-run-'));
+  const childEnv: Record<string, string | undefined> = { ...process.env, OICP_REPORTS_DIR: reportsDir, ...env };
+  // The parent Playwright's own variables would confuse the child run.
+  for (const key of Object.keys(childEnv)) if (key.startsWith('TEST_') || key.startsWith('PW_')) delete childEnv[key];
+  delete childEnv.FORCE_COLOR;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/conformance.ts', ...(options.args ?? [])], {
+      cwd: projectRoot,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const resultsFile = path.join(reportsDir, 'results.json');
+      const results = fs.existsSync(resultsFile)
+        ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as PlaywrightJsonReport)
+        : undefined;
+      resolve({ exitCode: code ?? -1, stdout, stderr, reportsDir, results });
+    });
+  });
+}

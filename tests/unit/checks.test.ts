@@ -1,0 +1,821 @@
+import { expect, test } from '@playwright/test';
+import { type Check, type CheckContext, CheckFailure } from '../../src/checks/check.ts';
+import { CHECKS, checkNamed } from '../../src/checks/registry.ts';
+import type { Exchange } from '../../src/exchange/types.ts';
+import { schemaRegistry } from '../../src/schemas/registry.ts';
+import {
+  HUBJECT_NOT_AUTHORIZED_102,
+  INTEGRATION_GUIDE_AUTHORIZED,
+  answerBody,
+  buildExchange,
+  buildScenario,
+  httpAnswer,
+  rfidRequestBody,
+} from './helpers/exchange.ts';
+
+const context: CheckContext = { schemas: schemaRegistry() };
+
+interface Case {
+  name: string;
+  exchange: Exchange;
+}
+
+interface FailCase extends Case {
+  /** Texts the failure must show: what was expected and what arrived. */
+  mentions: string[];
+}
+
+interface CheckCases {
+  passes: Case[];
+  fails: FailCase[];
+  /** Exchanges the check must not judge. */
+  notApplicable?: Case[];
+}
+
+function failureOf(check: Check, exchange: Exchange): CheckFailure {
+  try {
+    check.verify(exchange, context);
+  } catch (error) {
+    if (error instanceof CheckFailure) return error;
+    throw error;
+  }
+  throw new Error(`${check.name} passed, but a CheckFailure was expected`);
+}
+
+// Shared scenarios and answers.
+const expectNotAuthorized102 = buildScenario({
+  expect: { authorizationStatus: 'NotAuthorized', statusCode: '102' },
+});
+const expectFault400 = buildScenario({
+  invalid: true,
+  request: { body: { EvseID: 'DE*ABC*E1234567' } },
+  expect: { status: 400, body: 'FaultBody', authorizationStatus: undefined, statusCode: undefined },
+});
+const expect401 = buildScenario({
+  expect: { status: 401, body: 'OicpERoamingFault', authorizationStatus: undefined, statusCode: '017' },
+});
+const expect404 = buildScenario({
+  expect: { status: 404, body: 'OicpERoamingFault', authorizationStatus: undefined, statusCode: '300' },
+});
+const withCpoSession = buildScenario({ request: { body: rfidRequestBody({ CPOPartnerSessionID: 'cpo-session-42' }) } });
+
+const guideAnswer = httpAnswer(INTEGRATION_GUIDE_AUTHORIZED);
+const notAuthorized102 = httpAnswer(HUBJECT_NOT_AUTHORIZED_102);
+const faultBody400 = httpAnswer(
+  {
+    message: 'Validation failed',
+    validationErrors: [{ fieldReference: 'OperatorID', errorMessage: 'must not be null' }],
+    extendedInfo: null,
+  },
+  { status: 400, statusText: 'Bad Request' },
+);
+const unauthorized401 = httpAnswer(
+  { StatusCode: { Code: '017', Description: 'Unauthorized Access', AdditionalInfo: null } },
+  { status: 401, statusText: 'Unauthorized' },
+);
+const partnerNotFound404 = httpAnswer(
+  { StatusCode: { Code: '300', Description: 'Partner not found' } },
+  { status: 404, statusText: 'Not Found' },
+);
+const edgeProxy403 = httpAnswer('<html><body><h1>403 Forbidden</h1></body></html>', {
+  status: 403,
+  statusText: 'Forbidden',
+  contentType: 'text/html',
+});
+
+/** The integration guide's answer with fields replaced, on HTTP 200. */
+function authorized(fields: Record<string, unknown>) {
+  return httpAnswer(answerBody(fields));
+}
+
+/** The NotAuthorized 102 answer with fields replaced. */
+function refused(fields: Record<string, unknown>) {
+  return httpAnswer({ ...(JSON.parse(HUBJECT_NOT_AUTHORIZED_102) as Record<string, unknown>), ...fields });
+}
+
+function statusCode(fields: Record<string, unknown>) {
+  return authorized({ StatusCode: { Code: '000', Description: null, AdditionalInfo: null, ...fields } });
+}
+
+const invalidUtf8Body = Buffer.concat([
+  Buffer.from('{"AuthorizationStatus":"NotAuthorized","StatusCode":{"Code":"102","Description":"Ung', 'utf8'),
+  Buffer.from([0xfc]), // 'ü' in ISO-8859-1: not a UTF-8 sequence
+  Buffer.from('ltige UID"}}', 'utf8'),
+]);
+
+const CASES: Record<string, CheckCases> = {
+  answeredWithinBudget: {
+    passes: [
+      { name: 'answer after 120 ms of 1000 ms', exchange: buildExchange({ elapsedMs: 120 }) },
+      { name: 'answer exactly at the budget', exchange: buildExchange({ elapsedMs: 1000 }) },
+    ],
+    fails: [
+      {
+        name: 'no answer (timeout)',
+        exchange: buildExchange({ answer: null, elapsedMs: 2000 }),
+        mentions: ['an answer within 1000 ms', 'no answer after 2000 ms'],
+      },
+      {
+        name: 'answer after the budget',
+        exchange: buildExchange({ elapsedMs: 1001.4 }),
+        mentions: ['an answer within 1000 ms', 'an answer after 1001 ms'],
+      },
+    ],
+  },
+  httpStatusAsExpected: {
+    passes: [
+      { name: '200 as expected', exchange: buildExchange() },
+      { name: '400 as expected', exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }) },
+    ],
+    fails: [
+      {
+        name: 'edge proxy 403 instead of 200',
+        exchange: buildExchange({ answer: edgeProxy403 }),
+        mentions: ['HTTP 200', 'HTTP 403 Forbidden (text/html)', '403 Forbidden</h1>'],
+      },
+      {
+        name: '200 instead of 400',
+        exchange: buildExchange({ scenario: expectFault400, answer: guideAnswer }),
+        mentions: ['HTTP 400', 'HTTP 200 OK (application/json;charset=utf-8)'],
+      },
+    ],
+    notApplicable: [{ name: 'no answer', exchange: buildExchange({ answer: null }) }],
+  },
+  contentTypeIsJsonUtf8: {
+    passes: [
+      { name: 'application/json;charset=utf-8', exchange: buildExchange() },
+      {
+        name: 'application/json without charset',
+        exchange: buildExchange({ answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { contentType: 'application/json' }) }),
+      },
+      {
+        name: 'APPLICATION/JSON; charset=UTF-8',
+        exchange: buildExchange({
+          answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { contentType: 'APPLICATION/JSON; charset=UTF-8' }),
+        }),
+      },
+      {
+        name: 'quoted charset',
+        exchange: buildExchange({
+          answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { contentType: 'application/json; charset="utf-8"' }),
+        }),
+      },
+    ],
+    fails: [
+      {
+        name: 'text/plain',
+        exchange: buildExchange({ answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { contentType: 'text/plain' }) }),
+        mentions: ['Content-Type application/json', 'Content-Type "text/plain"', 'media type text/plain'],
+      },
+      {
+        name: 'charset ISO-8859-1',
+        exchange: buildExchange({
+          answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { contentType: 'application/json;charset=ISO-8859-1' }),
+        }),
+        mentions: ['charset utf-8', 'charset ISO-8859-1'],
+      },
+      {
+        name: 'invalid UTF-8 bytes under a UTF-8 header',
+        exchange: buildExchange({ scenario: expectNotAuthorized102, answer: httpAnswer(invalidUtf8Body) }),
+        mentions: ['a UTF-8 body', 'the body is not valid UTF-8'],
+      },
+      {
+        name: 'no Content-Type header',
+        exchange: buildExchange({ answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { contentType: null }) }),
+        mentions: ['Content-Type (absent)', 'media type (none)'],
+      },
+    ],
+    notApplicable: [
+      { name: 'empty body', exchange: buildExchange({ answer: httpAnswer('', { status: 204, contentType: null }) }) },
+      { name: 'no answer', exchange: buildExchange({ answer: null }) },
+    ],
+  },
+  bodyIsJson: {
+    passes: [
+      { name: 'JSON answer', exchange: buildExchange() },
+      { name: 'JSON fault body', exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }) },
+    ],
+    fails: [
+      {
+        name: 'HTML page from the edge proxy',
+        exchange: buildExchange({ answer: edgeProxy403 }),
+        mentions: ['a JSON body', 'HTTP 403', 'text/html', '"<html><body>'],
+      },
+      {
+        name: 'empty body',
+        exchange: buildExchange({ answer: httpAnswer('', { status: 200 }) }),
+        mentions: ['a JSON body', 'the body is empty'],
+      },
+    ],
+    notApplicable: [
+      {
+        name: "scenario expects body 'any'",
+        exchange: buildExchange({ scenario: buildScenario({ expect: { body: 'any' } }), answer: edgeProxy403 }),
+      },
+      { name: 'no answer', exchange: buildExchange({ answer: null }) },
+    ],
+  },
+  bodyMatchesSchema: {
+    passes: [
+      { name: 'integration guide answer', exchange: buildExchange() },
+      { name: 'NotAuthorized 102 with nulls', exchange: buildExchange({ scenario: expectNotAuthorized102, answer: notAuthorized102 }) },
+      { name: '400 FaultBody', exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }) },
+      { name: '401 StatusCode 017', exchange: buildExchange({ scenario: expect401, answer: unauthorized401 }) },
+      { name: '404 StatusCode 300', exchange: buildExchange({ scenario: expect404, answer: partnerNotFound404 }) },
+    ],
+    fails: [
+      {
+        name: 'unknown AuthorizationStatus',
+        exchange: buildExchange({ answer: authorized({ AuthorizationStatus: 'Accepted' }) }),
+        mentions: ['a body valid against eRoamingAuthorizationStart', '/AuthorizationStatus: must be one of'],
+      },
+      {
+        name: 'StatusCode missing',
+        exchange: buildExchange({ answer: authorized({ StatusCode: undefined }) }),
+        mentions: ["must have required property 'StatusCode'"],
+      },
+      {
+        name: 'empty fault body',
+        exchange: buildExchange({ scenario: expectFault400, answer: httpAnswer({}, { status: 400 }) }),
+        mentions: ['a body valid against FaultBody', "must have required property 'message'"],
+      },
+    ],
+    notApplicable: [
+      {
+        name: 'HTTP status differs from the expected one',
+        exchange: buildExchange({ answer: httpAnswer({ message: 'Internal error' }, { status: 500 }) }),
+      },
+      {
+        name: "scenario expects body 'any'",
+        exchange: buildExchange({ scenario: buildScenario({ expect: { body: 'any' } }), answer: authorized({ StatusCode: 1 }) }),
+      },
+      { name: 'body is not JSON', exchange: buildExchange({ answer: httpAnswer('<html></html>', { contentType: 'text/html' }) }) },
+    ],
+  },
+  authorizationStatusAsExpected: {
+    passes: [
+      { name: 'Authorized as expected', exchange: buildExchange() },
+      { name: 'NotAuthorized as expected', exchange: buildExchange({ scenario: expectNotAuthorized102, answer: notAuthorized102 }) },
+    ],
+    fails: [
+      {
+        name: 'Authorized where a refusal is expected',
+        exchange: buildExchange({ scenario: expectNotAuthorized102, answer: guideAnswer }),
+        mentions: ['AuthorizationStatus "NotAuthorized"', 'AuthorizationStatus "Authorized"', 'hint: the target authorized'],
+      },
+      {
+        name: 'refused where Authorized is expected',
+        exchange: buildExchange({ answer: notAuthorized102 }),
+        mentions: ['AuthorizationStatus "Authorized"', 'AuthorizationStatus "NotAuthorized"'],
+      },
+      {
+        name: 'no JSON object',
+        exchange: buildExchange({ answer: edgeProxy403 }),
+        mentions: ['no JSON object in the answer'],
+      },
+    ],
+    notApplicable: [
+      { name: 'scenario names no AuthorizationStatus', exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }) },
+      { name: 'no answer', exchange: buildExchange({ answer: null }) },
+    ],
+  },
+  statusCodeAsExpected: {
+    passes: [
+      { name: '000 as expected', exchange: buildExchange() },
+      { name: '017 on 401 as expected', exchange: buildExchange({ scenario: expect401, answer: unauthorized401 }) },
+    ],
+    fails: [
+      {
+        name: '210 where 102 is expected',
+        exchange: buildExchange({
+          scenario: expectNotAuthorized102,
+          answer: refused({ StatusCode: { Code: '210', Description: 'No valid contract', AdditionalInfo: null } }),
+        }),
+        mentions: ['StatusCode.Code "102"', 'StatusCode.Code "210" (No valid contract)'],
+      },
+      {
+        name: 'numeric 0 where "000" is expected',
+        exchange: buildExchange({ answer: statusCode({ Code: 0 }) }),
+        mentions: ['StatusCode.Code "000"', 'StatusCode.Code 0'],
+      },
+      {
+        name: 'no StatusCode',
+        exchange: buildExchange({ scenario: expect401, answer: httpAnswer({ message: 'Unauthorized' }, { status: 401 }) }),
+        mentions: ['StatusCode.Code "017"', 'no StatusCode in the answer'],
+      },
+    ],
+    notApplicable: [
+      { name: 'scenario names no status code', exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }) },
+      { name: 'no answer', exchange: buildExchange({ answer: null }) },
+    ],
+  },
+  fieldsAsExpected: {
+    passes: [
+      {
+        name: 'equals, matches, isNull on the integration guide answer',
+        exchange: buildExchange({
+          scenario: buildScenario({
+            expect: {
+              fields: {
+                ProviderID: { equals: 'DE*ICE' },
+                SessionID: { matches: '^[0-9a-f]{8}-' },
+                CPOPartnerSessionID: { isNull: true },
+                'StatusCode.Code': { equals: '000' },
+              },
+            },
+          }),
+        }),
+      },
+      {
+        name: 'minItems on AuthorizationStopIdentifications',
+        exchange: buildExchange({
+          scenario: buildScenario({ expect: { fields: { AuthorizationStopIdentifications: { minItems: 1 } } } }),
+          answer: authorized({ AuthorizationStopIdentifications: [{ RFIDMifareFamilyIdentification: { UID: 'AABBCCDD' } }] }),
+        }),
+      },
+    ],
+    fails: [
+      {
+        name: 'ProviderID differs',
+        exchange: buildExchange({ scenario: buildScenario({ expect: { fields: { ProviderID: { equals: 'DE*XYZ' } } } }) }),
+        mentions: ['ProviderID to equal "DE*XYZ"', 'ProviderID = "DE*ICE"'],
+      },
+      {
+        name: 'null where a value is expected, and a missing list',
+        exchange: buildExchange({
+          scenario: buildScenario({
+            expect: {
+              fields: { CPOPartnerSessionID: { isNull: false }, AuthorizationStopIdentifications: { minItems: 1 } },
+            },
+          }),
+        }),
+        mentions: [
+          'CPOPartnerSessionID to be present and not null',
+          'AuthorizationStopIdentifications to be an array of at least 1 item(s)',
+          'CPOPartnerSessionID = null',
+        ],
+      },
+      {
+        name: 'pattern does not match',
+        exchange: buildExchange({ scenario: buildScenario({ expect: { fields: { SessionID: { matches: '^0000' } } } }) }),
+        mentions: ['SessionID to match /^0000/', 'SessionID = "3b129fb6-c4af-476e-8bec-6e307c8e5d25"'],
+      },
+    ],
+    notApplicable: [
+      { name: 'scenario names no fields', exchange: buildExchange() },
+      {
+        name: 'no answer',
+        exchange: buildExchange({
+          scenario: buildScenario({ expect: { fields: { ProviderID: { equals: 'DE*ICE' } } } }),
+          answer: null,
+        }),
+      },
+    ],
+  },
+  authorizedHasSessionId: {
+    passes: [{ name: 'GUID SessionID', exchange: buildExchange() }],
+    fails: [
+      {
+        name: 'SessionID null',
+        exchange: buildExchange({ answer: authorized({ SessionID: null }) }),
+        mentions: ['SessionID in GUID form', 'SessionID null'],
+      },
+      {
+        name: 'SessionID not a GUID',
+        exchange: buildExchange({ answer: authorized({ SessionID: '3b129fb6c4af476e8bec6e307c8e5d25' }) }),
+        mentions: ['SessionID "3b129fb6c4af476e8bec6e307c8e5d25"'],
+      },
+      {
+        name: 'SessionID absent',
+        exchange: buildExchange({ answer: authorized({ SessionID: undefined }) }),
+        mentions: ['SessionID (absent)'],
+      },
+    ],
+    notApplicable: [{ name: 'NotAuthorized answer', exchange: buildExchange({ answer: notAuthorized102 }) }],
+  },
+  authorizedHasProviderId: {
+    passes: [
+      { name: 'DE*ICE', exchange: buildExchange() },
+      { name: 'DE-8EO', exchange: buildExchange({ answer: authorized({ ProviderID: 'DE-8EO' }) }) },
+    ],
+    fails: [
+      {
+        name: 'ProviderID null',
+        exchange: buildExchange({ answer: authorized({ ProviderID: null }) }),
+        mentions: ['a ProviderID such as DE*ICE', 'ProviderID null'],
+      },
+      {
+        name: 'ProviderID malformed',
+        exchange: buildExchange({ answer: authorized({ ProviderID: 'ICE' }) }),
+        mentions: ['ProviderID "ICE"'],
+      },
+    ],
+    notApplicable: [{ name: 'NotAuthorized answer', exchange: buildExchange({ answer: notAuthorized102 }) }],
+  },
+  authorizedHasSuccessCode: {
+    passes: [{ name: 'Authorized with 000', exchange: buildExchange() }],
+    fails: [
+      {
+        name: 'Authorized with 102',
+        exchange: buildExchange({ answer: statusCode({ Code: '102' }) }),
+        mentions: ['StatusCode.Code "000"', 'StatusCode.Code "102"'],
+      },
+      {
+        name: 'Authorized without StatusCode',
+        exchange: buildExchange({ answer: authorized({ StatusCode: null }) }),
+        mentions: ['StatusCode.Code (absent)'],
+      },
+    ],
+    notApplicable: [{ name: 'NotAuthorized answer', exchange: buildExchange({ answer: notAuthorized102 }) }],
+  },
+  notAuthorizedHasErrorCode: {
+    passes: [{ name: 'NotAuthorized with 102', exchange: buildExchange({ answer: notAuthorized102 }) }],
+    fails: [
+      {
+        name: 'NotAuthorized with 000',
+        exchange: buildExchange({ answer: refused({ StatusCode: { Code: '000', Description: null } }) }),
+        mentions: ['a StatusCode.Code other than "000"', 'StatusCode.Code "000"'],
+      },
+      {
+        name: 'NotAuthorized with Code null',
+        exchange: buildExchange({ answer: refused({ StatusCode: { Code: null } }) }),
+        mentions: ['StatusCode.Code null'],
+      },
+    ],
+    notApplicable: [{ name: 'Authorized answer', exchange: buildExchange() }],
+  },
+  statusCodeInOicpTable: {
+    passes: [
+      { name: '000', exchange: buildExchange() },
+      { name: '102', exchange: buildExchange({ answer: notAuthorized102 }) },
+      { name: '017 in a 401 fault', exchange: buildExchange({ scenario: expect401, answer: unauthorized401 }) },
+    ],
+    fails: [
+      {
+        name: '"999"',
+        exchange: buildExchange({ answer: statusCode({ Code: '999' }) }),
+        mentions: ['a three-digit code string from the OICP table', 'StatusCode.Code "999"'],
+      },
+      {
+        name: 'numeric 0',
+        exchange: buildExchange({ answer: statusCode({ Code: 0 }) }),
+        mentions: ['StatusCode.Code 0'],
+      },
+      {
+        name: 'two digits "17"',
+        exchange: buildExchange({ answer: statusCode({ Code: '17' }) }),
+        mentions: ['StatusCode.Code "17"'],
+      },
+    ],
+    notApplicable: [
+      { name: 'fault body without StatusCode', exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }) },
+      { name: 'StatusCode without Code', exchange: buildExchange({ answer: authorized({ StatusCode: { Description: 'x' } }) }) },
+      { name: 'no answer', exchange: buildExchange({ answer: null }) },
+    ],
+  },
+  statusTextWithinLimits: {
+    passes: [
+      { name: 'Description and AdditionalInfo null', exchange: buildExchange() },
+      { name: 'Description of exactly 200 characters', exchange: buildExchange({ answer: statusCode({ Description: 'x'.repeat(200) }) }) },
+      {
+        name: "Description of 200 'ä' (400 bytes)",
+        exchange: buildExchange({ answer: statusCode({ Description: 'ä'.repeat(200) }) }),
+      },
+      {
+        name: 'Description of 200 emoji (400 UTF-16 units)',
+        exchange: buildExchange({ answer: statusCode({ Description: '🔌'.repeat(200) }) }),
+      },
+      {
+        name: 'AdditionalInfo of exactly 1000 characters',
+        exchange: buildExchange({ answer: statusCode({ AdditionalInfo: 'y'.repeat(1000) }) }),
+      },
+    ],
+    fails: [
+      {
+        name: 'Description of 201 characters',
+        exchange: buildExchange({ answer: statusCode({ Description: 'x'.repeat(201) }) }),
+        mentions: ['Description ≤ 200', 'Description has 201 characters (limit 200)'],
+      },
+      {
+        name: "Description of 201 'ä'",
+        exchange: buildExchange({ answer: statusCode({ Description: 'ä'.repeat(201) }) }),
+        mentions: ['Description has 201 characters (limit 200)'],
+      },
+      {
+        name: 'AdditionalInfo of 1001 characters',
+        exchange: buildExchange({ answer: statusCode({ AdditionalInfo: 'y'.repeat(1001) }) }),
+        mentions: ['AdditionalInfo ≤ 1000', 'AdditionalInfo has 1001 characters (limit 1000)'],
+      },
+    ],
+    notApplicable: [
+      { name: 'no StatusCode', exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }) },
+      { name: 'no answer', exchange: buildExchange({ answer: null }) },
+    ],
+  },
+  cpoPartnerSessionIdEchoed: {
+    passes: [
+      {
+        name: 'echoed unchanged',
+        exchange: buildExchange({ scenario: withCpoSession, answer: authorized({ CPOPartnerSessionID: 'cpo-session-42' }) }),
+      },
+      {
+        name: 'echoed in a refusal',
+        exchange: buildExchange({ scenario: withCpoSession, answer: refused({ CPOPartnerSessionID: 'cpo-session-42' }) }),
+      },
+    ],
+    fails: [
+      {
+        name: 'answered null',
+        exchange: buildExchange({ scenario: withCpoSession, answer: guideAnswer }),
+        mentions: ['CPOPartnerSessionID "cpo-session-42"', 'CPOPartnerSessionID null'],
+      },
+      {
+        name: 'answered changed',
+        exchange: buildExchange({ scenario: withCpoSession, answer: authorized({ CPOPartnerSessionID: 'CPO-SESSION-42' }) }),
+        mentions: ['CPOPartnerSessionID "cpo-session-42"', 'CPOPartnerSessionID "CPO-SESSION-42"'],
+      },
+    ],
+    notApplicable: [
+      { name: 'request without CPOPartnerSessionID', exchange: buildExchange({ answer: guideAnswer }) },
+      {
+        name: 'request with CPOPartnerSessionID null',
+        exchange: buildExchange({
+          scenario: buildScenario({ request: { body: rfidRequestBody({ CPOPartnerSessionID: null }) } }),
+          answer: authorized({ CPOPartnerSessionID: 'x' }),
+        }),
+      },
+      { name: 'HTTP 401 fault', exchange: buildExchange({ scenario: withCpoSession, answer: unauthorized401 }) },
+      { name: 'no answer', exchange: buildExchange({ scenario: withCpoSession, answer: null }) },
+    ],
+  },
+  stopIdentificationsWellFormed: {
+    passes: [
+      {
+        name: 'RFIDMifareFamilyIdentification entry',
+        exchange: buildExchange({
+          answer: authorized({ AuthorizationStopIdentifications: [{ RFIDMifareFamilyIdentification: { UID: 'AABBCCDD' } }] }),
+        }),
+      },
+      {
+        name: 'one member set, the other four null',
+        exchange: buildExchange({
+          answer: authorized({
+            AuthorizationStopIdentifications: [
+              {
+                RFIDMifareFamilyIdentification: null,
+                RFIDIdentification: null,
+                QRCodeIdentification: null,
+                PlugAndChargeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3' },
+                RemoteIdentification: null,
+              },
+            ],
+          }),
+        }),
+      },
+      { name: 'empty list', exchange: buildExchange({ answer: authorized({ AuthorizationStopIdentifications: [] }) }) },
+    ],
+    fails: [
+      {
+        name: 'bare UID without identification member',
+        exchange: buildExchange({ answer: authorized({ AuthorizationStopIdentifications: [{ UID: 'AABBCCDD' }] }) }),
+        mentions: ['each entry an object with one of RFIDMifareFamilyIdentification', '[0] {"UID":"AABBCCDD"}', "unknown property 'UID'"],
+      },
+      {
+        name: 'all five members null',
+        exchange: buildExchange({
+          answer: authorized({
+            AuthorizationStopIdentifications: [
+              {
+                RFIDMifareFamilyIdentification: null,
+                RFIDIdentification: null,
+                QRCodeIdentification: null,
+                PlugAndChargeIdentification: null,
+                RemoteIdentification: null,
+              },
+            ],
+          }),
+        }),
+        mentions: ['[0] {"RFIDMifareFamilyIdentification":null'],
+      },
+      {
+        name: 'second entry with a lower-case UID',
+        exchange: buildExchange({
+          answer: authorized({
+            AuthorizationStopIdentifications: [
+              { RFIDMifareFamilyIdentification: { UID: 'AABBCCDD' } },
+              { RFIDMifareFamilyIdentification: { UID: 'aabbccdd' } },
+            ],
+          }),
+        }),
+        mentions: ['[1] {"RFIDMifareFamilyIdentification":{"UID":"aabbccdd"}}', '/RFIDMifareFamilyIdentification/UID'],
+      },
+      {
+        name: 'an object instead of a list',
+        exchange: buildExchange({
+          answer: authorized({ AuthorizationStopIdentifications: { RFIDMifareFamilyIdentification: { UID: 'AABBCCDD' } } }),
+        }),
+        mentions: ['an array of identifications (or null)', '{"RFIDMifareFamilyIdentification"'],
+      },
+    ],
+    notApplicable: [
+      { name: 'null', exchange: buildExchange() },
+      { name: 'absent', exchange: buildExchange({ answer: authorized({ AuthorizationStopIdentifications: undefined }) }) },
+    ],
+  },
+  notAuthorizedWithoutSessionId: {
+    passes: [{ name: 'refusal with SessionID null', exchange: buildExchange({ answer: notAuthorized102 }) }],
+    fails: [
+      {
+        name: 'refusal that carries a SessionID',
+        exchange: buildExchange({ answer: refused({ SessionID: 'b2688855-7f00-0002-6d8e-48d883f6abb6' }) }),
+        mentions: ['SessionID null or absent', 'SessionID "b2688855-7f00-0002-6d8e-48d883f6abb6"'],
+      },
+    ],
+    notApplicable: [{ name: 'Authorized answer', exchange: buildExchange() }],
+  },
+  requestCarriesEvseId: {
+    passes: [{ name: 'request with EvseID', exchange: buildExchange() }],
+    fails: [
+      {
+        name: 'request without EvseID',
+        exchange: buildExchange({
+          scenario: buildScenario({ request: { body: rfidRequestBody({ EvseID: undefined }) } }),
+        }),
+        mentions: ['an EvseID in the request', 'EvseID (absent)'],
+      },
+      {
+        name: 'request with EvseID null',
+        exchange: buildExchange({ scenario: buildScenario({ request: { body: rfidRequestBody({ EvseID: null }) } }) }),
+        mentions: ['EvseID null'],
+      },
+    ],
+    notApplicable: [
+      { name: 'invalid scenario', exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }) },
+      {
+        name: 'raw body that is not JSON',
+        exchange: buildExchange({
+          scenario: buildScenario({ request: { body: undefined, rawBody: 'OperatorID=DE*ABC&UID=1234ABCD' } }),
+        }),
+      },
+    ],
+  },
+  processIdCaptured: {
+    passes: [
+      {
+        name: 'Hubject answer with Process-ID',
+        exchange: buildExchange({
+          hubject: true,
+          answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { headers: { 'Process-ID': 'a8b9c1d2-0000-4f00-9c00-000000000001' } }),
+        }),
+      },
+    ],
+    fails: [
+      {
+        name: 'Hubject answer without Process-ID',
+        exchange: buildExchange({ hubject: true }),
+        mentions: ['a Process-ID response header', 'no Process-ID header'],
+      },
+    ],
+    notApplicable: [
+      { name: 'target is not Hubject', exchange: buildExchange({ hubject: false }) },
+      { name: 'no answer', exchange: buildExchange({ hubject: true, answer: null }) },
+    ],
+  },
+};
+
+test.describe('every registered check', () => {
+  test('the case table names only registered checks', () => {
+    const unknown = Object.keys(CASES).filter((name) => checkNamed(name) === undefined);
+    expect(unknown).toEqual([]);
+  });
+
+  test('check names are unique', () => {
+    const names = CHECKS.map((check) => check.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  for (const check of CHECKS) {
+    test.describe(check.name, () => {
+      const cases = CASES[check.name];
+
+      test('has passing and failing cases', () => {
+        expect(cases, `add cases for ${check.name} to CASES in tests/unit/checks.test.ts`).toBeDefined();
+        expect(cases?.passes.length ?? 0).toBeGreaterThan(0);
+        expect(cases?.fails.length ?? 0).toBeGreaterThan(0);
+      });
+      if (!cases) return;
+
+      for (const { name, exchange } of cases.passes) {
+        test(`passes: ${name}`, () => {
+          expect(check.appliesTo(exchange)).toBe(true);
+          expect(() => check.verify(exchange, context)).not.toThrow();
+        });
+      }
+
+      for (const { name, exchange, mentions } of cases.fails) {
+        test(`fails: ${name}`, () => {
+          expect(check.appliesTo(exchange)).toBe(true);
+          const failure = failureOf(check, exchange);
+          expect(failure.check).toBe(check.name);
+          expect(failure.verdict).toBe(check.verdict);
+          expect(failure.category).toBe(check.category);
+          expect(failure.message).toContain(`${check.name}: ${check.title}`);
+          expect(failure.message).toContain(`expected: ${failure.expected}`);
+          expect(failure.message).toContain(`received: ${failure.received}`);
+          expect(failure.message).toContain(`rule: ${check.source}`);
+          for (const text of mentions) expect(failure.message).toContain(text);
+        });
+      }
+
+      for (const { name, exchange } of cases.notApplicable ?? []) {
+        test(`does not apply: ${name}`, () => {
+          expect(check.appliesTo(exchange)).toBe(false);
+        });
+      }
+    });
+  }
+});
+
+/** Runs every applicable check; returns the names of those that applied and the failures. */
+function judge(exchange: Exchange, verdict: 'failure' | 'advisory') {
+  const applied: string[] = [];
+  const failures: string[] = [];
+  for (const check of CHECKS.filter((c) => c.verdict === verdict)) {
+    if (!check.appliesTo(exchange)) continue;
+    applied.push(check.name);
+    try {
+      check.verify(exchange, context);
+    } catch (error) {
+      if (!(error instanceof CheckFailure)) throw error;
+      failures.push(error.oneLine);
+    }
+  }
+  return { applied, failures };
+}
+
+test.describe('realistic Hubject answers', () => {
+  test('the integration guide answer passes every failure check', () => {
+    const { applied, failures } = judge(buildExchange({ answer: guideAnswer }), 'failure');
+    expect(failures).toEqual([]);
+    expect(applied).toEqual([
+      'answeredWithinBudget',
+      'httpStatusAsExpected',
+      'contentTypeIsJsonUtf8',
+      'bodyIsJson',
+      'bodyMatchesSchema',
+      'authorizationStatusAsExpected',
+      'statusCodeAsExpected',
+      'authorizedHasSessionId',
+      'authorizedHasProviderId',
+      'authorizedHasSuccessCode',
+      'statusCodeInOicpTable',
+      'statusTextWithinLimits',
+    ]);
+  });
+
+  test('the integration guide answer with Process-ID raises no advisory on a Hubject target', () => {
+    const exchange = buildExchange({
+      hubject: true,
+      answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { headers: { 'Process-ID': 'a8b9c1d2' } }),
+    });
+    expect(judge(exchange, 'advisory')).toEqual({ applied: ['requestCarriesEvseId', 'processIdCaptured'], failures: [] });
+  });
+
+  test('a NotAuthorized 102 answer with nulls passes every failure check and advisory', () => {
+    const exchange = buildExchange({ scenario: expectNotAuthorized102, answer: notAuthorized102 });
+    const failureChecks = judge(exchange, 'failure');
+    expect(failureChecks.failures).toEqual([]);
+    expect(failureChecks.applied).toEqual([
+      'answeredWithinBudget',
+      'httpStatusAsExpected',
+      'contentTypeIsJsonUtf8',
+      'bodyIsJson',
+      'bodyMatchesSchema',
+      'authorizationStatusAsExpected',
+      'statusCodeAsExpected',
+      'notAuthorizedHasErrorCode',
+      'statusCodeInOicpTable',
+      'statusTextWithinLimits',
+    ]);
+    expect(judge(exchange, 'advisory')).toEqual({
+      applied: ['notAuthorizedWithoutSessionId', 'requestCarriesEvseId'],
+      failures: [],
+    });
+  });
+
+  test('the integration guide answer fails the expectations of a refusal scenario, and only those', () => {
+    const { failures } = judge(buildExchange({ scenario: expectNotAuthorized102, answer: guideAnswer }), 'failure');
+    expect(failures).toEqual([
+      'authorizationStatusAsExpected: expected AuthorizationStatus "NotAuthorized", received AuthorizationStatus "Authorized"',
+      'statusCodeAsExpected: expected StatusCode.Code "102", received StatusCode.Code "000"',
+    ]);
+  });
+
+  test('a 401 fault for a foreign OperatorID passes the checks of a 401 scenario', () => {
+    const { applied, failures } = judge(buildExchange({ scenario: expect401, answer: unauthorized401 }), 'failure');
+    expect(failures).toEqual([]);
+    expect(applied).toContain('bodyMatchesSchema');
+    expect(applied).toContain('statusCodeAsExpected');
+    expect(applied).not.toContain('authorizedHasSuccessCode');
+  });
+});

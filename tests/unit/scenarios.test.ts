@@ -1,0 +1,181 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { InputError } from '../../src/input/errors.ts';
+import { loadProfile } from '../../src/config/profile.ts';
+import { defaultBodyKind, loadScenarios, selectScenarioFiles } from '../../src/scenarios/load.ts';
+import { checkPlaceholders, resolveScenario } from '../../src/scenarios/resolve.ts';
+import { schemaRegistry } from '../../src/schemas/registry.ts';
+
+const registry = schemaRegistry();
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-scenarios-'));
+}
+
+function write(dir: string, name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+const VALID = `feature: Example
+scenarios:
+  - id: example-one
+    title: One example
+    request:
+      operatorId: "{{operatorId}}"
+      body:
+        OperatorID: "{{operatorId}}"
+        Identification: { RFIDMifareFamilyIdentification: { UID: "{{authorizedUid}}" } }
+    expect:
+      status: 200
+      authorizationStatus: Authorized
+`;
+
+function problemsOf(action: () => unknown): InputError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error('expected an InputError');
+}
+
+test('the shipped catalogue loads: at least 12 scenarios with unique ids, each with its source line', () => {
+  const scenarios = loadScenarios(registry, undefined);
+  expect(scenarios.length).toBeGreaterThanOrEqual(12);
+  expect(new Set(scenarios.map((s) => s.id)).size).toBe(scenarios.length);
+  for (const s of scenarios) {
+    expect(s.source.file).toMatch(/^data\/scenarios\/.+\.yaml$/);
+    expect(s.source.line).toBeGreaterThan(1);
+  }
+  const profile = loadProfile(registry, {});
+  expect(() => checkPlaceholders(scenarios, profile.variables, profile.name)).not.toThrow();
+});
+
+test('the shipped catalogue covers the foundation cases', () => {
+  const ids = loadScenarios(registry, undefined).map((s) => s.id);
+  for (const id of [
+    'rfid-guide-example-authorized',
+    'rfid-unknown-uid-not-authorized',
+    'rfid-card-without-contract-not-authorized',
+    'qr-code-with-pin-authorized',
+    'plug-and-charge-authorized',
+    'cpo-partner-session-id-echoed',
+    'evse-id-absent-authorized-with-advisory',
+    'evse-id-din-format-authorized',
+    'validation-lowercase-uid-rejected',
+    'validation-identification-missing-rejected',
+    'operator-unknown-partner-not-found',
+    'validation-body-not-json-rejected',
+  ]) {
+    expect(ids).toContain(id);
+  }
+});
+
+test('defaults: severity normal, no tags, body schema from the HTTP status', () => {
+  const dir = tempDir();
+  const [scenario] = loadScenarios(registry, write(dir, 'one.yaml', VALID));
+  expect(scenario?.severity).toBe('normal');
+  expect(scenario?.tags).toEqual([]);
+  expect(scenario?.expect.body).toBe('eRoamingAuthorizationStart');
+  expect(scenario?.source.line).toBe(3);
+  expect(defaultBodyKind(400)).toBe('FaultBody');
+  expect(defaultBodyKind(404)).toBe('OicpERoamingFault');
+  expect(defaultBodyKind(401)).toBe('OicpERoamingFault');
+  expect(defaultBodyKind(503)).toBe('any');
+});
+
+test('a YAML syntax error names file, line and column', () => {
+  const dir = tempDir();
+  const file = write(dir, 'broken.yaml', 'feature: x\nscenarios:\n  - id: a\n    title: [unclosed\n');
+  const error = problemsOf(() => loadScenarios(registry, file));
+  expect(error.problems[0]?.file).toBe(file);
+  expect(error.problems[0]?.line).toBeGreaterThanOrEqual(4);
+  expect(error.message).toContain(`${file}:`);
+});
+
+test('a schema violation names the field and its line and column', () => {
+  const dir = tempDir();
+  const file = write(dir, 'bad.yaml', VALID.replace('status: 200', 'status: "200"'));
+  const error = problemsOf(() => loadScenarios(registry, file));
+  expect(error.problems).toEqual([
+    expect.objectContaining({ file, line: 11, column: 15, field: 'scenarios[0].expect.status', message: 'must be integer' }),
+  ]);
+});
+
+test('a missing required field points at its parent', () => {
+  const dir = tempDir();
+  const file = write(dir, 'bad.yaml', VALID.replace('    title: One example\n', ''));
+  const error = problemsOf(() => loadScenarios(registry, file));
+  expect(error.problems[0]).toMatchObject({ line: 3, field: 'scenarios[0]' });
+  expect(error.problems[0]?.message).toContain('title');
+});
+
+test('duplicate keys, an invalid matcher regex and a non-JSON raw body without invalid: true are errors', () => {
+  const dir = tempDir();
+  const dup = write(dir, 'dup.yaml', VALID.replace('    title: One example\n', '    title: One example\n    title: Again\n'));
+  expect(problemsOf(() => loadScenarios(registry, dup)).message).toMatch(/dup\.yaml:5:\d+/);
+  const regex = write(dir, 'regex.yaml', `${VALID}      fields:\n        ProviderID: { matches: "(" }\n`);
+  expect(problemsOf(() => loadScenarios(registry, regex)).problems[0]?.field).toBe('scenarios[0].expect.fields.ProviderID.matches');
+  const raw = write(dir, 'raw.yaml', VALID.replace(/      body:\n.*\n.*\n/, '      rawBody: "not json"\n'));
+  expect(problemsOf(() => loadScenarios(registry, raw)).problems[0]?.message).toContain('invalid: true');
+});
+
+test('a scenario id used twice is an error naming both places', () => {
+  const dir = tempDir();
+  write(dir, 'a.yaml', VALID);
+  write(dir, 'b.yaml', VALID);
+  const error = problemsOf(() => loadScenarios(registry, dir));
+  expect(error.problems).toHaveLength(1);
+  expect(error.problems[0]?.message).toMatch(/duplicate scenario id 'example-one' \(first used at .*a\.yaml:3\)/);
+  expect(error.problems[0]?.file).toMatch(/b\.yaml$/);
+});
+
+test('OICP_SCENARIOS selects a file, a folder, a glob or a comma-separated list; no match is an error', () => {
+  const dir = tempDir();
+  const a = write(dir, 'a.yaml', VALID);
+  fs.mkdirSync(path.join(dir, 'sub'));
+  const b = write(dir, 'sub/b.yml', VALID.replace('example-one', 'example-two'));
+  write(dir, 'notes.txt', 'not a scenario');
+  expect(selectScenarioFiles(a)).toEqual([a]);
+  expect(selectScenarioFiles(dir)).toEqual([a, b]);
+  expect(selectScenarioFiles(`${dir}/**/*.yml`)).toEqual([b]);
+  expect(selectScenarioFiles(`${a},${b}`)).toEqual([a, b]);
+  expect(selectScenarioFiles('data/scenarios/authorize-start/rfid.yaml')).toHaveLength(1);
+  expect(problemsOf(() => selectScenarioFiles(path.join(dir, 'nothing-*.yaml'))).message).toContain('matches no .yaml file');
+});
+
+test('an unknown variable is reported with scenario, file and name before anything is sent', () => {
+  const dir = tempDir();
+  const [scenario] = loadScenarios(registry, write(dir, 'a.yaml', VALID.replace('{{authorizedUid}}', '{{authorisedUid}}')));
+  if (!scenario) throw new Error('no scenario');
+  const error = problemsOf(() => checkPlaceholders([scenario], { operatorId: 'DE*ABC', authorizedUid: '1234ABCD' }, 'mock'));
+  expect(error.problems[0]).toMatchObject({ field: 'example-one', line: 3 });
+  expect(error.problems[0]?.message).toContain('{{authorisedUid}}');
+  expect(() => resolveScenario(scenario, { operatorId: 'DE*ABC' })).toThrow(/authorisedUid/);
+});
+
+test('variables resolve everywhere; a generator gives one value per scenario run and a new one next run', () => {
+  const dir = tempDir();
+  const text = VALID.replace('OperatorID: "{{operatorId}}"', 'OperatorID: "{{operatorId}}"\n        CPOPartnerSessionID: "cpo-{{$uuid}}"').replace(
+    'authorizationStatus: Authorized',
+    'authorizationStatus: Authorized\n      fields:\n        CPOPartnerSessionID: { equals: "cpo-{{$uuid}}" }',
+  );
+  const [scenario] = loadScenarios(registry, write(dir, 'a.yaml', text));
+  if (!scenario) throw new Error('no scenario');
+  const variables = { operatorId: 'DE*ABC', authorizedUid: '1234ABCD' };
+  const first = resolveScenario(scenario, variables);
+  const body = first.request.body as Record<string, unknown>;
+  expect(first.request.operatorId).toBe('DE*ABC');
+  expect(body.Identification).toEqual({ RFIDMifareFamilyIdentification: { UID: '1234ABCD' } });
+  expect(body.CPOPartnerSessionID).toMatch(/^cpo-[0-9a-f-]{36}$/);
+  expect(first.expect.fields.CPOPartnerSessionID).toEqual({ equals: body.CPOPartnerSessionID });
+  const second = resolveScenario(scenario, variables);
+  expect((second.request.body as Record<string, unknown>).CPOPartnerSessionID).not.toBe(body.CPOPartnerSessionID);
+  // The loaded scenario itself is never modified.
+  expect((scenario.request.body as Record<string, unknown>).OperatorID).toBe('{{operatorId}}');
+});
