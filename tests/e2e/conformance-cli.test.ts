@@ -30,7 +30,9 @@ test('OICP_SCENARIOS=<one file> runs only that file; results, JUnit and the Allu
   expect(run.stdout).toContain('3 passed, 0 failed');
   expect(fs.readFileSync(path.join(run.reportsDir, 'junit.xml'), 'utf8')).toContain('tests="3"');
   expect(fs.existsSync(path.join(run.reportsDir, 'allure-report', 'index.html'))).toBe(true);
-  const allureResults = fs.readdirSync(path.join(run.reportsDir, 'allure-results')).filter((f) => f.endsWith('-result.json'));
+  const allureResults = fs
+    .readdirSync(path.join(run.reportsDir, 'allure-results'))
+    .filter((f) => f.endsWith('-result.json'));
   expect(allureResults).toHaveLength(3);
 });
 
@@ -44,7 +46,9 @@ test('a broken scenario file stops the run with file and line, exit code 2, and 
   const run = await runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: `${RFID_FILE},${file}` });
   expect(run.exitCode).toBe(2);
   expect(run.stderr).toContain('nothing was sent');
-  expect(run.stderr).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8:15 scenarios\\[0\\]\\.severity`));
+  expect(run.stderr).toMatch(
+    new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8:15 scenarios\\[0\\]\\.severity`),
+  );
   expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
   expect(mock.requestCount()).toBe(0);
 });
@@ -66,7 +70,10 @@ test('a target that breaks the contract fails the run (exit 1) and the summary n
     const run = await runConformance({ OICP_BASE_URL: faulty.url, OICP_SCENARIOS: RFID_FILE });
     expect(run.exitCode).toBe(1);
     const failed = scenarioResults(run.results).filter((r) => r.status !== 'passed');
-    expect(failed.map((r) => r.id).sort()).toEqual(['rfid-card-without-contract-not-authorized', 'rfid-unknown-uid-not-authorized']);
+    expect(failed.map((r) => r.id).sort()).toEqual([
+      'rfid-card-without-contract-not-authorized',
+      'rfid-unknown-uid-not-authorized',
+    ]);
     expect(failed[0]?.error).toContain('authorizationStatusAsExpected');
     expect(run.stdout).toContain('1 passed, 2 failed');
     expect(fs.existsSync(path.join(run.reportsDir, 'allure-report', 'index.html'))).toBe(true);

@@ -76,7 +76,8 @@ test.describe('the mock over real sockets', () => {
     });
     expect(mock.requestCount()).toBe(2);
 
-    // The connection stays usable after a refused body.
+    // Far over the limit the client must still read the 413 rather than a broken connection.
+    expect((await postAuthorizeStart(mock, 'x'.repeat(8 * MIB))).status).toBe(413);
     expect((await fetch(`${mock.url}/health`)).status).toBe(200);
   });
 
@@ -104,7 +105,7 @@ test.describe('server options', () => {
       const started = Date.now();
       const response = await postAuthorizeStart(mock, JSON.stringify(rfidRequest('044A2DAA856280')));
       expect(Date.now() - started).toBeGreaterThanOrEqual(380);
-      expect((await response.json()).AuthorizationStatus).toBe('Authorized');
+      expect(((await response.json()) as { AuthorizationStatus: string }).AuthorizationStatus).toBe('Authorized');
     } finally {
       await mock.close();
     }
@@ -137,7 +138,7 @@ contracts: []
     try {
       expect((await postAuthorizeStart(mock, JSON.stringify(rfidRequest('DEADBEEF')))).status).toBe(404);
       const response = await postAuthorizeStart(mock, JSON.stringify(rfidRequest('DEADBEEF')), 'DE*QQQ');
-      expect((await response.json()).StatusCode.Code).toBe('103');
+      expect(((await response.json()) as { StatusCode: { Code: string } }).StatusCode.Code).toBe('103');
     } finally {
       await mock.close();
     }

@@ -19,7 +19,10 @@ export interface PlaywrightJsonReport {
 }
 interface JsonSuite {
   title: string;
-  specs?: Array<{ title: string; tests: Array<{ results: Array<{ status: string; error?: { message?: string } }> }> }>;
+  specs?: Array<{
+    title: string;
+    tests: Array<{ results: Array<{ status: string; error?: { message?: string } }> }>;
+  }>;
   suites?: JsonSuite[];
 }
 
@@ -56,16 +59,25 @@ export function runConformance(
   options: { args?: string[]; timeoutMs?: number } = {},
 ): Promise<ConformanceRun> {
   const reportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-run-'));
-  const childEnv: Record<string, string | undefined> = { ...process.env, OICP_REPORTS_DIR: reportsDir, ...env };
+  const childEnv: Record<string, string | undefined> = {
+    ...process.env,
+    OICP_REPORTS_DIR: reportsDir,
+    ...env,
+  };
   // The parent Playwright's own variables would confuse the child run.
-  for (const key of Object.keys(childEnv)) if (key.startsWith('TEST_') || key.startsWith('PW_')) delete childEnv[key];
+  for (const key of Object.keys(childEnv))
+    if (key.startsWith('TEST_') || key.startsWith('PW_')) delete childEnv[key];
   delete childEnv.FORCE_COLOR;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/conformance.ts', ...(options.args ?? [])], {
-      cwd: projectRoot,
-      env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/conformance.ts', ...(options.args ?? [])],
+      {
+        cwd: projectRoot,
+        env: childEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {

@@ -48,18 +48,28 @@ test('OICP_MOCK_PORT moves the embedded mock; OICP_BASE_URL replaces the target 
 
 test('OICP_TIME_BUDGET_MS overrides the budget; a non-number is a clear error', () => {
   expect(loadProfile(registry, { OICP_TIME_BUDGET_MS: '750' }).timeBudgetMs).toBe(750);
-  expect(errorOf({ OICP_TIME_BUDGET_MS: 'fast' }).message).toContain("OICP_TIME_BUDGET_MS: must be a positive whole number, got 'fast'");
+  expect(errorOf({ OICP_TIME_BUDGET_MS: 'fast' }).message).toContain(
+    "OICP_TIME_BUDGET_MS: must be a positive whole number, got 'fast'",
+  );
 });
 
 test('the QA profile without settings lists every missing environment variable with its line', () => {
   const error = errorOf({ OICP_ENV: 'qa' });
   const names = error.problems.map((p) => p.message.replace('needs the environment variable ', ''));
   expect(names).toEqual(
-    expect.arrayContaining(['OICP_QA_OPERATOR_ID', 'OICP_QA_AUTHORIZED_UID', 'OICP_QA_QR_PIN', 'OICP_QA_PNC_EVCO_ID']),
+    expect.arrayContaining([
+      'OICP_QA_OPERATOR_ID',
+      'OICP_QA_AUTHORIZED_UID',
+      'OICP_QA_QR_PIN',
+      'OICP_QA_PNC_EVCO_ID',
+    ]),
   );
   // Variables with a default (unknown operator / UID) are not demanded.
   expect(names).not.toContain('OICP_QA_UNKNOWN_UID');
-  expect(error.problems[0]).toMatchObject({ file: 'data/environments/qa.yaml', field: 'variables.operatorId' });
+  expect(error.problems[0]).toMatchObject({
+    file: 'data/environments/qa.yaml',
+    field: 'variables.operatorId',
+  });
   expect(error.problems[0]?.line).toBeGreaterThan(1);
 });
 
@@ -77,15 +87,23 @@ test("Hubject's production host is refused unless OICP_ALLOW_PRODUCTION=1", () =
   for (const url of ['https://service.hubject.com', 'https://SERVICE.hubject.com:443/']) {
     expect(errorOf({ ...QA_ENV, OICP_BASE_URL: url }).message).toContain('OICP_ALLOW_PRODUCTION=1');
   }
-  expect(loadProfile(registry, { ...QA_ENV, OICP_BASE_URL: 'https://service.hubject.com', OICP_ALLOW_PRODUCTION: '1' }).baseUrl).toBe(
-    'https://service.hubject.com',
+  expect(
+    loadProfile(registry, {
+      ...QA_ENV,
+      OICP_BASE_URL: 'https://service.hubject.com',
+      OICP_ALLOW_PRODUCTION: '1',
+    }).baseUrl,
+  ).toBe('https://service.hubject.com');
+  expect(loadProfile(registry, { OICP_BASE_URL: 'https://service-qa.hubject.com' }).baseUrl).toBe(
+    'https://service-qa.hubject.com',
   );
-  expect(loadProfile(registry, { OICP_BASE_URL: 'https://service-qa.hubject.com' }).baseUrl).toBe('https://service-qa.hubject.com');
 });
 
 test('bad profile names, missing profiles and bad URLs are clear errors', () => {
   expect(errorOf({ OICP_ENV: '../secrets' }).message).toContain("'../secrets' is not a profile name");
-  expect(errorOf({ OICP_ENV: 'staging' }).message).toMatch(/data\/environments\/staging\.yaml.*file not found/);
+  expect(errorOf({ OICP_ENV: 'staging' }).message).toMatch(
+    /data\/environments\/staging\.yaml.*file not found/,
+  );
   expect(errorOf({ OICP_BASE_URL: 'service-qa.hubject.com' }).message).toContain('is not a URL');
   expect(errorOf({ OICP_BASE_URL: 'ftp://example.org' }).message).toContain('must use http or https');
 });

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { InputError } from '../../src/input/errors.ts';
 import { loadProfile } from '../../src/config/profile.ts';
+import { InputError } from '../../src/input/errors.ts';
 import { defaultBodyKind, loadScenarios, selectScenarioFiles } from '../../src/scenarios/load.ts';
 import { checkPlaceholders, resolveScenario } from '../../src/scenarios/resolve.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
@@ -103,7 +103,13 @@ test('a schema violation names the field and its line and column', () => {
   const file = write(dir, 'bad.yaml', VALID.replace('status: 200', 'status: "200"'));
   const error = problemsOf(() => loadScenarios(registry, file));
   expect(error.problems).toEqual([
-    expect.objectContaining({ file, line: 11, column: 15, field: 'scenarios[0].expect.status', message: 'must be integer' }),
+    expect.objectContaining({
+      file,
+      line: 11,
+      column: 15,
+      field: 'scenarios[0].expect.status',
+      message: 'must be integer',
+    }),
   ]);
 });
 
@@ -117,11 +123,17 @@ test('a missing required field points at its parent', () => {
 
 test('duplicate keys, an invalid matcher regex and a non-JSON raw body without invalid: true are errors', () => {
   const dir = tempDir();
-  const dup = write(dir, 'dup.yaml', VALID.replace('    title: One example\n', '    title: One example\n    title: Again\n'));
+  const dup = write(
+    dir,
+    'dup.yaml',
+    VALID.replace('    title: One example\n', '    title: One example\n    title: Again\n'),
+  );
   expect(problemsOf(() => loadScenarios(registry, dup)).message).toMatch(/dup\.yaml:5:\d+/);
   const regex = write(dir, 'regex.yaml', `${VALID}      fields:\n        ProviderID: { matches: "(" }\n`);
-  expect(problemsOf(() => loadScenarios(registry, regex)).problems[0]?.field).toBe('scenarios[0].expect.fields.ProviderID.matches');
-  const raw = write(dir, 'raw.yaml', VALID.replace(/      body:\n.*\n.*\n/, '      rawBody: "not json"\n'));
+  expect(problemsOf(() => loadScenarios(registry, regex)).problems[0]?.field).toBe(
+    'scenarios[0].expect.fields.ProviderID.matches',
+  );
+  const raw = write(dir, 'raw.yaml', VALID.replace(/ {6}body:\n.*\n.*\n/, '      rawBody: "not json"\n'));
   expect(problemsOf(() => loadScenarios(registry, raw)).problems[0]?.message).toContain('invalid: true');
 });
 
@@ -131,7 +143,9 @@ test('a scenario id used twice is an error naming both places', () => {
   write(dir, 'b.yaml', VALID);
   const error = problemsOf(() => loadScenarios(registry, dir));
   expect(error.problems).toHaveLength(1);
-  expect(error.problems[0]?.message).toMatch(/duplicate scenario id 'example-one' \(first used at .*a\.yaml:3\)/);
+  expect(error.problems[0]?.message).toMatch(
+    /duplicate scenario id 'example-one' \(first used at .*a\.yaml:3\)/,
+  );
   expect(error.problems[0]?.file).toMatch(/b\.yaml$/);
 });
 
@@ -146,14 +160,21 @@ test('OICP_SCENARIOS selects a file, a folder, a glob or a comma-separated list;
   expect(selectScenarioFiles(`${dir}/**/*.yml`)).toEqual([b]);
   expect(selectScenarioFiles(`${a},${b}`)).toEqual([a, b]);
   expect(selectScenarioFiles('data/scenarios/authorize-start/rfid.yaml')).toHaveLength(1);
-  expect(problemsOf(() => selectScenarioFiles(path.join(dir, 'nothing-*.yaml'))).message).toContain('matches no .yaml file');
+  expect(problemsOf(() => selectScenarioFiles(path.join(dir, 'nothing-*.yaml'))).message).toContain(
+    'matches no .yaml file',
+  );
 });
 
 test('an unknown variable is reported with scenario, file and name before anything is sent', () => {
   const dir = tempDir();
-  const [scenario] = loadScenarios(registry, write(dir, 'a.yaml', VALID.replace('{{authorizedUid}}', '{{authorisedUid}}')));
+  const [scenario] = loadScenarios(
+    registry,
+    write(dir, 'a.yaml', VALID.replace('{{authorizedUid}}', '{{authorisedUid}}')),
+  );
   if (!scenario) throw new Error('no scenario');
-  const error = problemsOf(() => checkPlaceholders([scenario], { operatorId: 'DE*ABC', authorizedUid: '1234ABCD' }, 'mock'));
+  const error = problemsOf(() =>
+    checkPlaceholders([scenario], { operatorId: 'DE*ABC', authorizedUid: '1234ABCD' }, 'mock'),
+  );
   expect(error.problems[0]).toMatchObject({ field: 'example-one', line: 3 });
   expect(error.problems[0]?.message).toContain('{{authorisedUid}}');
   expect(() => resolveScenario(scenario, { operatorId: 'DE*ABC' })).toThrow(/authorisedUid/);
@@ -161,7 +182,10 @@ test('an unknown variable is reported with scenario, file and name before anythi
 
 test('variables resolve everywhere; a generator gives one value per scenario run and a new one next run', () => {
   const dir = tempDir();
-  const text = VALID.replace('OperatorID: "{{operatorId}}"', 'OperatorID: "{{operatorId}}"\n        CPOPartnerSessionID: "cpo-{{$uuid}}"').replace(
+  const text = VALID.replace(
+    'OperatorID: "{{operatorId}}"',
+    'OperatorID: "{{operatorId}}"\n        CPOPartnerSessionID: "cpo-{{$uuid}}"',
+  ).replace(
     'authorizationStatus: Authorized',
     'authorizationStatus: Authorized\n      fields:\n        CPOPartnerSessionID: { equals: "cpo-{{$uuid}}" }',
   );
@@ -175,7 +199,9 @@ test('variables resolve everywhere; a generator gives one value per scenario run
   expect(body.CPOPartnerSessionID).toMatch(/^cpo-[0-9a-f-]{36}$/);
   expect(first.expect.fields.CPOPartnerSessionID).toEqual({ equals: body.CPOPartnerSessionID });
   const second = resolveScenario(scenario, variables);
-  expect((second.request.body as Record<string, unknown>).CPOPartnerSessionID).not.toBe(body.CPOPartnerSessionID);
+  expect((second.request.body as Record<string, unknown>).CPOPartnerSessionID).not.toBe(
+    body.CPOPartnerSessionID,
+  );
   // The loaded scenario itself is never modified.
   expect((scenario.request.body as Record<string, unknown>).OperatorID).toBe('{{operatorId}}');
 });

@@ -1,0 +1,210 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { readTlsFiles, type RunningMock, startMock } from '../../mock/server.ts';
+import { authorizeStartPath, rfidRequest } from './support.ts';
+
+// Throwaway PKI made at test time: keys are never committed and never outlive the run.
+interface ClientCredentials {
+  cert: Buffer;
+  key: Buffer;
+}
+
+interface TestPki {
+  dir: string;
+  caCert: string;
+  serverCert: string;
+  serverKey: string;
+  client: (name: string) => ClientCredentials;
+}
+
+function openssl(dir: string, args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+}
+
+const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
+function makeCa(dir: string, name: string): void {
+  openssl(dir, [
+    'req', '-x509', ...EC_KEY, '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '1',
+    '-subj', `/CN=${name}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign',
+  ]);
+}
+
+function makeLeaf(dir: string, name: string, commonName: string, ca: string, extensions: string): void {
+  fs.writeFileSync(path.join(dir, `${name}.ext`), `${extensions}\n`);
+  openssl(dir, ['req', '-new', ...EC_KEY, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${commonName}`]);
+  openssl(dir, [
+    'x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial',
+    '-out', `${name}.crt`, '-days', '1', '-extfile', `${name}.ext`,
+  ]);
+}
+
+function makePki(): TestPki {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-mock-tls-'));
+  makeCa(dir, 'trusted-ca');
+  makeCa(dir, 'other-ca');
+  makeLeaf(dir, 'server', 'localhost', 'trusted-ca', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth');
+  makeLeaf(dir, 'client-abc', 'DE*ABC', 'trusted-ca', 'extendedKeyUsage=clientAuth');
+  makeLeaf(dir, 'client-oth', 'DE*OTH', 'trusted-ca', 'extendedKeyUsage=clientAuth');
+  makeLeaf(dir, 'client-rogue', 'DE*ABC', 'other-ca', 'extendedKeyUsage=clientAuth');
+  const file = (name: string) => path.join(dir, name);
+  return {
+    dir,
+    caCert: file('trusted-ca.crt'),
+    serverCert: file('server.crt'),
+    serverKey: file('server.key'),
+    client: (name) => ({ cert: fs.readFileSync(file(`${name}.crt`)), key: fs.readFileSync(file(`${name}.key`)) }),
+  };
+}
+
+interface HttpsAnswer {
+  status: number;
+  body: string;
+}
+
+function post(
+  mock: RunningMock,
+  pki: TestPki,
+  operatorId: string,
+  body: unknown,
+  client?: ClientCredentials,
+): Promise<HttpsAnswer> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      `${mock.url}${authorizeStartPath(operatorId)}`,
+      {
+        method: 'POST',
+        ca: fs.readFileSync(pki.caCert),
+        ...client,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
+        agent: false,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+test.describe('HTTPS with client certificates', () => {
+  test.describe.configure({ mode: 'default' });
+
+  let pki: TestPki;
+  let mock: RunningMock;
+
+  test.beforeAll(async () => {
+    pki = makePki();
+    mock = await startMock({ tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert } });
+  });
+
+  test.afterAll(async () => {
+    await mock?.close();
+    if (pki) fs.rmSync(pki.dir, { recursive: true, force: true });
+  });
+
+  test('serves https on 127.0.0.1', () => {
+    expect(mock.url).toBe(`https://127.0.0.1:${mock.port}`);
+  });
+
+  test('refuses a client without a certificate', async () => {
+    const before = mock.requestCount();
+    await expect(post(mock, pki, 'DE*ABC', rfidRequest('044A2DAA856280'))).rejects.toThrow();
+    expect(mock.requestCount()).toBe(before);
+  });
+
+  test('refuses a certificate from another CA', async () => {
+    const before = mock.requestCount();
+    await expect(
+      post(mock, pki, 'DE*ABC', rfidRequest('044A2DAA856280'), pki.client('client-rogue')),
+    ).rejects.toThrow();
+    expect(mock.requestCount()).toBe(before);
+  });
+
+  test('a certificate for DE*OTH may not act for DE*ABC (401, code 017)', async () => {
+    const answer = await post(mock, pki, 'DE*ABC', rfidRequest('044A2DAA856280'), pki.client('client-oth'));
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body)).toEqual({
+      StatusCode: { Code: '017', Description: 'Unauthorized Access', AdditionalInfo: null },
+    });
+  });
+
+  test('a certificate for DE*ABC is authorized for its own operator ids', async () => {
+    const own = await post(mock, pki, 'DE*ABC', rfidRequest('044A2DAA856280'), pki.client('client-abc'));
+    expect(own.status).toBe(200);
+    expect(JSON.parse(own.body)).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE*ICE' });
+
+    const sibling = await post(
+      mock,
+      pki,
+      '+49*810',
+      rfidRequest('044A2DAA856280', { OperatorID: '+49*810' }),
+      pki.client('client-abc'),
+    );
+    expect(sibling.status).toBe(200);
+  });
+
+  test('a body OperatorID of another operator is 401 even with the right URL', async () => {
+    const answer = await post(
+      mock,
+      pki,
+      'DE*ABC',
+      rfidRequest('044A2DAA856280', { OperatorID: 'DE*OTH' }),
+      pki.client('client-abc'),
+    );
+    expect(answer.status).toBe(401);
+  });
+});
+
+test.describe('TLS file problems name the file', () => {
+  test.describe.configure({ mode: 'default' });
+
+  let pki: TestPki;
+
+  test.beforeAll(() => {
+    pki = makePki();
+  });
+
+  test.afterAll(() => {
+    if (pki) fs.rmSync(pki.dir, { recursive: true, force: true });
+  });
+
+  test('the PEM files are read when they are fine', () => {
+    const pems = readTlsFiles({ cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert });
+    expect(pems.cert).toContain('BEGIN CERTIFICATE');
+    expect(pems.key).toContain('PRIVATE KEY');
+  });
+
+  test('a missing file', async () => {
+    const missing = path.join(pki.dir, 'missing.crt');
+    await expect(startMock({ tls: { cert: missing, key: pki.serverKey, ca: pki.caCert } })).rejects.toThrow(
+      `Cannot read the mock's TLS certificate file ${missing}: file not found`,
+    );
+  });
+
+  test('a file that is not what it should be', async () => {
+    await expect(startMock({ tls: { cert: pki.serverCert, key: pki.caCert, ca: pki.caCert } })).rejects.toThrow(
+      `The mock's TLS private key file ${pki.caCert} is not usable`,
+    );
+    await expect(startMock({ tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.serverKey } })).rejects.toThrow(
+      `The mock's TLS CA certificate file ${pki.serverKey} is not usable`,
+    );
+  });
+
+  test('a key that does not belong to the certificate', async () => {
+    await expect(
+      startMock({ tls: { cert: pki.serverCert, key: path.join(pki.dir, 'client-abc.key'), ca: pki.caCert } }),
+    ).rejects.toThrow(/do not fit together \(certificate .*server\.crt, private key .*client-abc\.key/);
+  });
+});
