@@ -7,6 +7,8 @@ import { loadSuite } from './src/run/suite.ts';
 // file stops the run here, before the embedded mock starts or anything is sent.
 const { profile } = loadSuite();
 const reports = reportPaths();
+// Node reads NODE_EXTRA_CA_CERTS when a process starts: set here, it reaches every worker process.
+if (profile.tls.caCert) process.env.NODE_EXTRA_CA_CERTS = path.resolve(profile.tls.caCert);
 
 const reporter: ReporterDescription[] = [
   [process.env.CI ? 'dot' : 'list'],

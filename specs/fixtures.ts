@@ -1,5 +1,6 @@
 import { type APIRequestContext, test as base, request } from '@playwright/test';
 import type { CheckFailure } from '../src/checks/check.ts';
+import { clientCertificates } from '../src/config/tls.ts';
 import { PlaywrightTransport } from '../src/exchange/playwright-transport.ts';
 import type { Transport } from '../src/exchange/types.ts';
 import type { RunHooks } from '../src/run/scenario-runner.ts';
@@ -22,7 +23,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   suite: [async ({}, use) => use(loadSuite()), { scope: 'worker' }],
   apiContext: [
     async ({ suite }, use) => {
-      const context = await request.newContext({ baseURL: suite.profile.baseUrl });
+      const { baseUrl, tls } = suite.profile;
+      // The extra CA (OICP_CA_CERT) is trusted through NODE_EXTRA_CA_CERTS, set before the workers start.
+      const context = await request.newContext({
+        baseURL: baseUrl,
+        clientCertificates: clientCertificates(tls, baseUrl),
+        ignoreHTTPSErrors: tls.insecure,
+      });
       await use(context);
       await context.dispose();
     },

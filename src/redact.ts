@@ -40,24 +40,36 @@ export class Redactor {
         ]),
       );
     }
-    // A string that is exactly a secret (e.g. a PIN echoed in another field) is masked; secrets are not
-    // searched inside other strings here, so a 4-digit PIN cannot mangle a SessionID that contains it.
-    return typeof value === 'string' && this.secrets.includes(value) ? REDACTED : value;
+    // A secret echoed inside another field (a fault message quoting the PIN) is masked too.
+    return typeof value === 'string' ? this.values(value) : value;
   }
 
   /** Free text (raw bodies, messages, curl lines): known secret values and JSON secret fields are masked. */
   text(value: string): string {
+    return this.values(value).replace(SECRET_JSON_FIELD, `$1"${REDACTED}"`);
+  }
+
+  /** Known secret values, wherever they stand in a string. */
+  private values(value: string): string {
     let out = value;
     for (const secret of this.secrets) {
-      // Long secrets (keys, passphrases) are masked wherever they occur; short ones (PINs) as whole tokens only.
+      // Long secrets (keys, passphrases) are masked wherever they occur; short ones (PINs) as whole tokens
+      // only, so that a 4-digit PIN cannot mangle a SessionID, a GUID segment or an EvseID that contains it.
       out =
         secret.length >= 8 ? out.split(secret).join(REDACTED) : out.replace(tokenPattern(secret), REDACTED);
     }
-    return out.replace(/("(?:PIN|Salt)"\s*:\s*)"(?:[^"\\]|\\.)*"/g, `$1"${REDACTED}"`);
+    return out;
   }
 }
 
+/**
+ * A secret JSON field in text that may not parse as JSON: `"PIN": "1234"`, `"PIN": 1234`, the hash `Value`
+ * and `Salt` of a HashedPIN (the only OICP objects with a `Value` field).
+ */
+const SECRET_JSON_FIELD = /("(?:PIN|Salt|Value)"\s*:\s*)(?:"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)/g;
+
 function tokenPattern(secret: string): RegExp {
   const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g');
+  // Identifier characters of OICP ids (letters, digits, - * _) do not end a token.
+  return new RegExp(`(?<![A-Za-z0-9*_-])${escaped}(?![A-Za-z0-9*_-])`, 'g');
 }

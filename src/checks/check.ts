@@ -40,6 +40,7 @@ export class CheckFailure extends Error {
   readonly received: string;
   readonly source: string;
   readonly hint?: string;
+  private readonly definition: Check;
 
   constructor(check: Check, details: FailureDetails) {
     super(
@@ -53,6 +54,16 @@ export class CheckFailure extends Error {
     this.received = details.received;
     this.source = check.source;
     this.hint = details.hint;
+    this.definition = check;
+  }
+
+  /** The same failure with its texts passed through `mask` (secrets out before it reaches a report). */
+  masked(mask: (text: string) => string): CheckFailure {
+    return new CheckFailure(this.definition, {
+      expected: mask(this.expected),
+      received: mask(this.received),
+      hint: this.hint === undefined ? undefined : mask(this.hint),
+    });
   }
 
   /** One line for summaries: `check: expected …, received …`. */

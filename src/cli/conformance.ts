@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { describeTls } from '../config/tls.ts';
 import { InputError } from '../input/errors.ts';
 import { projectRoot } from '../paths.ts';
 import { reportPaths } from '../report/paths.ts';
@@ -23,6 +24,7 @@ function preflight(): boolean {
     console.log(
       `OICP conformance: ${scenarios.length} scenario(s), profile '${profile.name}', target ${target}`,
     );
+    if (profile.baseUrl.startsWith('https:')) console.log(`TLS: ${describeTls(profile.tls)}`);
     return true;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;

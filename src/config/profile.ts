@@ -3,6 +3,7 @@ import { InputError, type InputProblem } from '../input/errors.ts';
 import { YamlSource } from '../input/yaml-file.ts';
 import { dataDir } from '../paths.ts';
 import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
+import { loadTlsSettings, type TlsSettings } from './tls.ts';
 
 /** The selected target and the values the scenarios use, after environment overrides. */
 export interface Profile {
@@ -19,6 +20,7 @@ export interface Profile {
   timeBudgetMs: number;
   workers: number | undefined;
   variables: Record<string, string>;
+  tls: TlsSettings;
 }
 
 /** OICP asks for an answer within 10 s, network included. */
@@ -34,6 +36,7 @@ interface ProfileFile {
   timeBudgetMs?: number;
   workers?: number;
   variables: Record<string, string>;
+  tls?: Partial<Omit<TlsSettings, 'insecure'>> & { insecure?: boolean };
 }
 
 type Env = Record<string, string | undefined>;
@@ -119,6 +122,11 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
   const variables: Record<string, string> = {};
   for (const [key, value] of Object.entries(data.variables))
     variables[key] = resolve(value, ['variables', key]);
+  const profileTls = { ...data.tls };
+  for (const key of ['clientCert', 'clientKey', 'pfx', 'passphrase', 'caCert'] as const) {
+    const value = profileTls[key];
+    if (value !== undefined) profileTls[key] = resolve(value, ['tls', key]);
+  }
   const overrideUrl = env.OICP_BASE_URL?.trim();
   const profileUrl = overrideUrl ? '' : resolve(data.baseUrl, ['baseUrl']);
   if (missing.length > 0) {
@@ -129,6 +137,7 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     ? checkBaseUrl(overrideUrl, env, { file: 'OICP_BASE_URL', field: 'OICP_BASE_URL' })
     : checkBaseUrl(profileUrl, env, { ...source.problem(['baseUrl'], ''), field: 'baseUrl' });
 
+  const tls = loadTlsSettings(profileTls, env, baseUrl, source.displayPath);
   const budget = env.OICP_TIME_BUDGET_MS?.trim();
   return {
     name: data.name,
@@ -142,5 +151,6 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
       : (data.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS),
     workers: data.workers,
     variables,
+    tls,
   };
 }

@@ -10,14 +10,13 @@ function shellQuote(value: string): string {
  * the reader fills in their own certificate paths.
  */
 export function curlCommand(request: PreparedRequest, redactor: Redactor): string {
-  const body =
-    request.bodyJson === undefined ? request.bodyText : JSON.stringify(redactor.json(request.bodyJson));
   const lines = [`curl --request ${request.method} ${shellQuote(request.url)}`];
   if (request.url.startsWith('https:')) {
     lines.push('  --cert "$OICP_CLIENT_CERT" --key "$OICP_CLIENT_KEY"', '  --cacert "$OICP_CA_CERT"');
   }
   for (const [name, value] of Object.entries(request.headers))
     lines.push(`  --header ${shellQuote(`${name}: ${value}`)}`);
-  lines.push(`  --data-raw ${shellQuote(redactor.text(body))}`);
+  // The exact bytes that were sent (a raw body may hold duplicate keys on purpose), secrets masked.
+  lines.push(`  --data-raw ${shellQuote(redactor.text(request.bodyText))}`);
   return `${lines.join(' \\\n')}\n`;
 }

@@ -92,7 +92,14 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
     if (!check.appliesTo(exchange)) continue;
     const label = `${check.verdict === 'advisory' ? 'Advisory' : 'Check'} ${check.name}: ${check.title}`;
     try {
-      await hooks.step(label, async () => check.verify(exchange, context));
+      await hooks.step(label, async () => {
+        try {
+          check.verify(exchange, context);
+        } catch (error) {
+          // Failure texts quote the answer, which may echo a PIN: mask them before the step records them.
+          throw error instanceof CheckFailure ? error.masked((text) => redactor.text(text)) : error;
+        }
+      });
     } catch (error) {
       if (!(error instanceof CheckFailure)) throw error;
       if (check.verdict === 'advisory') {

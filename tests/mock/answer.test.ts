@@ -2,13 +2,19 @@ import { expect, test } from '@playwright/test';
 import { authorizeStartOperatorId, isAuthorizeStartRequest } from '../../mock/answer.ts';
 import { answerOf, ask, authorizeStartPath, GUID, rfidRequest } from './support.ts';
 
-const PARTNER_NOT_FOUND = '{"StatusCode":{"Code":"300","Description":"Partner not found","AdditionalInfo":null}}';
-const UNAUTHORIZED_ACCESS = '{"StatusCode":{"Code":"017","Description":"Unauthorized Access","AdditionalInfo":null}}';
+const PARTNER_NOT_FOUND =
+  '{"StatusCode":{"Code":"300","Description":"Partner not found","AdditionalInfo":null}}';
+const UNAUTHORIZED_ACCESS =
+  '{"StatusCode":{"Code":"017","Description":"Unauthorized Access","AdditionalInfo":null}}';
 
 test.describe('routing', () => {
   test('recognises the AuthorizeStart route and URL-decodes the operatorID', () => {
-    expect(authorizeStartOperatorId('/api/oicp/charging/v21/operators/%2B49*810/authorize/start')).toBe('+49*810');
-    expect(authorizeStartOperatorId('/api/oicp/charging/v21/operators/DE%2AABC/authorize/start?x=1')).toBe('DE*ABC');
+    expect(authorizeStartOperatorId('/api/oicp/charging/v21/operators/%2B49*810/authorize/start')).toBe(
+      '+49*810',
+    );
+    expect(authorizeStartOperatorId('/api/oicp/charging/v21/operators/DE%2AABC/authorize/start?x=1')).toBe(
+      'DE*ABC',
+    );
     expect(authorizeStartOperatorId('/api/oicp/charging/v21/operators/DE*ABC/authorize/stop')).toBeNull();
     expect(authorizeStartOperatorId('/api/oicp/charging/v21/operators/%E0%A4%A/authorize/start')).toBeNull();
     expect(isAuthorizeStartRequest('post', authorizeStartPath('DE*ABC'))).toBe(true);
@@ -16,7 +22,10 @@ test.describe('routing', () => {
   });
 
   test('answers other paths and methods with 404 Not Found JSON', () => {
-    for (const options of [{ method: 'GET' }, { path: '/api/oicp/charging/v21/operators/DE*ABC/authorize/stop' }]) {
+    for (const options of [
+      { method: 'GET' },
+      { path: '/api/oicp/charging/v21/operators/DE*ABC/authorize/stop' },
+    ]) {
       const response = ask(rfidRequest('044A2DAA856280'), options);
       expect(response.status).toBe(404);
       expect(response.body).toBe('{"message":"Not Found"}');
@@ -26,7 +35,9 @@ test.describe('routing', () => {
   });
 
   test('accepts an operatorID sent unencoded or percent-encoded', () => {
-    const raw = ask(rfidRequest('044A2DAA856280'), { path: '/api/oicp/charging/v21/operators/DE*ABC/authorize/start' });
+    const raw = ask(rfidRequest('044A2DAA856280'), {
+      path: '/api/oicp/charging/v21/operators/DE*ABC/authorize/start',
+    });
     expect(raw.status).toBe(200);
     const encoded = ask(rfidRequest('044A2DAA856280', { OperatorID: '+49*810' }), { operatorId: '+49*810' });
     expect(encoded.status).toBe(200);
@@ -67,7 +78,10 @@ test.describe('error answers', () => {
   });
 
   test('a body that breaks an enforced rule is 400 with one entry per problem', () => {
-    const response = ask({ OperatorID: 'DE**ABC', Identification: { RFIDMifareFamilyIdentification: { UID: '12ab' } } });
+    const response = ask({
+      OperatorID: 'DE**ABC',
+      Identification: { RFIDMifareFamilyIdentification: { UID: '12ab' } },
+    });
     expect(response.status).toBe(400);
     const body = response.json() as { message: string; validationErrors: { fieldReference: string }[] };
     expect(body.message).toBe('Validation failed');
@@ -153,7 +167,10 @@ test.describe('authorized answers', () => {
 
   test('Plug&Charge and remote identification are Authorized for a known EvcoID', () => {
     for (const member of ['PlugAndChargeIdentification', 'RemoteIdentification']) {
-      const answer = answerOf({ OperatorID: 'DE*ABC', Identification: { [member]: { EvcoID: 'DE*8EO*Aet5e4*3' } } });
+      const answer = answerOf({
+        OperatorID: 'DE*ABC',
+        Identification: { [member]: { EvcoID: 'DE*8EO*Aet5e4*3' } },
+      });
       expect(answer.AuthorizationStatus).toBe('Authorized');
       expect(answer.ProviderID).toBe('DE*8EO');
     }
@@ -168,16 +185,27 @@ test.describe('refused answers', () => {
       code: '102',
       description: 'RFID Authentication failed – invalid UID',
     },
-    { name: 'a card without contract', body: rfidRequest('11223344556677'), code: '210', description: 'No valid contract' },
+    {
+      name: 'a card without contract',
+      body: rfidRequest('11223344556677'),
+      code: '210',
+      description: 'No valid contract',
+    },
     {
       name: 'a QR code with the wrong PIN',
-      body: { OperatorID: 'DE*ABC', Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3', PIN: '9999' } } },
+      body: {
+        OperatorID: 'DE*ABC',
+        Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3', PIN: '9999' } },
+      },
       code: '101',
       description: 'QR Code Authentication failed – Invalid Credentials',
     },
     {
       name: 'a QR code without PIN',
-      body: { OperatorID: 'DE*ABC', Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3' } } },
+      body: {
+        OperatorID: 'DE*ABC',
+        Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3' } },
+      },
       code: '101',
       description: 'QR Code Authentication failed – Invalid Credentials',
     },
@@ -197,25 +225,37 @@ test.describe('refused answers', () => {
     },
     {
       name: 'a QR code with an unknown EvcoID',
-      body: { OperatorID: 'DE*ABC', Identification: { QRCodeIdentification: { EvcoID: 'DE-XXX-C12345678-9', PIN: '1234' } } },
+      body: {
+        OperatorID: 'DE*ABC',
+        Identification: { QRCodeIdentification: { EvcoID: 'DE-XXX-C12345678-9', PIN: '1234' } },
+      },
       code: '101',
       description: 'QR Code Authentication failed – Invalid Credentials',
     },
     {
       name: 'a QR code for a contract without PIN',
-      body: { OperatorID: 'DE*ABC', Identification: { QRCodeIdentification: { EvcoID: 'DE*8EO*Aet5e4*3', PIN: '' } } },
+      body: {
+        OperatorID: 'DE*ABC',
+        Identification: { QRCodeIdentification: { EvcoID: 'DE*8EO*Aet5e4*3', PIN: '' } },
+      },
       code: '101',
       description: 'QR Code Authentication failed – Invalid Credentials',
     },
     {
       name: 'a QR code contract that is no longer valid',
-      body: { OperatorID: 'DE*ABC', Identification: { QRCodeIdentification: { EvcoID: 'DE8EOAet5e43', PIN: '0000' } } },
+      body: {
+        OperatorID: 'DE*ABC',
+        Identification: { QRCodeIdentification: { EvcoID: 'DE8EOAet5e43', PIN: '0000' } },
+      },
       code: '210',
       description: 'No valid contract',
     },
     {
       name: 'Plug&Charge with an unknown EvcoID',
-      body: { OperatorID: 'DE*ABC', Identification: { PlugAndChargeIdentification: { EvcoID: 'DE*8EO*Zzzzzz*3' } } },
+      body: {
+        OperatorID: 'DE*ABC',
+        Identification: { PlugAndChargeIdentification: { EvcoID: 'DE*8EO*Zzzzzz*3' } },
+      },
       code: '105',
       description: 'PLC Authentication failed - invalid EvcoID',
     },
@@ -257,7 +297,12 @@ test.describe('refused answers', () => {
 test.describe('tolerated requests (lint-only rules)', () => {
   test('unknown properties and explicit nulls are accepted', () => {
     const answer = answerOf(
-      rfidRequest('044A2DAA856280', { EvseId: 'DE*ABC*E1', EvseID: null, CPOPartnerSessionID: null, SessionID: null }),
+      rfidRequest('044A2DAA856280', {
+        EvseId: 'DE*ABC*E1',
+        EvseID: null,
+        CPOPartnerSessionID: null,
+        SessionID: null,
+      }),
     );
     expect(answer.AuthorizationStatus).toBe('Authorized');
     expect(answer.CPOPartnerSessionID).toBeNull();
@@ -301,6 +346,17 @@ test.describe('client certificate identity (TLS mode)', () => {
     expect(response.body).toBe(UNAUTHORIZED_ACCESS);
   });
 
+  test('the URL operator is checked on its own, whatever the body says', () => {
+    const response = ask(rfidRequest('044A2DAA856280', { OperatorID: 'DE*QQQ' }), {
+      tls: true,
+      clientIdentity: 'DE*OTH',
+    });
+    expect(response.status).toBe(401);
+    expect(response.body).toBe(UNAUTHORIZED_ACCESS);
+    // Checked before the body is read: even an unparseable body gets the 401.
+    expect(ask('{', { tls: true, clientIdentity: 'DE*OTH' }).status).toBe(401);
+  });
+
   test('without an identity nothing is owned', () => {
     expect(ask(rfidRequest('044A2DAA856280'), { tls: true, clientIdentity: null }).status).toBe(401);
   });
@@ -334,7 +390,11 @@ test.describe('client certificate identity (TLS mode)', () => {
   });
 
   test('an unknown URL operator stays 404 in TLS mode', () => {
-    const response = ask(rfidRequest('044A2DAA856280'), { operatorId: 'DE*ZZZ', tls: true, clientIdentity: 'DE*ABC' });
+    const response = ask(rfidRequest('044A2DAA856280'), {
+      operatorId: 'DE*ZZZ',
+      tls: true,
+      clientIdentity: 'DE*ABC',
+    });
     expect(response.status).toBe(404);
     expect(response.body).toBe(PARTNER_NOT_FOUND);
   });

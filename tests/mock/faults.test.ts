@@ -80,7 +80,11 @@ test.describe('faults leave error answers alone', () => {
 
       const unknownOperator = ask(authorizedRequest, { fault, operatorId: 'DE*ZZZ' });
       expect(unknownOperator.status).toBe(404);
-      expect(statusCodeOf(unknownOperator)).toEqual({ Code: '300', Description: 'Partner not found', AdditionalInfo: null });
+      expect(statusCodeOf(unknownOperator)).toEqual({
+        Code: '300',
+        Description: 'Partner not found',
+        AdditionalInfo: null,
+      });
 
       const foreignOperator = ask(authorizedRequest, { fault, tls: true, clientIdentity: 'DE*OTH' });
       expect(foreignOperator.status).toBe(401);
@@ -94,7 +98,11 @@ test.describe('faults leave error answers alone', () => {
 test.describe('each fault is its one violation', () => {
   const cases: Record<FaultName, (authorized: Answer, refused: Answer) => void> = {
     'authorized-without-session-id': (authorized, refused) => {
-      expect(bodyOf(authorized)).toMatchObject({ AuthorizationStatus: 'Authorized', SessionID: null, ProviderID: 'DE*ICE' });
+      expect(bodyOf(authorized)).toMatchObject({
+        AuthorizationStatus: 'Authorized',
+        SessionID: null,
+        ProviderID: 'DE*ICE',
+      });
       expect(statusCodeOf(authorized).Code).toBe('000');
       expect(bodyOf(refused).AuthorizationStatus).toBe('NotAuthorized');
     },
@@ -141,7 +149,9 @@ test.describe('each fault is its one violation', () => {
     'cpo-partner-session-id-altered': (authorized, refused) => {
       expect(bodyOf(authorized).CPOPartnerSessionID).toBe('cpo-4711-x');
       expect(bodyOf(refused).CPOPartnerSessionID).toBe('cpo-4712-x');
-      const withoutPartnerSession = ask(rfidRequest('044A2DAA856280'), { fault: 'cpo-partner-session-id-altered' });
+      const withoutPartnerSession = ask(rfidRequest('044A2DAA856280'), {
+        fault: 'cpo-partner-session-id-altered',
+      });
       expect(bodyOf(withoutPartnerSession).CPOPartnerSessionID).toBeNull();
     },
     'text-plain-content-type': (authorized) => {
@@ -168,7 +178,11 @@ test.describe('each fault is its one violation', () => {
     'http-500': (authorized) => {
       expect(authorized.status).toBe(500);
       expect(authorized.headers['Content-Type']).toBe('application/json;charset=utf-8');
-      expect(bodyOf(authorized)).toEqual({ message: 'Internal Server Error', validationErrors: [], extendedInfo: null });
+      expect(bodyOf(authorized)).toEqual({
+        message: 'Internal Server Error',
+        validationErrors: [],
+        extendedInfo: null,
+      });
     },
     'slow-answer': (authorized, refused) => {
       expect(authorized.delayMs).toBe(11_000);

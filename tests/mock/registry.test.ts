@@ -25,7 +25,11 @@ test.describe('the shipped registry', () => {
   const registry = loadMockRegistry();
 
   test('knows the three operators and not DE*ZZZ', () => {
-    expect(registry.operators.map((operator) => operator.operatorId)).toEqual(['DE*ABC', '+49*810', 'DE*OTH']);
+    expect(registry.operators.map((operator) => operator.operatorId)).toEqual([
+      'DE*ABC',
+      '+49*810',
+      'DE*OTH',
+    ]);
     expect(registry.operatorById('DE*ZZZ')).toBeUndefined();
     expect(registry.operatorById('+49*810')?.certificateIdentity).toBe('DE*ABC');
   });
@@ -40,7 +44,10 @@ test.describe('the shipped registry', () => {
   });
 
   test('holds the cards and contracts the scenarios rely on', () => {
-    expect(registry.cardByUid('044A2DAA856280')?.outcome).toEqual({ status: 'Authorized', providerId: 'DE*ICE' });
+    expect(registry.cardByUid('044A2DAA856280')?.outcome).toEqual({
+      status: 'Authorized',
+      providerId: 'DE*ICE',
+    });
     expect(registry.cardByUid('11223344556677')?.outcome).toEqual({ status: 'NotAuthorized', code: '210' });
     expect(registry.cardByUid('AABBCCDD')?.outcome).toEqual({
       status: 'Authorized',
@@ -92,7 +99,12 @@ test.describe('registry problems are reported with file, line and field', () => 
       { field: 'rfidCards[0].uid', line: 4, column: 10, message: 'must be string' },
     ]);
     expect(problemsOf(VALID_YAML.replace('status: Authorized', 'status: authorised'))).toEqual([
-      { field: 'rfidCards[0].outcome.status', line: 5, column: 24, message: 'must be one of Authorized, NotAuthorized' },
+      {
+        field: 'rfidCards[0].outcome.status',
+        line: 5,
+        column: 24,
+        message: 'must be one of Authorized, NotAuthorized',
+      },
     ]);
     expect(problemsOf(VALID_YAML.replace("  - operatorId: 'DE*ABC'", "  - operatorID: 'DE*ABC'"))).toEqual([
       { field: 'operators[0].operatorId', line: 2, column: 5, message: 'is required' },

@@ -51,7 +51,10 @@ test.describe('the mock over real sockets', () => {
 
   test('counts AuthorizeStart requests only', async () => {
     await fetch(`${mock.url}/health`);
-    await fetch(`${mock.url}/api/oicp/charging/v21/operators/DE*ABC/authorize/stop`, { method: 'POST', body: '{}' });
+    await fetch(`${mock.url}/api/oicp/charging/v21/operators/DE*ABC/authorize/stop`, {
+      method: 'POST',
+      body: '{}',
+    });
     await fetch(`${mock.url}${authorizeStartPath('DE*ABC')}`);
     expect(mock.requestCount()).toBe(0);
 
@@ -105,7 +108,9 @@ test.describe('server options', () => {
       const started = Date.now();
       const response = await postAuthorizeStart(mock, JSON.stringify(rfidRequest('044A2DAA856280')));
       expect(Date.now() - started).toBeGreaterThanOrEqual(380);
-      expect(((await response.json()) as { AuthorizationStatus: string }).AuthorizationStatus).toBe('Authorized');
+      expect(((await response.json()) as { AuthorizationStatus: string }).AuthorizationStatus).toBe(
+        'Authorized',
+      );
     } finally {
       await mock.close();
     }

@@ -33,7 +33,11 @@ test.describe('ID patterns accept the OICP documentation examples', () => {
       name: 'SessionID',
       pattern: SESSION_ID_PATTERN,
       valid: ['b2688855-7f00-0002-6d8e-48d883f6abb6'],
-      invalid: ['not-a-guid-1234', 'b2688855-7f00-0002-6d8e-48d883f6abb', 'b2688855_7f00_0002_6d8e_48d883f6abb6'],
+      invalid: [
+        'not-a-guid-1234',
+        'b2688855-7f00-0002-6d8e-48d883f6abb',
+        'b2688855_7f00_0002_6d8e_48d883f6abb6',
+      ],
     },
     {
       name: 'UID',
@@ -45,7 +49,14 @@ test.describe('ID patterns accept the OICP documentation examples', () => {
       name: 'EvcoID',
       pattern: EVCO_ID_PATTERN,
       // `DE|8EO|Aet5e4|3` passes because the official pattern's `[*|-]` also matches a literal `|`.
-      valid: ['DE-8EO-CAet5e4XY-3', 'DE8EOCAet5e43X1', 'DE*8EO*Aet5e4*3', 'DE-8EO-Aet5e4-3', 'DE8EOAet5e43', 'DE|8EO|Aet5e4|3'],
+      valid: [
+        'DE-8EO-CAet5e4XY-3',
+        'DE8EOCAet5e43X1',
+        'DE*8EO*Aet5e4*3',
+        'DE-8EO-Aet5e4-3',
+        'DE8EOAet5e43',
+        'DE|8EO|Aet5e4|3',
+      ],
       invalid: ['DE*8EO*Aet5e4*33', 'DE**8EO*Aet5e4*3', 'D-8EO-CAet5e4XY-3', 'DE*8EO*Aet5e4*Y'],
     },
     {
@@ -104,7 +115,10 @@ test.describe('accepted requests', () => {
       {
         OperatorID: 'DE*ABC',
         Identification: {
-          QRCodeIdentification: { EvcoID: 'DE8EOAet5e43', HashedPIN: { Value: 'a5ghdhf73h', Function: 'Bcrypt' } },
+          QRCodeIdentification: {
+            EvcoID: 'DE8EOAet5e43',
+            HashedPIN: { Value: 'a5ghdhf73h', Function: 'Bcrypt' },
+          },
         },
       },
     ];
@@ -118,11 +132,16 @@ test.describe('rejected requests name the field', () => {
       { fieldReference: 'OperatorID', errorMessage: 'is required' },
       { fieldReference: 'Identification', errorMessage: 'is required' },
     ]);
-    expect(fieldReferences({ OperatorID: null, Identification: null })).toEqual(['OperatorID', 'Identification']);
+    expect(fieldReferences({ OperatorID: null, Identification: null })).toEqual([
+      'OperatorID',
+      'Identification',
+    ]);
   });
 
   test('a body that is not an object', () => {
-    expect(validateAuthorizeStart([])).toEqual([{ fieldReference: '', errorMessage: 'must be a JSON object' }]);
+    expect(validateAuthorizeStart([])).toEqual([
+      { fieldReference: '', errorMessage: 'must be a JSON object' },
+    ]);
   });
 
   test('wrong JSON types', () => {
@@ -223,10 +242,22 @@ test.describe('rejected requests name the field', () => {
       },
     });
     expect(problems).toEqual([
-      { fieldReference: 'Identification.QRCodeIdentification.EvcoID', errorMessage: expect.stringMatching(/pattern/) },
-      { fieldReference: 'Identification.QRCodeIdentification.PIN', errorMessage: 'must be a string, got a number' },
-      { fieldReference: 'Identification.QRCodeIdentification.HashedPIN', errorMessage: 'must be an object, got a string' },
-      { fieldReference: 'Identification.PlugAndChargeIdentification.EvcoID', errorMessage: expect.stringMatching(/pattern/) },
+      {
+        fieldReference: 'Identification.QRCodeIdentification.EvcoID',
+        errorMessage: expect.stringMatching(/pattern/),
+      },
+      {
+        fieldReference: 'Identification.QRCodeIdentification.PIN',
+        errorMessage: 'must be a string, got a number',
+      },
+      {
+        fieldReference: 'Identification.QRCodeIdentification.HashedPIN',
+        errorMessage: 'must be an object, got a string',
+      },
+      {
+        fieldReference: 'Identification.PlugAndChargeIdentification.EvcoID',
+        errorMessage: expect.stringMatching(/pattern/),
+      },
       {
         fieldReference: 'Identification.RFIDIdentification.RFID',
         errorMessage: 'must be one of mifareCls, mifareDes, calypso, nfc, mifareFamily, got "mifare"',

@@ -4,12 +4,12 @@ import { CHECKS, checkNamed } from '../../src/checks/registry.ts';
 import type { Exchange } from '../../src/exchange/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import {
-  HUBJECT_NOT_AUTHORIZED_102,
-  INTEGRATION_GUIDE_AUTHORIZED,
   answerBody,
   buildExchange,
   buildScenario,
+  HUBJECT_NOT_AUTHORIZED_102,
   httpAnswer,
+  INTEGRATION_GUIDE_AUTHORIZED,
   rfidRequestBody,
 } from './helpers/exchange.ts';
 
@@ -57,7 +57,9 @@ const expect401 = buildScenario({
 const expect404 = buildScenario({
   expect: { status: 404, body: 'OicpERoamingFault', authorizationStatus: undefined, statusCode: '300' },
 });
-const withCpoSession = buildScenario({ request: { body: rfidRequestBody({ CPOPartnerSessionID: 'cpo-session-42' }) } });
+const withCpoSession = buildScenario({
+  request: { body: rfidRequestBody({ CPOPartnerSessionID: 'cpo-session-42' }) },
+});
 
 const guideAnswer = httpAnswer(INTEGRATION_GUIDE_AUTHORIZED);
 const notAuthorized102 = httpAnswer(HUBJECT_NOT_AUTHORIZED_102);
@@ -125,7 +127,10 @@ const CASES: Record<string, CheckCases> = {
   httpStatusAsExpected: {
     passes: [
       { name: '200 as expected', exchange: buildExchange() },
-      { name: '400 as expected', exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }) },
+      {
+        name: '400 as expected',
+        exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }),
+      },
     ],
     fails: [
       {
@@ -146,31 +151,41 @@ const CASES: Record<string, CheckCases> = {
       { name: 'application/json;charset=utf-8', exchange: buildExchange() },
       {
         name: 'application/json without charset',
-        exchange: buildExchange({ answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { contentType: 'application/json' }) }),
+        exchange: buildExchange({
+          answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { contentType: 'application/json' }),
+        }),
       },
       {
         name: 'APPLICATION/JSON; charset=UTF-8',
         exchange: buildExchange({
-          answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { contentType: 'APPLICATION/JSON; charset=UTF-8' }),
+          answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, {
+            contentType: 'APPLICATION/JSON; charset=UTF-8',
+          }),
         }),
       },
       {
         name: 'quoted charset',
         exchange: buildExchange({
-          answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { contentType: 'application/json; charset="utf-8"' }),
+          answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, {
+            contentType: 'application/json; charset="utf-8"',
+          }),
         }),
       },
     ],
     fails: [
       {
         name: 'text/plain',
-        exchange: buildExchange({ answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { contentType: 'text/plain' }) }),
+        exchange: buildExchange({
+          answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { contentType: 'text/plain' }),
+        }),
         mentions: ['Content-Type application/json', 'Content-Type "text/plain"', 'media type text/plain'],
       },
       {
         name: 'charset ISO-8859-1',
         exchange: buildExchange({
-          answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { contentType: 'application/json;charset=ISO-8859-1' }),
+          answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, {
+            contentType: 'application/json;charset=ISO-8859-1',
+          }),
         }),
         mentions: ['charset utf-8', 'charset ISO-8859-1'],
       },
@@ -186,14 +201,20 @@ const CASES: Record<string, CheckCases> = {
       },
     ],
     notApplicable: [
-      { name: 'empty body', exchange: buildExchange({ answer: httpAnswer('', { status: 204, contentType: null }) }) },
+      {
+        name: 'empty body',
+        exchange: buildExchange({ answer: httpAnswer('', { status: 204, contentType: null }) }),
+      },
       { name: 'no answer', exchange: buildExchange({ answer: null }) },
     ],
   },
   bodyIsJson: {
     passes: [
       { name: 'JSON answer', exchange: buildExchange() },
-      { name: 'JSON fault body', exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }) },
+      {
+        name: 'JSON fault body',
+        exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }),
+      },
     ],
     fails: [
       {
@@ -210,7 +231,10 @@ const CASES: Record<string, CheckCases> = {
     notApplicable: [
       {
         name: "scenario expects body 'any'",
-        exchange: buildExchange({ scenario: buildScenario({ expect: { body: 'any' } }), answer: edgeProxy403 }),
+        exchange: buildExchange({
+          scenario: buildScenario({ expect: { body: 'any' } }),
+          answer: edgeProxy403,
+        }),
       },
       { name: 'no answer', exchange: buildExchange({ answer: null }) },
     ],
@@ -218,10 +242,19 @@ const CASES: Record<string, CheckCases> = {
   bodyMatchesSchema: {
     passes: [
       { name: 'integration guide answer', exchange: buildExchange() },
-      { name: 'NotAuthorized 102 with nulls', exchange: buildExchange({ scenario: expectNotAuthorized102, answer: notAuthorized102 }) },
+      {
+        name: 'NotAuthorized 102 with nulls',
+        exchange: buildExchange({ scenario: expectNotAuthorized102, answer: notAuthorized102 }),
+      },
       { name: '400 FaultBody', exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }) },
-      { name: '401 StatusCode 017', exchange: buildExchange({ scenario: expect401, answer: unauthorized401 }) },
-      { name: '404 StatusCode 300', exchange: buildExchange({ scenario: expect404, answer: partnerNotFound404 }) },
+      {
+        name: '401 StatusCode 017',
+        exchange: buildExchange({ scenario: expect401, answer: unauthorized401 }),
+      },
+      {
+        name: '404 StatusCode 300',
+        exchange: buildExchange({ scenario: expect404, answer: partnerNotFound404 }),
+      },
     ],
     fails: [
       {
@@ -247,21 +280,34 @@ const CASES: Record<string, CheckCases> = {
       },
       {
         name: "scenario expects body 'any'",
-        exchange: buildExchange({ scenario: buildScenario({ expect: { body: 'any' } }), answer: authorized({ StatusCode: 1 }) }),
+        exchange: buildExchange({
+          scenario: buildScenario({ expect: { body: 'any' } }),
+          answer: authorized({ StatusCode: 1 }),
+        }),
       },
-      { name: 'body is not JSON', exchange: buildExchange({ answer: httpAnswer('<html></html>', { contentType: 'text/html' }) }) },
+      {
+        name: 'body is not JSON',
+        exchange: buildExchange({ answer: httpAnswer('<html></html>', { contentType: 'text/html' }) }),
+      },
     ],
   },
   authorizationStatusAsExpected: {
     passes: [
       { name: 'Authorized as expected', exchange: buildExchange() },
-      { name: 'NotAuthorized as expected', exchange: buildExchange({ scenario: expectNotAuthorized102, answer: notAuthorized102 }) },
+      {
+        name: 'NotAuthorized as expected',
+        exchange: buildExchange({ scenario: expectNotAuthorized102, answer: notAuthorized102 }),
+      },
     ],
     fails: [
       {
         name: 'Authorized where a refusal is expected',
         exchange: buildExchange({ scenario: expectNotAuthorized102, answer: guideAnswer }),
-        mentions: ['AuthorizationStatus "NotAuthorized"', 'AuthorizationStatus "Authorized"', 'hint: the target authorized'],
+        mentions: [
+          'AuthorizationStatus "NotAuthorized"',
+          'AuthorizationStatus "Authorized"',
+          'hint: the target authorized',
+        ],
       },
       {
         name: 'refused where Authorized is expected',
@@ -275,21 +321,29 @@ const CASES: Record<string, CheckCases> = {
       },
     ],
     notApplicable: [
-      { name: 'scenario names no AuthorizationStatus', exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }) },
+      {
+        name: 'scenario names no AuthorizationStatus',
+        exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }),
+      },
       { name: 'no answer', exchange: buildExchange({ answer: null }) },
     ],
   },
   statusCodeAsExpected: {
     passes: [
       { name: '000 as expected', exchange: buildExchange() },
-      { name: '017 on 401 as expected', exchange: buildExchange({ scenario: expect401, answer: unauthorized401 }) },
+      {
+        name: '017 on 401 as expected',
+        exchange: buildExchange({ scenario: expect401, answer: unauthorized401 }),
+      },
     ],
     fails: [
       {
         name: '210 where 102 is expected',
         exchange: buildExchange({
           scenario: expectNotAuthorized102,
-          answer: refused({ StatusCode: { Code: '210', Description: 'No valid contract', AdditionalInfo: null } }),
+          answer: refused({
+            StatusCode: { Code: '210', Description: 'No valid contract', AdditionalInfo: null },
+          }),
         }),
         mentions: ['StatusCode.Code "102"', 'StatusCode.Code "210" (No valid contract)'],
       },
@@ -300,12 +354,18 @@ const CASES: Record<string, CheckCases> = {
       },
       {
         name: 'no StatusCode',
-        exchange: buildExchange({ scenario: expect401, answer: httpAnswer({ message: 'Unauthorized' }, { status: 401 }) }),
+        exchange: buildExchange({
+          scenario: expect401,
+          answer: httpAnswer({ message: 'Unauthorized' }, { status: 401 }),
+        }),
         mentions: ['StatusCode.Code "017"', 'no StatusCode in the answer'],
       },
     ],
     notApplicable: [
-      { name: 'scenario names no status code', exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }) },
+      {
+        name: 'scenario names no status code',
+        exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }),
+      },
       { name: 'no answer', exchange: buildExchange({ answer: null }) },
     ],
   },
@@ -329,15 +389,21 @@ const CASES: Record<string, CheckCases> = {
       {
         name: 'minItems on AuthorizationStopIdentifications',
         exchange: buildExchange({
-          scenario: buildScenario({ expect: { fields: { AuthorizationStopIdentifications: { minItems: 1 } } } }),
-          answer: authorized({ AuthorizationStopIdentifications: [{ RFIDMifareFamilyIdentification: { UID: 'AABBCCDD' } }] }),
+          scenario: buildScenario({
+            expect: { fields: { AuthorizationStopIdentifications: { minItems: 1 } } },
+          }),
+          answer: authorized({
+            AuthorizationStopIdentifications: [{ RFIDMifareFamilyIdentification: { UID: 'AABBCCDD' } }],
+          }),
         }),
       },
     ],
     fails: [
       {
         name: 'ProviderID differs',
-        exchange: buildExchange({ scenario: buildScenario({ expect: { fields: { ProviderID: { equals: 'DE*XYZ' } } } }) }),
+        exchange: buildExchange({
+          scenario: buildScenario({ expect: { fields: { ProviderID: { equals: 'DE*XYZ' } } } }),
+        }),
         mentions: ['ProviderID to equal "DE*XYZ"', 'ProviderID = "DE*ICE"'],
       },
       {
@@ -345,7 +411,10 @@ const CASES: Record<string, CheckCases> = {
         exchange: buildExchange({
           scenario: buildScenario({
             expect: {
-              fields: { CPOPartnerSessionID: { isNull: false }, AuthorizationStopIdentifications: { minItems: 1 } },
+              fields: {
+                CPOPartnerSessionID: { isNull: false },
+                AuthorizationStopIdentifications: { minItems: 1 },
+              },
             },
           }),
         }),
@@ -357,7 +426,9 @@ const CASES: Record<string, CheckCases> = {
       },
       {
         name: 'pattern does not match',
-        exchange: buildExchange({ scenario: buildScenario({ expect: { fields: { SessionID: { matches: '^0000' } } } }) }),
+        exchange: buildExchange({
+          scenario: buildScenario({ expect: { fields: { SessionID: { matches: '^0000' } } } }),
+        }),
         mentions: ['SessionID to match /^0000/', 'SessionID = "3b129fb6-c4af-476e-8bec-6e307c8e5d25"'],
       },
     ],
@@ -448,7 +519,10 @@ const CASES: Record<string, CheckCases> = {
     passes: [
       { name: '000', exchange: buildExchange() },
       { name: '102', exchange: buildExchange({ answer: notAuthorized102 }) },
-      { name: '017 in a 401 fault', exchange: buildExchange({ scenario: expect401, answer: unauthorized401 }) },
+      {
+        name: '017 in a 401 fault',
+        exchange: buildExchange({ scenario: expect401, answer: unauthorized401 }),
+      },
     ],
     fails: [
       {
@@ -468,15 +542,24 @@ const CASES: Record<string, CheckCases> = {
       },
     ],
     notApplicable: [
-      { name: 'fault body without StatusCode', exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }) },
-      { name: 'StatusCode without Code', exchange: buildExchange({ answer: authorized({ StatusCode: { Description: 'x' } }) }) },
+      {
+        name: 'fault body without StatusCode',
+        exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }),
+      },
+      {
+        name: 'StatusCode without Code',
+        exchange: buildExchange({ answer: authorized({ StatusCode: { Description: 'x' } }) }),
+      },
       { name: 'no answer', exchange: buildExchange({ answer: null }) },
     ],
   },
   statusTextWithinLimits: {
     passes: [
       { name: 'Description and AdditionalInfo null', exchange: buildExchange() },
-      { name: 'Description of exactly 200 characters', exchange: buildExchange({ answer: statusCode({ Description: 'x'.repeat(200) }) }) },
+      {
+        name: 'Description of exactly 200 characters',
+        exchange: buildExchange({ answer: statusCode({ Description: 'x'.repeat(200) }) }),
+      },
       {
         name: "Description of 200 'ä' (400 bytes)",
         exchange: buildExchange({ answer: statusCode({ Description: 'ä'.repeat(200) }) }),
@@ -516,11 +599,17 @@ const CASES: Record<string, CheckCases> = {
     passes: [
       {
         name: 'echoed unchanged',
-        exchange: buildExchange({ scenario: withCpoSession, answer: authorized({ CPOPartnerSessionID: 'cpo-session-42' }) }),
+        exchange: buildExchange({
+          scenario: withCpoSession,
+          answer: authorized({ CPOPartnerSessionID: 'cpo-session-42' }),
+        }),
       },
       {
         name: 'echoed in a refusal',
-        exchange: buildExchange({ scenario: withCpoSession, answer: refused({ CPOPartnerSessionID: 'cpo-session-42' }) }),
+        exchange: buildExchange({
+          scenario: withCpoSession,
+          answer: refused({ CPOPartnerSessionID: 'cpo-session-42' }),
+        }),
       },
     ],
     fails: [
@@ -531,7 +620,10 @@ const CASES: Record<string, CheckCases> = {
       },
       {
         name: 'answered changed',
-        exchange: buildExchange({ scenario: withCpoSession, answer: authorized({ CPOPartnerSessionID: 'CPO-SESSION-42' }) }),
+        exchange: buildExchange({
+          scenario: withCpoSession,
+          answer: authorized({ CPOPartnerSessionID: 'CPO-SESSION-42' }),
+        }),
         mentions: ['CPOPartnerSessionID "cpo-session-42"', 'CPOPartnerSessionID "CPO-SESSION-42"'],
       },
     ],
@@ -544,7 +636,20 @@ const CASES: Record<string, CheckCases> = {
           answer: authorized({ CPOPartnerSessionID: 'x' }),
         }),
       },
-      { name: 'HTTP 401 fault', exchange: buildExchange({ scenario: withCpoSession, answer: unauthorized401 }) },
+      {
+        name: 'HTTP 401 fault',
+        exchange: buildExchange({ scenario: withCpoSession, answer: unauthorized401 }),
+      },
+      {
+        name: 'HTTP 500 even with an answer body',
+        exchange: buildExchange({
+          scenario: withCpoSession,
+          answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, {
+            status: 500,
+            statusText: 'Internal Server Error',
+          }),
+        }),
+      },
       { name: 'no answer', exchange: buildExchange({ scenario: withCpoSession, answer: null }) },
     ],
   },
@@ -553,7 +658,9 @@ const CASES: Record<string, CheckCases> = {
       {
         name: 'RFIDMifareFamilyIdentification entry',
         exchange: buildExchange({
-          answer: authorized({ AuthorizationStopIdentifications: [{ RFIDMifareFamilyIdentification: { UID: 'AABBCCDD' } }] }),
+          answer: authorized({
+            AuthorizationStopIdentifications: [{ RFIDMifareFamilyIdentification: { UID: 'AABBCCDD' } }],
+          }),
         }),
       },
       {
@@ -572,13 +679,22 @@ const CASES: Record<string, CheckCases> = {
           }),
         }),
       },
-      { name: 'empty list', exchange: buildExchange({ answer: authorized({ AuthorizationStopIdentifications: [] }) }) },
+      {
+        name: 'empty list',
+        exchange: buildExchange({ answer: authorized({ AuthorizationStopIdentifications: [] }) }),
+      },
     ],
     fails: [
       {
         name: 'bare UID without identification member',
-        exchange: buildExchange({ answer: authorized({ AuthorizationStopIdentifications: [{ UID: 'AABBCCDD' }] }) }),
-        mentions: ['each entry an object with one of RFIDMifareFamilyIdentification', '[0] {"UID":"AABBCCDD"}', "unknown property 'UID'"],
+        exchange: buildExchange({
+          answer: authorized({ AuthorizationStopIdentifications: [{ UID: 'AABBCCDD' }] }),
+        }),
+        mentions: [
+          'each entry an object with one of RFIDMifareFamilyIdentification',
+          '[0] {"UID":"AABBCCDD"}',
+          "unknown property 'UID'",
+        ],
       },
       {
         name: 'all five members null',
@@ -607,19 +723,27 @@ const CASES: Record<string, CheckCases> = {
             ],
           }),
         }),
-        mentions: ['[1] {"RFIDMifareFamilyIdentification":{"UID":"aabbccdd"}}', '/RFIDMifareFamilyIdentification/UID'],
+        mentions: [
+          '[1] {"RFIDMifareFamilyIdentification":{"UID":"aabbccdd"}}',
+          '/RFIDMifareFamilyIdentification/UID',
+        ],
       },
       {
         name: 'an object instead of a list',
         exchange: buildExchange({
-          answer: authorized({ AuthorizationStopIdentifications: { RFIDMifareFamilyIdentification: { UID: 'AABBCCDD' } } }),
+          answer: authorized({
+            AuthorizationStopIdentifications: { RFIDMifareFamilyIdentification: { UID: 'AABBCCDD' } },
+          }),
         }),
         mentions: ['an array of identifications (or null)', '{"RFIDMifareFamilyIdentification"'],
       },
     ],
     notApplicable: [
       { name: 'null', exchange: buildExchange() },
-      { name: 'absent', exchange: buildExchange({ answer: authorized({ AuthorizationStopIdentifications: undefined }) }) },
+      {
+        name: 'absent',
+        exchange: buildExchange({ answer: authorized({ AuthorizationStopIdentifications: undefined }) }),
+      },
     ],
   },
   notAuthorizedWithoutSessionId: {
@@ -645,16 +769,23 @@ const CASES: Record<string, CheckCases> = {
       },
       {
         name: 'request with EvseID null',
-        exchange: buildExchange({ scenario: buildScenario({ request: { body: rfidRequestBody({ EvseID: null }) } }) }),
+        exchange: buildExchange({
+          scenario: buildScenario({ request: { body: rfidRequestBody({ EvseID: null }) } }),
+        }),
         mentions: ['EvseID null'],
       },
     ],
     notApplicable: [
-      { name: 'invalid scenario', exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }) },
+      {
+        name: 'invalid scenario',
+        exchange: buildExchange({ scenario: expectFault400, answer: faultBody400 }),
+      },
       {
         name: 'raw body that is not JSON',
         exchange: buildExchange({
-          scenario: buildScenario({ request: { body: undefined, rawBody: 'OperatorID=DE*ABC&UID=1234ABCD' } }),
+          scenario: buildScenario({
+            request: { body: undefined, rawBody: 'OperatorID=DE*ABC&UID=1234ABCD' },
+          }),
         }),
       },
     ],
@@ -665,7 +796,9 @@ const CASES: Record<string, CheckCases> = {
         name: 'Hubject answer with Process-ID',
         exchange: buildExchange({
           hubject: true,
-          answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { headers: { 'Process-ID': 'a8b9c1d2-0000-4f00-9c00-000000000001' } }),
+          answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, {
+            headers: { 'Process-ID': 'a8b9c1d2-0000-4f00-9c00-000000000001' },
+          }),
         }),
       },
     ],
@@ -778,7 +911,10 @@ test.describe('realistic Hubject answers', () => {
       hubject: true,
       answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { headers: { 'Process-ID': 'a8b9c1d2' } }),
     });
-    expect(judge(exchange, 'advisory')).toEqual({ applied: ['requestCarriesEvseId', 'processIdCaptured'], failures: [] });
+    expect(judge(exchange, 'advisory')).toEqual({
+      applied: ['requestCarriesEvseId', 'processIdCaptured'],
+      failures: [],
+    });
   });
 
   test('a NotAuthorized 102 answer with nulls passes every failure check and advisory', () => {
@@ -804,7 +940,10 @@ test.describe('realistic Hubject answers', () => {
   });
 
   test('the integration guide answer fails the expectations of a refusal scenario, and only those', () => {
-    const { failures } = judge(buildExchange({ scenario: expectNotAuthorized102, answer: guideAnswer }), 'failure');
+    const { failures } = judge(
+      buildExchange({ scenario: expectNotAuthorized102, answer: guideAnswer }),
+      'failure',
+    );
     expect(failures).toEqual([
       'authorizationStatusAsExpected: expected AuthorizationStatus "NotAuthorized", received AuthorizationStatus "Authorized"',
       'statusCodeAsExpected: expected StatusCode.Code "102", received StatusCode.Code "000"',
@@ -812,7 +951,10 @@ test.describe('realistic Hubject answers', () => {
   });
 
   test('a 401 fault for a foreign OperatorID passes the checks of a 401 scenario', () => {
-    const { applied, failures } = judge(buildExchange({ scenario: expect401, answer: unauthorized401 }), 'failure');
+    const { applied, failures } = judge(
+      buildExchange({ scenario: expect401, answer: unauthorized401 }),
+      'failure',
+    );
     expect(failures).toEqual([]);
     expect(applied).toContain('bodyMatchesSchema');
     expect(applied).toContain('statusCodeAsExpected');

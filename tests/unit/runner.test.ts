@@ -1,24 +1,29 @@
 import { expect, test } from '@playwright/test';
 import { CheckFailure } from '../../src/checks/check.ts';
-import { type HttpAnswer, type PreparedRequest, type Transport, TransportError } from '../../src/exchange/types.ts';
+import {
+  type HttpAnswer,
+  type PreparedRequest,
+  type Transport,
+  TransportError,
+} from '../../src/exchange/types.ts';
 import { InputError } from '../../src/input/errors.ts';
 import {
   LATE_ANSWER_GRACE_MS,
   RequestLintError,
   type RunHooks,
-  ScenarioFailed,
   runScenario,
+  ScenarioFailed,
 } from '../../src/run/scenario-runner.ts';
 import type { Scenario } from '../../src/scenarios/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import {
-  EVSE_ID,
-  INTEGRATION_GUIDE_AUTHORIZED,
-  OPERATOR_ID,
   answerBody,
   buildProfile,
   buildScenario,
+  EVSE_ID,
   httpAnswer,
+  INTEGRATION_GUIDE_AUTHORIZED,
+  OPERATOR_ID,
   rfidRequestBody,
 } from './helpers/exchange.ts';
 
@@ -51,7 +56,8 @@ class RecordingHooks implements RunHooks {
 
   attachment(name: string): Attachment {
     const found = this.attachments.find((a) => a.name === name);
-    if (!found) throw new Error(`no attachment ${name}; got ${this.attachments.map((a) => a.name).join(', ')}`);
+    if (!found)
+      throw new Error(`no attachment ${name}; got ${this.attachments.map((a) => a.name).join(', ')}`);
     return found;
   }
 
@@ -92,7 +98,12 @@ function failing(error: Error): FakeTransport {
 
 function run(scenario: Scenario, transport: Transport, variables: Record<string, string> = {}) {
   const hooks = new RecordingHooks();
-  const outcome = runScenario(scenario, { profile: buildProfile(variables), transport, schemas: schemaRegistry(), hooks });
+  const outcome = runScenario(scenario, {
+    profile: buildProfile(variables),
+    transport,
+    schemas: schemaRegistry(),
+    hooks,
+  });
   return { hooks, outcome };
 }
 
@@ -147,7 +158,9 @@ test('a good answer: resolves, reports resolve, lint, send and checks in order, 
   });
   expect(hooks.attachment('reproduce.sh').body).toContain(`curl --request POST '${URL}'`);
   expect(hooks.attachment('response.json').contentType).toBe('application/json');
-  expect(JSON.parse(hooks.attachment('response.json').body)).toEqual(JSON.parse(INTEGRATION_GUIDE_AUTHORIZED));
+  expect(JSON.parse(hooks.attachment('response.json').body)).toEqual(
+    JSON.parse(INTEGRATION_GUIDE_AUTHORIZED),
+  );
   const headers = JSON.parse(hooks.attachment('response-headers.json').body) as Record<string, unknown>;
   expect(headers.status).toBe('200 OK');
   expect(headers.headers).toEqual({ 'content-type': 'application/json;charset=utf-8', 'process-id': 'p-1' });
@@ -167,7 +180,10 @@ test('an answer that breaks two rules: ScenarioFailed lists both checks', async 
 
   expect(error).toBeInstanceOf(ScenarioFailed);
   const failed = error as ScenarioFailed;
-  expect(failed.failures.map((f) => f.check)).toEqual(['authorizedHasProviderId', 'cpoPartnerSessionIdEchoed']);
+  expect(failed.failures.map((f) => f.check)).toEqual([
+    'authorizedHasProviderId',
+    'cpoPartnerSessionIdEchoed',
+  ]);
   expect(failed.message).toContain('2 check(s) failed: authorizedHasProviderId, cpoPartnerSessionIdEchoed');
   expect(failed.message).toContain('received: CPOPartnerSessionID null');
   expect(failed.message).toContain('expected: CPOPartnerSessionID "cpo-77"');
@@ -179,23 +195,37 @@ test('an answer that breaks two rules: ScenarioFailed lists both checks', async 
 
 test('invalid: true with a valid request: RequestLintError, nothing sent', async () => {
   const transport = answering(httpAnswer(INTEGRATION_GUIDE_AUTHORIZED));
-  const scenario = buildScenario({ id: 'neg-actually-valid', invalid: true, expect: { status: 400, body: 'FaultBody' } });
+  const scenario = buildScenario({
+    id: 'neg-actually-valid',
+    invalid: true,
+    expect: { status: 400, body: 'FaultBody' },
+  });
   const { hooks, outcome } = run(scenario, transport);
   const error = await rejection(outcome);
 
   expect(error).toBeInstanceOf(RequestLintError);
-  expect((error as Error).message).toContain('neg-actually-valid says invalid: true, but its request is valid');
+  expect((error as Error).message).toContain(
+    'neg-actually-valid says invalid: true, but its request is valid',
+  );
   expect(transport.sent).toEqual([]);
-  expect(hooks.steps).toEqual(['Resolve variables from the profile', 'Lint request: it must be invalid (invalid: true)']);
+  expect(hooks.steps).toEqual([
+    'Resolve variables from the profile',
+    'Lint request: it must be invalid (invalid: true)',
+  ]);
   expect(hooks.attachments).toEqual([]);
 });
 
 test('invalid: true with an invalid request: sent, and the lint findings are attached', async () => {
-  const fault = { message: 'Validation failed', validationErrors: [{ fieldReference: 'OperatorID', errorMessage: 'required' }] };
+  const fault = {
+    message: 'Validation failed',
+    validationErrors: [{ fieldReference: 'OperatorID', errorMessage: 'required' }],
+  };
   const transport = answering(httpAnswer(fault, { status: 400, statusText: 'Bad Request' }));
   const scenario = buildScenario({
     invalid: true,
-    request: { body: { EvseID: EVSE_ID, Identification: { RFIDMifareFamilyIdentification: { UID: '1234ABCD' } } } },
+    request: {
+      body: { EvseID: EVSE_ID, Identification: { RFIDMifareFamilyIdentification: { UID: '1234ABCD' } } },
+    },
     expect: { status: 400, body: 'FaultBody', authorizationStatus: undefined, statusCode: undefined },
   });
   const { hooks, outcome } = run(scenario, transport);
@@ -210,14 +240,18 @@ test('a positive scenario whose request violates the schema: RequestLintError, n
   const transport = answering(httpAnswer(INTEGRATION_GUIDE_AUTHORIZED));
   const scenario = buildScenario({
     id: 'pos-lower-case-uid',
-    request: { body: { ...rfidRequestBody(), Identification: { RFIDMifareFamilyIdentification: { UID: 'aabbccdd' } } } },
+    request: {
+      body: { ...rfidRequestBody(), Identification: { RFIDMifareFamilyIdentification: { UID: 'aabbccdd' } } },
+    },
   });
   const { hooks, outcome } = run(scenario, transport);
   const error = await rejection(outcome);
 
   expect(error).toBeInstanceOf(RequestLintError);
   const message = (error as Error).message;
-  expect(message).toContain('pos-lower-case-uid sends a request that violates eRoamingAuthorizeStart (nothing was sent)');
+  expect(message).toContain(
+    'pos-lower-case-uid sends a request that violates eRoamingAuthorizeStart (nothing was sent)',
+  );
   expect(message).toContain('/Identification/RFIDMifareFamilyIdentification/UID: must match pattern');
   expect(transport.sent).toEqual([]);
   expect(hooks.steps.some((s) => s.startsWith('Send '))).toBe(false);
@@ -225,7 +259,9 @@ test('a positive scenario whose request violates the schema: RequestLintError, n
 });
 
 test('a timeout: ScenarioFailed with answeredWithinBudget only', async () => {
-  const transport = failing(new TransportError('timeout', URL, `POST ${URL} failed: no answer within 2000 ms`));
+  const transport = failing(
+    new TransportError('timeout', URL, `POST ${URL} failed: no answer within 2000 ms`),
+  );
   const { hooks, outcome } = run(buildScenario(), transport);
   const error = await rejection(outcome);
 
@@ -239,7 +275,11 @@ test('a timeout: ScenarioFailed with answeredWithinBudget only', async () => {
 });
 
 test('a connection failure: the TransportError propagates, naming the URL', async () => {
-  const refused = new TransportError('connection', URL, `POST ${URL} failed: connect ECONNREFUSED 127.0.0.1:9`);
+  const refused = new TransportError(
+    'connection',
+    URL,
+    `POST ${URL} failed: connect ECONNREFUSED 127.0.0.1:9`,
+  );
   const { hooks, outcome } = run(buildScenario(), failing(refused));
   const error = await rejection(outcome);
 
@@ -283,7 +323,9 @@ test('a PIN from a secret profile variable is sent but never reported', async ()
 
   expect(transport.sent[0]?.request.bodyText).toContain(`"PIN":"${pin}"`);
   const request = JSON.parse(hooks.attachment('request.json').body) as { body: { Identification: unknown } };
-  expect(request.body.Identification).toEqual({ QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3', PIN: '***' } });
+  expect(request.body.Identification).toEqual({
+    QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3', PIN: '***' },
+  });
   expect(hooks.attachment('reproduce.sh').body).toContain('"PIN":"***"');
   const leaks = hooks.everything().filter((text) => text.includes(pin));
   expect(leaks).toEqual([]);
@@ -322,16 +364,24 @@ test('{{$uuid}} resolves to one value for the request and the expectation', asyn
   const { hooks, outcome } = run(scenario, echo);
   const result = await outcome;
 
-  const sent = (JSON.parse(echo.sent[0]?.request.bodyText ?? '{}') as { CPOPartnerSessionID: string }).CPOPartnerSessionID;
+  const sent = (JSON.parse(echo.sent[0]?.request.bodyText ?? '{}') as { CPOPartnerSessionID: string })
+    .CPOPartnerSessionID;
   expect(sent).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   expect(result.exchange?.scenario.expect.fields).toEqual({ CPOPartnerSessionID: { equals: sent } });
-  expect(hooks.steps).toContain('Check fieldsAsExpected: The answer fields the scenario names have the expected values');
-  expect(hooks.steps).toContain('Check cpoPartnerSessionIdEchoed: The CPOPartnerSessionID sent in the request comes back unchanged');
+  expect(hooks.steps).toContain(
+    'Check fieldsAsExpected: The answer fields the scenario names have the expected values',
+  );
+  expect(hooks.steps).toContain(
+    'Check cpoPartnerSessionIdEchoed: The CPOPartnerSessionID sent in the request comes back unchanged',
+  );
 
   // A fresh value on every run.
-  const again = new FakeTransport((request) => httpAnswer(answerBody({ CPOPartnerSessionID: JSON.parse(request.bodyText).CPOPartnerSessionID })));
+  const again = new FakeTransport((request) =>
+    httpAnswer(answerBody({ CPOPartnerSessionID: JSON.parse(request.bodyText).CPOPartnerSessionID })),
+  );
   await run(scenario, again).outcome;
-  const second = (JSON.parse(again.sent[0]?.request.bodyText ?? '{}') as { CPOPartnerSessionID: string }).CPOPartnerSessionID;
+  const second = (JSON.parse(again.sent[0]?.request.bodyText ?? '{}') as { CPOPartnerSessionID: string })
+    .CPOPartnerSessionID;
   expect(second).not.toBe(sent);
 });
 
@@ -371,4 +421,18 @@ test('a check that crashes is not mistaken for a failed check', async () => {
   expect(error).toBeInstanceOf(TypeError);
   expect(error).not.toBeInstanceOf(CheckFailure);
   expect((error as Error).message).toBe('bug in a check');
+});
+
+test('a PIN echoed by the target never reaches an attachment, a step error or the failure message', async () => {
+  const echo = httpAnswer({ message: 'PIN 4711 is not valid', validationErrors: null }, { status: 400 });
+  const { hooks, outcome } = run(buildScenario(), answering(echo), { qrPin: '4711' });
+  const error = await rejection(outcome);
+  expect(error).toBeInstanceOf(ScenarioFailed);
+  const failed = error as ScenarioFailed;
+  expect(failed.failures.map((f) => f.check)).toContain('httpStatusAsExpected');
+  expect(failed.message).toContain('PIN *** is not valid');
+  for (const failure of failed.failures) expect(failure.message).not.toContain('4711');
+  expect(failed.message).not.toContain('4711');
+  for (const text of hooks.everything()) expect(text).not.toContain('4711');
+  expect(hooks.attachment('response.json').body).toContain('PIN *** is not valid');
 });

@@ -124,5 +124,6 @@ export function buildProfile(variables: Record<string, string> = {}): Profile {
     timeBudgetMs: 1000,
     workers: undefined,
     variables,
+    tls: { insecure: false },
   };
 }

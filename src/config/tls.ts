@@ -1,0 +1,172 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import tls from 'node:tls';
+import { InputError, type InputProblem } from '../input/errors.ts';
+
+/** Mutual-TLS material for the target, as paths (and the PFX passphrase as a value, never printed). */
+export interface TlsSettings {
+  clientCert?: string;
+  clientKey?: string;
+  pfx?: string;
+  passphrase?: string;
+  caCert?: string;
+  /** Skip server-certificate verification: allowed for loopback targets only (a local mock with a throwaway certificate). */
+  insecure: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Where each setting can come from, for messages: the environment variable name. */
+const ENV_NAMES = {
+  clientCert: 'OICP_CLIENT_CERT',
+  clientKey: 'OICP_CLIENT_KEY',
+  pfx: 'OICP_CLIENT_PFX',
+  passphrase: 'OICP_CLIENT_PASSPHRASE',
+  caCert: 'OICP_CA_CERT',
+} as const;
+
+type PathSetting = 'clientCert' | 'clientKey' | 'pfx' | 'caCert';
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Environment variables override the profile's `tls` block, setting by setting. Every file is read and
+ * parsed here, before the first request: a missing file, a key that does not match its certificate or
+ * a PFX with the wrong passphrase is a configuration error, not a failed handshake at 3 a.m.
+ */
+export function loadTlsSettings(
+  profileTls: Partial<Omit<TlsSettings, 'insecure'>> & { insecure?: boolean },
+  env: Env,
+  baseUrl: string,
+  profileFile: string,
+): TlsSettings {
+  const pick = (key: keyof typeof ENV_NAMES) => env[ENV_NAMES[key]]?.trim() || profileTls[key] || undefined;
+  const settings: TlsSettings = {
+    clientCert: pick('clientCert'),
+    clientKey: pick('clientKey'),
+    pfx: pick('pfx'),
+    passphrase: env.OICP_CLIENT_PASSPHRASE ?? profileTls.passphrase,
+    caCert: pick('caCert'),
+    insecure: profileTls.insecure ?? false,
+  };
+  const problems: InputProblem[] = [];
+  const where = (key: keyof typeof ENV_NAMES) => {
+    const variable = ENV_NAMES[key];
+    return env[variable]?.trim()
+      ? { file: variable, field: variable }
+      : { file: profileFile, field: `tls.${key}` };
+  };
+  const problem = (key: keyof typeof ENV_NAMES, message: string) => problems.push({ ...where(key), message });
+
+  if (settings.pfx && (settings.clientCert || settings.clientKey)) {
+    problem(
+      'pfx',
+      'give either a PFX (OICP_CLIENT_PFX) or a PEM certificate and key (OICP_CLIENT_CERT, OICP_CLIENT_KEY), not both',
+    );
+  }
+  if (Boolean(settings.clientCert) !== Boolean(settings.clientKey)) {
+    problem(
+      settings.clientCert ? 'clientKey' : 'clientCert',
+      'a client certificate needs both OICP_CLIENT_CERT and OICP_CLIENT_KEY',
+    );
+  }
+  const read = (key: PathSetting): Buffer | undefined => {
+    const file = settings[key];
+    if (!file) return undefined;
+    try {
+      return fs.readFileSync(path.resolve(file));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      problem(
+        key,
+        `cannot read ${file}: ${code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`,
+      );
+      return undefined;
+    }
+  };
+
+  const certPem = read('clientCert');
+  const keyPem = read('clientKey');
+  if (certPem && keyPem) {
+    try {
+      const certificate = new X509Certificate(certPem);
+      const key = createPrivateKey({ key: keyPem, passphrase: settings.passphrase });
+      if (!certificate.checkPrivateKey(key))
+        problem(
+          'clientKey',
+          `the key in ${settings.clientKey} does not belong to the certificate in ${settings.clientCert}`,
+        );
+      if (new Date(certificate.validTo) < new Date())
+        problem('clientCert', `the certificate in ${settings.clientCert} expired on ${certificate.validTo}`);
+    } catch (error) {
+      problem(
+        'clientCert',
+        `cannot use ${settings.clientCert} / ${settings.clientKey}: ${describeCryptoError(error)}`,
+      );
+    }
+  }
+  const pfx = read('pfx');
+  if (pfx) {
+    try {
+      tls.createSecureContext({ pfx, passphrase: settings.passphrase });
+    } catch (error) {
+      problem('pfx', `cannot open ${settings.pfx}: ${describeCryptoError(error)}`);
+    }
+  }
+  const ca = read('caCert');
+  if (ca) {
+    try {
+      new X509Certificate(ca);
+    } catch (error) {
+      problem('caCert', `${settings.caCert} is not a PEM certificate: ${describeCryptoError(error)}`);
+    }
+  }
+
+  const host = new URL(baseUrl).hostname;
+  if (settings.insecure && !LOOPBACK.test(host)) {
+    problems.push({
+      file: profileFile,
+      field: 'tls.insecure',
+      message: `certificate verification may only be switched off for a local target (localhost, 127.0.0.1), not ${host}`,
+    });
+  }
+  if (problems.length > 0) throw new InputError('TLS configuration error', problems);
+  return settings;
+}
+
+function describeCryptoError(error: unknown): string {
+  const message = (error as Error).message;
+  if (/mac verify failure|bad decrypt|wrong password|unsupported/i.test(message))
+    return 'wrong passphrase or unreadable file';
+  if (/passphrase required|interrupted or cancelled/i.test(message))
+    return 'the key is encrypted: set OICP_CLIENT_PASSPHRASE';
+  return message;
+}
+
+/** Playwright's client-certificate option for the target origin (empty when no client certificate is configured). */
+export function clientCertificates(settings: TlsSettings, baseUrl: string) {
+  const origin = new URL(baseUrl).origin;
+  if (settings.pfx) return [{ origin, pfxPath: path.resolve(settings.pfx), passphrase: settings.passphrase }];
+  if (settings.clientCert && settings.clientKey) {
+    return [
+      {
+        origin,
+        certPath: path.resolve(settings.clientCert),
+        keyPath: path.resolve(settings.clientKey),
+        passphrase: settings.passphrase,
+      },
+    ];
+  }
+  return [];
+}
+
+export function describeTls(settings: TlsSettings): string {
+  const client = settings.pfx
+    ? `client PFX ${settings.pfx}`
+    : settings.clientCert
+      ? `client certificate ${settings.clientCert}`
+      : 'no client certificate';
+  const trust = settings.caCert ? `, extra CA ${settings.caCert}` : '';
+  return `${client}${trust}${settings.insecure ? ', server certificate NOT verified (local target)' : ''}`;
+}

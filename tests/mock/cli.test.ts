@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { FAULT_NAMES } from '../../mock/faults.ts';
+
+const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+const LISTENING_LINE = /^OICP mock listening on (http:\/\/127\.0\.0\.1:(\d+)) \(fault: ([a-z0-9-]+)\)$/;
+
+function runCli(args: string[], env: Record<string, string> = {}): ChildProcess {
+  const cleanEnv = { ...process.env };
+  for (const name of Object.keys(cleanEnv)) if (name.startsWith('OICP_MOCK_')) delete cleanEnv[name];
+  return spawn(process.execPath, ['--import', 'tsx', 'mock/cli.ts', ...args], {
+    cwd: projectRoot,
+    env: { ...cleanEnv, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function collect(child: ChildProcess): {
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+} {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { stdout: () => stdout, stderr: () => stderr, exit };
+}
+
+test.describe('mock CLI', () => {
+  test('an unknown fault exits 2 with one line listing the valid faults', async () => {
+    const run = collect(runCli(['--fault', 'no-such-fault']));
+    expect(await run.exit).toBe(2);
+    const lines = run.stderr().trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("unknown fault 'no-such-fault'");
+    for (const name of FAULT_NAMES) expect(lines[0]).toContain(name);
+    expect(run.stdout()).toBe('');
+  });
+
+  test('a bad flag or value exits 2', async () => {
+    for (const args of [
+      ['--bogus'],
+      ['--port', 'eighty'],
+      ['--port', '70000'],
+      ['--tls-cert', 'only-one.pem'],
+    ]) {
+      const run = collect(runCli(args));
+      expect(await run.exit, args.join(' ')).toBe(2);
+      expect(run.stderr().trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  });
+
+  test('an unknown fault from the environment is refused too', async () => {
+    const run = collect(runCli([], { OICP_MOCK_FAULT: 'nope', OICP_MOCK_PORT: '0' }));
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toContain("unknown fault 'nope'");
+  });
+
+  test('prints one line with its URL, serves, and stops on SIGTERM', async () => {
+    const child = runCli(['--port', '0', '--fault', 'http-500']);
+    const run = collect(child);
+    await expect.poll(() => run.stdout(), { timeout: 15_000 }).toMatch(/\n$/);
+    const match = LISTENING_LINE.exec(run.stdout().trimEnd());
+    expect(match?.[3]).toBe('http-500');
+    const url = match?.[1] ?? '';
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    expect(run.stdout().trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  test('reads its settings from the environment and stops on SIGINT', async () => {
+    const child = runCli([], { OICP_MOCK_PORT: '0', OICP_MOCK_FAULT: 'latin1-charset' });
+    const run = collect(child);
+    await expect.poll(() => run.stdout(), { timeout: 15_000 }).toMatch(/\n$/);
+    const match = LISTENING_LINE.exec(run.stdout().trimEnd());
+    expect(match?.[3]).toBe('latin1-charset');
+    child.kill('SIGINT');
+    expect(await run.exit).toBe(0);
+  });
+});
