@@ -102,7 +102,7 @@ const OUTCOME_RULES: Record<IdentificationMember, OutcomeRule> = {
     const contract = registry.contractByEvcoId(identification.EvcoID as string);
     // A HashedPIN without a clear PIN never matches: Hubject hashes the hash and the result differs.
     const pin = identification.PIN;
-    if (!contract || contract.pin === undefined || typeof pin !== 'string' || pin !== contract.pin) {
+    if (!contract || typeof pin !== 'string' || pin !== contract.pin) {
       return refusal('101');
     }
     return contract.outcome;

@@ -67,6 +67,14 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
   const checks = deps.checks ?? CHECKS;
   const redactor = Redactor.forVariables(profile.variables);
 
+  await hooks.step(
+    `Load scenario ${scenario.id} (${scenario.source.file}:${scenario.source.line})`,
+    async () => {
+      // As written, placeholders unresolved: the definition shows no profile value, so no secret.
+      const { source: _source, ...definition } = scenario;
+      await hooks.attach('scenario.json', 'application/json', json(definition));
+    },
+  );
   const resolved = await hooks.step('Resolve variables from the profile', async () =>
     resolveScenario(scenario, profile.variables),
   );
@@ -88,8 +96,13 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
   const context: CheckContext = { schemas };
   const failures: CheckFailure[] = [];
   const advisories: CheckFailure[] = [];
+  const passed: string[] = [];
+  const notApplicable: string[] = [];
   for (const check of checks) {
-    if (!check.appliesTo(exchange)) continue;
+    if (!check.appliesTo(exchange)) {
+      notApplicable.push(check.name);
+      continue;
+    }
     const label = `${check.verdict === 'advisory' ? 'Advisory' : 'Check'} ${check.name}: ${check.title}`;
     try {
       await hooks.step(label, async () => {
@@ -100,6 +113,7 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
           throw error instanceof CheckFailure ? error.masked((text) => redactor.text(text)) : error;
         }
       });
+      passed.push(check.name);
     } catch (error) {
       if (!(error instanceof CheckFailure)) throw error;
       if (check.verdict === 'advisory') {
@@ -108,6 +122,17 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
       } else failures.push(error);
     }
   }
+  await hooks.attach(
+    'verdicts.json',
+    'application/json',
+    json({
+      scenario: scenario.id,
+      failed: failures.map(verdictOf),
+      advisories: advisories.map(verdictOf),
+      passed,
+      notApplicable,
+    }),
+  );
   if (failures.length > 0) throw new ScenarioFailed(failures);
   return { exchange, failures, advisories };
 }
@@ -167,6 +192,16 @@ async function send(scenario: Scenario, request: PreparedRequest, deps: RunDepen
       return { ...base, elapsedMs: performance.now() - started };
     throw error;
   }
+}
+
+function verdictOf(failure: CheckFailure) {
+  return {
+    check: failure.check,
+    category: failure.category,
+    expected: failure.expected,
+    received: failure.received,
+    rule: failure.source,
+  };
 }
 
 function requestEvidence(request: PreparedRequest, redactor: Redactor): string {

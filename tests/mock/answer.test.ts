@@ -242,6 +242,12 @@ test.describe('refused answers', () => {
       description: 'QR Code Authentication failed – Invalid Credentials',
     },
     {
+      name: 'a QR code without PIN for a contract without PIN',
+      body: { OperatorID: 'DE*ABC', Identification: { QRCodeIdentification: { EvcoID: 'DE*8EO*Aet5e4*3' } } },
+      code: '101',
+      description: 'QR Code Authentication failed – Invalid Credentials',
+    },
+    {
       name: 'a QR code contract that is no longer valid',
       body: {
         OperatorID: 'DE*ABC',

@@ -125,6 +125,7 @@ test('a good answer: resolves, reports resolve, lint, send and checks in order, 
   expect(result.advisories).toEqual([]);
   expect(result.exchange?.answer?.status).toBe(200);
   expect(hooks.steps).toEqual([
+    expect.stringMatching(/^Load scenario [a-z0-9-]+ \(.+:\d+\)$/),
     'Resolve variables from the profile',
     'Lint request against eRoamingAuthorizeStart',
     `Send POST ${URL}`,
@@ -144,11 +145,18 @@ test('a good answer: resolves, reports resolve, lint, send and checks in order, 
   ]);
 
   expect(hooks.attachments.map((a) => a.name)).toEqual([
+    'scenario.json',
     'request.json',
     'reproduce.sh',
     'response.json',
     'response-headers.json',
+    'verdicts.json',
   ]);
+  const verdicts = JSON.parse(hooks.attachment('verdicts.json').body) as Record<string, unknown>;
+  expect(verdicts.failed).toEqual([]);
+  expect(verdicts.passed).toEqual(expect.arrayContaining(['authorizedHasSessionId', 'bodyMatchesSchema']));
+  expect(verdicts.notApplicable).toEqual(expect.arrayContaining(['notAuthorizedHasErrorCode']));
+  expect(hooks.attachment('scenario.json').body).toContain('"request"');
   const request = JSON.parse(hooks.attachment('request.json').body) as Record<string, unknown>;
   expect(request).toEqual({
     method: 'POST',
@@ -209,10 +217,11 @@ test('invalid: true with a valid request: RequestLintError, nothing sent', async
   );
   expect(transport.sent).toEqual([]);
   expect(hooks.steps).toEqual([
+    expect.stringMatching(/^Load scenario [a-z0-9-]+ \(.+:\d+\)$/),
     'Resolve variables from the profile',
     'Lint request: it must be invalid (invalid: true)',
   ]);
-  expect(hooks.attachments).toEqual([]);
+  expect(hooks.attachments.map((a) => a.name)).toEqual(['scenario.json']);
 });
 
 test('invalid: true with an invalid request: sent, and the lint findings are attached', async () => {
@@ -255,7 +264,7 @@ test('a positive scenario whose request violates the schema: RequestLintError, n
   expect(message).toContain('/Identification/RFIDMifareFamilyIdentification/UID: must match pattern');
   expect(transport.sent).toEqual([]);
   expect(hooks.steps.some((s) => s.startsWith('Send '))).toBe(false);
-  expect(hooks.attachments.map((a) => a.name)).toEqual(['request-lint.txt']);
+  expect(hooks.attachments.map((a) => a.name)).toEqual(['scenario.json', 'request-lint.txt']);
 });
 
 test('a timeout: ScenarioFailed with answeredWithinBudget only', async () => {
@@ -271,7 +280,14 @@ test('a timeout: ScenarioFailed with answeredWithinBudget only', async () => {
   expect(failed.failures[0]?.expected).toBe('an answer within 1000 ms');
   expect(failed.failures[0]?.received).toMatch(/^no answer after \d+ ms \(request abandoned\)$/);
   expect(transport.sent).toHaveLength(1);
-  expect(hooks.attachments.map((a) => a.name)).toEqual(['request.json', 'reproduce.sh']);
+  expect(hooks.attachments.map((a) => a.name)).toEqual([
+    'scenario.json',
+    'request.json',
+    'reproduce.sh',
+    'verdicts.json',
+  ]);
+  const verdicts = JSON.parse(hooks.attachment('verdicts.json').body) as { failed: Array<{ check: string }> };
+  expect(verdicts.failed.map((f) => f.check)).toEqual(['answeredWithinBudget']);
 });
 
 test('a connection failure: the TransportError propagates, naming the URL', async () => {

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { FaultName } from '../../mock/faults.ts';
+import { ask, rfidRequest } from './support.ts';
+
+// The mock and the suite judge independently; here they must agree. A normal mock answer that the
+// suite's OICP schemas reject (or a schema fault they accept) means one of the two is wrong.
+const oicpSchemasDir = path.resolve(import.meta.dirname, '..', '..', 'schemas', 'oicp');
+const SCHEMA_BASE = 'https://oicp-conformance.example/schemas/oicp/';
+
+function oicpValidator(schemaFile: string) {
+  // The OICP patterns use escapes that unicode mode rejects.
+  const ajv = new Ajv2020({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats.default(ajv);
+  for (const file of fs.readdirSync(oicpSchemasDir).filter((name) => name.endsWith('.json'))) {
+    ajv.addSchema(JSON.parse(fs.readFileSync(path.join(oicpSchemasDir, file), 'utf8')));
+  }
+  const validate = ajv.getSchema(`${SCHEMA_BASE}${schemaFile}`);
+  if (!validate) throw new Error(`schema ${schemaFile} not found in ${oicpSchemasDir}`);
+  return (data: unknown) =>
+    validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+const answerProblems = oicpValidator('eRoamingAuthorizationStart.schema.json');
+const faultBodyProblems = oicpValidator('FaultBody.schema.json');
+const eRoamingFaultProblems = oicpValidator('OicpERoamingFault.schema.json');
+
+const requests: Record<string, Record<string, unknown>> = {
+  'authorized card': rfidRequest('044A2DAA856280', { CPOPartnerSessionID: 'cpo-1' }),
+  'authorized card with stop UIDs': rfidRequest('AABBCCDD'),
+  'unknown card': rfidRequest('DEADBEEF'),
+  'card without contract': rfidRequest('11223344556677'),
+  'QR code': {
+    OperatorID: 'DE*ABC',
+    Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3', PIN: '1234' } },
+  },
+  'QR code, wrong PIN': {
+    OperatorID: 'DE*ABC',
+    Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3', PIN: '0' } },
+  },
+  'Plug&Charge, unknown EvcoID': {
+    OperatorID: 'DE*ABC',
+    Identification: { PlugAndChargeIdentification: { EvcoID: 'DE*8EO*Zzzzzz*3' } },
+  },
+};
+
+test.describe("normal mock answers satisfy the suite's OICP schemas", () => {
+  for (const [name, request] of Object.entries(requests)) {
+    test(name, () => {
+      const response = ask(request);
+      expect(response.status).toBe(200);
+      expect(answerProblems(response.json())).toEqual([]);
+    });
+  }
+
+  test('error bodies', () => {
+    const invalidJson = ask('{');
+    expect(faultBodyProblems(invalidJson.json())).toEqual([]);
+    const invalidRequest = ask({ OperatorID: 'DE**ABC', Identification: {} });
+    expect(faultBodyProblems(invalidRequest.json())).toEqual([]);
+    const unknownOperator = ask(rfidRequest('044A2DAA856280'), { operatorId: 'DE*ZZZ' });
+    expect(eRoamingFaultProblems(unknownOperator.json())).toEqual([]);
+    const foreignOperator = ask(rfidRequest('044A2DAA856280'), { tls: true, clientIdentity: 'DE*OTH' });
+    expect(eRoamingFaultProblems(foreignOperator.json())).toEqual([]);
+    expect(faultBodyProblems(ask(rfidRequest('044A2DAA856280'), { fault: 'http-500' }).json())).toEqual([]);
+  });
+});
+
+test.describe("schema faults break the suite's answer schema", () => {
+  const schemaFaults: FaultName[] = [
+    'numeric-status-code',
+    'lowercase-authorization-status',
+    'missing-status-code',
+    'malformed-provider-id',
+    'malformed-stop-identification',
+  ];
+  for (const fault of schemaFaults) {
+    test(fault, () => {
+      const response = ask(requests['authorized card'], { fault });
+      expect(answerProblems(response.json())).not.toEqual([]);
+    });
+  }
+});
