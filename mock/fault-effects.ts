@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FaultName } from './faults.ts';
 import type { MockOutcome } from './registry.ts';
 import { statusText } from './status-codes.ts';
@@ -138,5 +139,15 @@ export const FAULT_EFFECTS: Record<FaultName, FaultEffect> = {
   },
   'wrong-provider-id': {
     reshape: whenAuthorized((answer) => ({ ...answer, ProviderID: 'DE*XXX' })),
+  },
+  'not-authorized-with-session-id': {
+    reshape: (answer) =>
+      answer.AuthorizationStatus === 'NotAuthorized' ? { ...answer, SessionID: randomUUID() } : answer,
+  },
+  'missing-process-id': {
+    deliver: (response) => {
+      const { 'Process-ID': _processId, ...headers } = response.headers;
+      return { ...response, headers };
+    },
   },
 };

@@ -28,6 +28,8 @@ export const FAULT_NAMES = [
   'authorize-everything',
   'wrong-refusal-code',
   'wrong-provider-id',
+  'not-authorized-with-session-id',
+  'missing-process-id',
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -132,6 +134,16 @@ export const FAULTS: Record<FaultName, FaultDefinition> = {
     description:
       'Authorized answers carry ProviderID "DE*XXX" (well-formed, but not the contract\'s provider).',
     expectedCheck: 'fieldsAsExpected',
+  },
+  'not-authorized-with-session-id': {
+    description:
+      'NotAuthorized answers still carry a SessionID (a best-practice finding: the suite reports an advisory, the run passes).',
+    expectedCheck: 'notAuthorizedWithoutSessionId',
+  },
+  'missing-process-id': {
+    description:
+      "Answers lack Hubject's Process-ID header (a best-practice finding: the suite reports an advisory, the run passes).",
+    expectedCheck: 'processIdCaptured',
   },
 };
 

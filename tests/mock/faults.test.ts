@@ -61,6 +61,8 @@ test.describe('fault catalogue', () => {
       'authorize-everything': 'authorizationStatusAsExpected',
       'wrong-refusal-code': 'statusCodeAsExpected',
       'wrong-provider-id': 'fieldsAsExpected',
+      'not-authorized-with-session-id': 'notAuthorizedWithoutSessionId',
+      'missing-process-id': 'processIdCaptured',
     });
   });
 });
@@ -226,6 +228,18 @@ test.describe('each fault is its one violation', () => {
     'wrong-provider-id': (authorized, refused) => {
       expect(bodyOf(authorized)).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE*XXX' });
       expect(bodyOf(refused).ProviderID).toBeNull();
+    },
+    'not-authorized-with-session-id': (authorized, refused) => {
+      expect(bodyOf(refused)).toMatchObject({ AuthorizationStatus: 'NotAuthorized', ProviderID: null });
+      expect(bodyOf(refused).SessionID).toMatch(/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/);
+      expect(statusCodeOf(refused).Code).toBe('102');
+      expect(bodyOf(authorized).AuthorizationStatus).toBe('Authorized');
+    },
+    'missing-process-id': (authorized, refused) => {
+      expect(authorized.headers['Process-ID']).toBeUndefined();
+      expect(refused.headers['Process-ID']).toBeUndefined();
+      expect(bodyOf(authorized)).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE*ICE' });
+      expect(authorized.headers['Content-Type']).toBe('application/json;charset=utf-8');
     },
   };
 

@@ -26,11 +26,32 @@ interface JsonSuite {
   suites?: JsonSuite[];
 }
 
+interface JsonResult {
+  status: string;
+  error?: { message?: string };
+  attachments?: Array<{ name: string; body?: string }>;
+}
+
+/** The runner's verdicts.json attachment of one scenario. */
+export interface Verdicts {
+  failed: Array<{ check: string; expected: string; received: string }>;
+  advisories: Array<{ check: string }>;
+  passed: string[];
+  notApplicable: string[];
+}
+
 export interface ScenarioResult {
   title: string;
   id: string;
   status: string;
   error: string;
+  /** Absent when the scenario stopped before its checks (lint or transport error). */
+  verdicts?: Verdicts;
+}
+
+function verdictsOf(result: JsonResult | undefined): Verdicts | undefined {
+  const body = result?.attachments?.find((a) => a.name === 'verdicts.json')?.body;
+  return body ? (JSON.parse(Buffer.from(body, 'base64').toString('utf8')) as Verdicts) : undefined;
 }
 
 /** Flattens the JSON report into one row per scenario (its id read from the `[id]` title suffix). */
@@ -43,6 +64,7 @@ export function scenarioResults(report: PlaywrightJsonReport | undefined): Scena
         id: /\[([a-z0-9-]+)\]$/.exec(spec.title)?.[1] ?? spec.title,
         status: last?.status ?? 'unknown',
         error: last?.error?.message ?? '',
+        verdicts: verdictsOf(last),
       };
     }),
     ...(suite.suites ?? []).flatMap(walk),
@@ -56,7 +78,7 @@ export function scenarioResults(report: PlaywrightJsonReport | undefined): Scena
  */
 export function runConformance(
   env: Record<string, string>,
-  options: { args?: string[]; timeoutMs?: number } = {},
+  options: { args?: string[]; timeoutMs?: number; jsonReporterOnly?: boolean } = {},
 ): Promise<ConformanceRun> {
   const reportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-run-'));
   const childEnv: Record<string, string | undefined> = {
@@ -64,20 +86,22 @@ export function runConformance(
     OICP_REPORTS_DIR: reportsDir,
     ...env,
   };
+  const args = [...(options.args ?? [])];
+  if (options.jsonReporterOnly) {
+    // Playwright's own --reporter replaces the configured ones: the same run, without the report generation.
+    args.push('--reporter=json');
+    childEnv.PLAYWRIGHT_JSON_OUTPUT_FILE = path.join(reportsDir, 'results.json');
+  }
   // The parent Playwright's own variables would confuse the child run.
   for (const key of Object.keys(childEnv))
     if (key.startsWith('TEST_') || key.startsWith('PW_')) delete childEnv[key];
   delete childEnv.FORCE_COLOR;
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/conformance.ts', ...(options.args ?? [])],
-      {
-        cwd: projectRoot,
-        env: childEnv,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/conformance.ts', ...args], {
+      cwd: projectRoot,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {

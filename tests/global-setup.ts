@@ -1,0 +1,5 @@
+import { clearMutationRows } from './mutation/table.ts';
+
+export default function globalSetup(): void {
+  clearMutationRows();
+}
