@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { defineConfig, type ReporterDescription } from '@playwright/test';
+import { defineConfig, type PlaywrightTestConfig, type ReporterDescription } from '@playwright/test';
 import { reportPaths } from './src/report/paths.ts';
 import { loadSuite } from './src/run/suite.ts';
 
@@ -32,6 +32,42 @@ const reporter: ReporterDescription[] = [
   ],
 ];
 
+/**
+ * The mock the run starts and stops: the embedded one (mock profile, no OICP_BASE_URL), or another team's
+ * (OICP_MOCK_COMMAND, answering at OICP_BASE_URL). Playwright waits until it is ready.
+ */
+function mockServer(): PlaywrightTestConfig['webServer'] {
+  const timeout = 60_000;
+  if (profile.mockCommand) {
+    const target = new URL(profile.baseUrl);
+    const readyUrl = process.env.OICP_MOCK_READY_URL?.trim();
+    // A local mock is ready when its port accepts connections (its root may well answer 404, which
+    // Playwright's URL probe would take for "not ready"); a remote one when OICP_MOCK_READY_URL answers.
+    const local = /^(localhost|127\.0\.0\.1|\[::1\])$/.test(target.hostname) && !readyUrl;
+    return {
+      command: profile.mockCommand,
+      ...(local
+        ? { port: Number(target.port || (target.protocol === 'https:' ? 443 : 80)) }
+        : { url: readyUrl ?? profile.baseUrl }),
+      reuseExistingServer: false,
+      ignoreHTTPSErrors: profile.tls.insecure,
+      timeout,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    };
+  }
+  if (!profile.startEmbeddedMock) return undefined;
+  return {
+    command: `node --import tsx mock/cli.ts --port ${new URL(profile.baseUrl).port || 80} --host 127.0.0.1`,
+    cwd: import.meta.dirname,
+    url: `${profile.baseUrl}/health`,
+    reuseExistingServer: false,
+    timeout,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  };
+}
+
 export default defineConfig({
   testDir: path.join(import.meta.dirname, 'specs'),
   outputDir: reports.testOutput,
@@ -43,15 +79,5 @@ export default defineConfig({
   // Generous next to the time budget: a scenario is one request plus its checks.
   timeout: profile.timeBudgetMs + 30_000,
   reporter,
-  webServer: profile.startEmbeddedMock
-    ? {
-        command: `node --import tsx mock/cli.ts --port ${new URL(profile.baseUrl).port || 80} --host 127.0.0.1`,
-        cwd: import.meta.dirname,
-        url: `${profile.baseUrl}/health`,
-        reuseExistingServer: false,
-        timeout: 30_000,
-        stdout: 'ignore',
-        stderr: 'pipe',
-      }
-    : undefined,
+  webServer: mockServer(),
 });

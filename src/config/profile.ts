@@ -15,6 +15,8 @@ export interface Profile {
   baseUrl: string;
   /** True when the run must start the embedded mock itself (mock profile and no OICP_BASE_URL). */
   startEmbeddedMock: boolean;
+  /** A command that starts another team's mock before the run (OICP_MOCK_COMMAND); it answers at baseUrl. */
+  mockCommand?: string;
   /** The target is Hubject: Hubject-only advisories apply (Process-ID header). */
   hubject: boolean;
   timeBudgetMs: number;
@@ -128,6 +130,16 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     if (value !== undefined) profileTls[key] = resolve(value, ['tls', key]);
   }
   const overrideUrl = env.OICP_BASE_URL?.trim();
+  const mockCommand = env.OICP_MOCK_COMMAND?.trim() || undefined;
+  if (mockCommand && !overrideUrl) {
+    throw new InputError('Invalid configuration', [
+      {
+        file: 'OICP_MOCK_COMMAND',
+        field: 'OICP_MOCK_COMMAND',
+        message: 'set OICP_BASE_URL too: the URL where the started mock answers (e.g. http://127.0.0.1:9000)',
+      },
+    ]);
+  }
   const profileUrl = overrideUrl ? '' : resolve(data.baseUrl, ['baseUrl']);
   if (missing.length > 0) {
     throw new InputError(`Profile '${name}' is incomplete: set these environment variables`, missing);
@@ -145,6 +157,7 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     file: source.displayPath,
     baseUrl,
     startEmbeddedMock: (data.embeddedMock ?? false) && !overrideUrl,
+    mockCommand,
     hubject: data.hubject ?? false,
     timeBudgetMs: budget
       ? parsePositiveInt(budget, 'OICP_TIME_BUDGET_MS', 'OICP_TIME_BUDGET_MS')

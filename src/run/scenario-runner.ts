@@ -6,7 +6,7 @@ import { decodeAnswer, prepareRequest } from '../exchange/request.ts';
 import { type Exchange, type PreparedRequest, type Transport, TransportError } from '../exchange/types.ts';
 import { Redactor } from '../redact.ts';
 import { curlCommand } from '../report/curl.ts';
-import { resolveScenario } from '../scenarios/resolve.ts';
+import { placeholdersOf, resolveScenario } from '../scenarios/resolve.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { formatViolations, OICP, type SchemaRegistry } from '../schemas/registry.ts';
 
@@ -42,9 +42,9 @@ export class ScenarioFailed extends Error {
   override name = 'ScenarioFailed';
   readonly failures: CheckFailure[];
 
-  constructor(failures: CheckFailure[]) {
+  constructor(failures: CheckFailure[], hint?: string) {
     super(
-      `${failures.length} check(s) failed: ${failures.map((f) => f.check).join(', ')}\n\n${failures.map((f) => f.message).join('\n\n')}`,
+      `${failures.length} check(s) failed: ${failures.map((f) => f.check).join(', ')}\n\n${failures.map((f) => f.message).join('\n\n')}${hint ? `\n\n${hint}` : ''}`,
     );
     this.failures = failures;
   }
@@ -133,7 +133,11 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
       notApplicable,
     }),
   );
-  if (failures.length > 0) throw new ScenarioFailed(failures);
+  if (failures.length > 0) {
+    const hint = testDataHint(scenario, profile, failures, redactor);
+    if (hint) await hooks.attach('test-data-hint.txt', 'text/plain', hint);
+    throw new ScenarioFailed(failures, hint);
+  }
   return { exchange, failures, advisories };
 }
 
@@ -192,6 +196,27 @@ async function send(scenario: Scenario, request: PreparedRequest, deps: RunDepen
       return { ...base, elapsedMs: performance.now() - started };
     throw error;
   }
+}
+
+/**
+ * When an expectation about the outcome fails (status, AuthorizationStatus, code, fields), the cause is often
+ * test data the target lacks — another team's mock without this card, a test card not set up on QA — rather
+ * than a protocol bug. Say so, naming the profile values the scenario relies on (secrets masked).
+ */
+function testDataHint(
+  scenario: Scenario,
+  profile: Profile,
+  failures: CheckFailure[],
+  redactor: Redactor,
+): string | undefined {
+  if (!failures.some((f) => f.category === 'status')) return undefined;
+  const used = placeholdersOf(scenario).filter((name) => Object.hasOwn(profile.variables, name));
+  if (used.length === 0) return undefined;
+  const values = used.map((name) => `${name}=${redactor.text(profile.variables[name] ?? '')}`).join(', ');
+  const target = profile.mockCommand
+    ? `The target is another team's mock (OICP_MOCK_COMMAND): it may not know this scenario's test data.`
+    : `If the target does not know this scenario's test data, this expectation cannot hold.`;
+  return `test data: ${target} The scenario relies on ${values} (profile '${profile.name}', ${profile.file}).`;
 }
 
 function verdictOf(failure: CheckFailure) {

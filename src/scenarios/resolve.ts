@@ -30,6 +30,13 @@ function collectPlaceholders(value: unknown, found: Set<string>): void {
   }
 }
 
+/** The placeholder names a scenario uses, in the order found. */
+export function placeholdersOf(scenario: Scenario): string[] {
+  const found = new Set<string>();
+  collectPlaceholders(templatedParts(scenario), found);
+  return [...found];
+}
+
 /**
  * Every placeholder of every scenario must be a profile variable or a generator. Checked for the whole
  * selection before the first request, so a typo never sends a half-resolved request.

@@ -1,0 +1,73 @@
+import net from 'node:net';
+import { expect, test } from '@playwright/test';
+import { runConformance, scenarioResults } from '../support/conformance-run.ts';
+
+const RFID_FILE = 'data/scenarios/authorize-start/rfid.yaml';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+test("OICP_MOCK_COMMAND starts another team's mock, waits for it, and stops it after the run", async () => {
+  const port = await freePort();
+  const run = await runConformance(
+    {
+      // Stands in for another team's mock: any command that serves the operation at OICP_BASE_URL.
+      OICP_MOCK_COMMAND: `node --import tsx mock/cli.ts --port ${port}`,
+      OICP_BASE_URL: `http://127.0.0.1:${port}`,
+      OICP_SCENARIOS: RFID_FILE,
+    },
+    { jsonReporterOnly: true },
+  );
+  expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+  expect(scenarioResults(run.results).map((r) => r.status)).toEqual(['passed', 'passed', 'passed']);
+  expect(await isListening(port)).toBe(false);
+});
+
+test('when the external mock lacks test data, each affected scenario says so and names the values it relies on', async () => {
+  const port = await freePort();
+  const run = await runConformance(
+    {
+      // A mock that authorizes every card: it does not know the refused cards the scenarios rely on.
+      OICP_MOCK_COMMAND: `node --import tsx mock/cli.ts --port ${port} --fault authorize-everything`,
+      OICP_BASE_URL: `http://127.0.0.1:${port}`,
+      OICP_SCENARIOS: RFID_FILE,
+    },
+    { jsonReporterOnly: true },
+  );
+  expect(run.exitCode).toBe(1);
+  const failed = scenarioResults(run.results).filter((r) => r.status !== 'passed');
+  expect(failed.map((r) => r.id).sort()).toEqual([
+    'rfid-card-without-contract-not-authorized',
+    'rfid-unknown-uid-not-authorized',
+  ]);
+  const unknown = failed.find((r) => r.id === 'rfid-unknown-uid-not-authorized');
+  expect(unknown?.error).toContain("another team's mock (OICP_MOCK_COMMAND)");
+  expect(unknown?.error).toContain('unknownUid=0A1B2C3D');
+  const noContract = failed.find((r) => r.id === 'rfid-card-without-contract-not-authorized');
+  expect(noContract?.error).toContain('noContractUid=11223344556677');
+});
+
+test('OICP_MOCK_COMMAND without OICP_BASE_URL is a configuration error; nothing is started', async () => {
+  const run = await runConformance({
+    OICP_MOCK_COMMAND: 'node -e "setInterval(() => {}, 1000)"',
+    OICP_SCENARIOS: RFID_FILE,
+  });
+  expect(run.exitCode).toBe(2);
+  expect(run.stderr).toContain('OICP_MOCK_COMMAND: set OICP_BASE_URL too');
+});
