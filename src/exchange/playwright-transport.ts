@@ -1,19 +1,6 @@
 import type { APIRequestContext } from '@playwright/test';
-import {
-  type HttpAnswer,
-  type PreparedRequest,
-  type Transport,
-  TransportError,
-  type TransportFailureKind,
-} from './types.ts';
-
-function classify(message: string): TransportFailureKind {
-  if (/timeout|timed out/i.test(message)) return 'timeout';
-  if (/certificate|ssl|tls|handshake|self[- ]signed|unable to verify/i.test(message)) return 'tls';
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|socket hang up/i.test(message))
-    return 'connection';
-  return 'other';
-}
+import { explainTransportFailure } from './transport-errors.ts';
+import { type HttpAnswer, type PreparedRequest, type Transport, TransportError } from './types.ts';
 
 /** Sends through Playwright's APIRequestContext (one per worker; TLS options live on the context). */
 export class PlaywrightTransport implements Transport {
@@ -42,11 +29,14 @@ export class PlaywrightTransport implements Transport {
     } catch (error) {
       // Playwright appends a call log to the message; the first line says what happened.
       const message = (error as Error).message.split('\n')[0] ?? String(error);
-      const kind = classify(message);
+      const { kind, explanation } = explainTransportFailure(message, request.url);
+      const detail = message.replace(/^apiRequestContext\.fetch:\s*/, '');
       const cause =
         kind === 'timeout'
           ? `no answer within ${timeoutMs} ms`
-          : message.replace(/^apiRequestContext\.fetch:\s*/, '');
+          : explanation
+            ? `${explanation} (${detail})`
+            : detail;
       throw new TransportError(kind, request.url, `POST ${request.url} failed: ${cause}`);
     }
   }

@@ -1,76 +1,20 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { type RunningMock, readTlsFiles, startMock } from '../../mock/server.ts';
+import { makePki, type TestPki } from '../support/pki.ts';
 import { authorizeStartPath, rfidRequest } from './support.ts';
 
-// Throwaway PKI made at test time: keys are never committed and never outlive the run.
 interface ClientCredentials {
   cert: Buffer;
   key: Buffer;
 }
 
-interface TestPki {
-  dir: string;
-  caCert: string;
-  serverCert: string;
-  serverKey: string;
-  client: (name: string) => ClientCredentials;
-}
-
-// Arguments never contain spaces here, so a command line reads better than an array.
-function openssl(dir: string, commandLine: string): void {
-  execFileSync('openssl', commandLine.split(' '), { cwd: dir, stdio: 'pipe' });
-}
-
-const EC_KEY = '-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes';
-
-function makeCa(dir: string, name: string): void {
-  openssl(
-    dir,
-    `req -x509 ${EC_KEY} -keyout ${name}.key -out ${name}.crt -days 1 -subj /CN=${name} ` +
-      '-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign',
-  );
-}
-
-function makeLeaf(dir: string, name: string, commonName: string, ca: string, extensions: string): void {
-  fs.writeFileSync(path.join(dir, `${name}.ext`), `${extensions}\n`);
-  openssl(dir, `req -new ${EC_KEY} -keyout ${name}.key -out ${name}.csr -subj /CN=${commonName}`);
-  openssl(
-    dir,
-    `x509 -req -in ${name}.csr -CA ${ca}.crt -CAkey ${ca}.key -CAcreateserial -out ${name}.crt -days 1 ` +
-      `-extfile ${name}.ext`,
-  );
-}
-
-function makePki(): TestPki {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-mock-tls-'));
-  makeCa(dir, 'trusted-ca');
-  makeCa(dir, 'other-ca');
-  makeLeaf(
-    dir,
-    'server',
-    'localhost',
-    'trusted-ca',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth',
-  );
-  makeLeaf(dir, 'client-abc', 'DE*ABC', 'trusted-ca', 'extendedKeyUsage=clientAuth');
-  makeLeaf(dir, 'client-oth', 'DE*OTH', 'trusted-ca', 'extendedKeyUsage=clientAuth');
-  makeLeaf(dir, 'client-rogue', 'DE*ABC', 'other-ca', 'extendedKeyUsage=clientAuth');
-  const file = (name: string) => path.join(dir, name);
-  return {
-    dir,
-    caCert: file('trusted-ca.crt'),
-    serverCert: file('server.crt'),
-    serverKey: file('server.key'),
-    client: (name) => ({
-      cert: fs.readFileSync(file(`${name}.crt`)),
-      key: fs.readFileSync(file(`${name}.key`)),
-    }),
-  };
+/** The PEM files of a test client, read for node:https. */
+function credentials(pki: TestPki, name: 'abc' | 'oth' | 'rogue'): ClientCredentials {
+  const files = pki.client(name);
+  return { cert: fs.readFileSync(files.cert), key: fs.readFileSync(files.key) };
 }
 
 interface HttpsAnswer {
@@ -136,7 +80,7 @@ test.describe('HTTPS with client certificates', () => {
 
   test.afterAll(async () => {
     await mock?.close();
-    if (pki) fs.rmSync(pki.dir, { recursive: true, force: true });
+    pki?.remove();
   });
 
   test('serves https on 127.0.0.1', () => {
@@ -153,14 +97,14 @@ test.describe('HTTPS with client certificates', () => {
   test('refuses a certificate from another CA', async () => {
     const before = mock.requestCount();
     const failure = await refusal(
-      post(mock, pki, 'DE*ABC', rfidRequest('044A2DAA856280'), pki.client('client-rogue')),
+      post(mock, pki, 'DE*ABC', rfidRequest('044A2DAA856280'), credentials(pki, 'rogue')),
     );
     expect(failure).toMatch(SERVER_REFUSED);
     expect(mock.requestCount()).toBe(before);
   });
 
   test('a certificate for DE*OTH may not act for DE*ABC (401, code 017)', async () => {
-    const answer = await post(mock, pki, 'DE*ABC', rfidRequest('044A2DAA856280'), pki.client('client-oth'));
+    const answer = await post(mock, pki, 'DE*ABC', rfidRequest('044A2DAA856280'), credentials(pki, 'oth'));
     expect(answer.status).toBe(401);
     expect(JSON.parse(answer.body)).toEqual({
       StatusCode: { Code: '017', Description: 'Unauthorized Access', AdditionalInfo: null },
@@ -168,7 +112,7 @@ test.describe('HTTPS with client certificates', () => {
   });
 
   test('a certificate for DE*ABC is authorized for its own operator ids', async () => {
-    const own = await post(mock, pki, 'DE*ABC', rfidRequest('044A2DAA856280'), pki.client('client-abc'));
+    const own = await post(mock, pki, 'DE*ABC', rfidRequest('044A2DAA856280'), credentials(pki, 'abc'));
     expect(own.status).toBe(200);
     expect(JSON.parse(own.body)).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE*ICE' });
 
@@ -177,7 +121,7 @@ test.describe('HTTPS with client certificates', () => {
       pki,
       '+49*810',
       rfidRequest('044A2DAA856280', { OperatorID: '+49*810' }),
-      pki.client('client-abc'),
+      credentials(pki, 'abc'),
     );
     expect(sibling.status).toBe(200);
   });
@@ -188,7 +132,7 @@ test.describe('HTTPS with client certificates', () => {
       pki,
       'DE*ABC',
       rfidRequest('044A2DAA856280', { OperatorID: 'DE*OTH' }),
-      pki.client('client-abc'),
+      credentials(pki, 'abc'),
     );
     expect(answer.status).toBe(401);
   });
@@ -204,7 +148,7 @@ test.describe('TLS file problems name the file', () => {
   });
 
   test.afterAll(() => {
-    if (pki) fs.rmSync(pki.dir, { recursive: true, force: true });
+    pki?.remove();
   });
 
   test('the PEM files are read when they are fine', () => {

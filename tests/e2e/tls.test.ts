@@ -1,0 +1,135 @@
+import { expect, test } from '@playwright/test';
+import { type RunningMock, startMock } from '../../mock/server.ts';
+import { runConformance, scenarioResults } from '../support/conformance-run.ts';
+import { makePki, type TestPki } from '../support/pki.ts';
+
+// Mutual TLS end to end: the real conformance run against the mock's HTTPS mode, which checks client
+// certificates like Hubject does (handshake refused without a trusted one; 401/017 when the certificate
+// does not own the OperatorID).
+const RFID_FILE = 'data/scenarios/authorize-start/rfid.yaml';
+
+let pki: TestPki;
+let mock: RunningMock;
+
+test.beforeAll(async () => {
+  pki = makePki();
+  mock = await startMock({ port: 0, tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert } });
+});
+test.afterAll(async () => {
+  await mock.close();
+  pki.remove();
+});
+
+function tlsEnv(extra: Record<string, string>): Record<string, string> {
+  return { OICP_BASE_URL: mock.url, OICP_SCENARIOS: RFID_FILE, OICP_CA_CERT: pki.caCert, ...extra };
+}
+
+test('the right PEM certificate and key pass every scenario', async () => {
+  const { cert, key } = pki.client('abc');
+  const run = await runConformance(tlsEnv({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }), {
+    jsonReporterOnly: true,
+  });
+  expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+  expect(scenarioResults(run.results).map((r) => r.status)).toEqual(['passed', 'passed', 'passed']);
+  expect(run.stdout).toContain(`TLS: client certificate ${cert}, extra CA ${pki.caCert}`);
+});
+
+test('a PFX with its passphrase passes, and the passphrase appears nowhere in the output', async () => {
+  const run = await runConformance(
+    tlsEnv({ OICP_CLIENT_PFX: pki.pfx, OICP_CLIENT_PASSPHRASE: pki.passphrase }),
+    {
+      jsonReporterOnly: true,
+    },
+  );
+  expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+  expect(run.stdout + run.stderr).not.toContain(pki.passphrase);
+});
+
+test('an encrypted PEM key with its passphrase passes', async () => {
+  const run = await runConformance(
+    tlsEnv({
+      OICP_CLIENT_CERT: pki.client('abc').cert,
+      OICP_CLIENT_KEY: pki.encryptedKey,
+      OICP_CLIENT_PASSPHRASE: pki.passphrase,
+    }),
+    { jsonReporterOnly: true },
+  );
+  expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+});
+
+test('a certificate that does not own the OperatorID is answered 401/017 and fails on the HTTP status', async () => {
+  const { cert, key } = pki.client('oth');
+  const run = await runConformance(tlsEnv({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }), {
+    jsonReporterOnly: true,
+  });
+  expect(run.exitCode).toBe(1);
+  for (const result of scenarioResults(run.results)) {
+    expect(result.verdicts?.failed.map((f) => f.check)).toContain('httpStatusAsExpected');
+    expect(result.error).toContain('HTTP 401');
+    expect(result.error).toContain('"017"');
+  }
+});
+
+test('no client certificate: each scenario fails naming the TLS problem and the URL', async () => {
+  const run = await runConformance(tlsEnv({}), { jsonReporterOnly: true });
+  expect(run.exitCode).toBe(1);
+  const results = scenarioResults(run.results);
+  expect(results).toHaveLength(3);
+  for (const result of results) {
+    expect(result.error).toContain(
+      `POST ${mock.url}/api/oicp/charging/v21/operators/DE*ABC/authorize/start failed`,
+    );
+    expect(result.error).toMatch(/certificate|alert|socket hang up|ECONNRESET/i);
+  }
+});
+
+test("a certificate from another CA is refused by the target's handshake", async () => {
+  const { cert, key } = pki.client('rogue');
+  const run = await runConformance(tlsEnv({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }), {
+    jsonReporterOnly: true,
+  });
+  expect(run.exitCode).toBe(1);
+  for (const result of scenarioResults(run.results)) expect(result.error).toContain('failed');
+});
+
+test("without the target's CA the server certificate is not trusted, and the failure says so", async () => {
+  const { cert, key } = pki.client('abc');
+  const run = await runConformance(
+    { OICP_BASE_URL: mock.url, OICP_SCENARIOS: RFID_FILE, OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key },
+    { jsonReporterOnly: true },
+  );
+  expect(run.exitCode).toBe(1);
+  for (const result of scenarioResults(run.results)) expect(result.error).toMatch(/certificate/i);
+});
+
+test('configuration errors stop the run before anything is sent: wrong PFX passphrase, a key of another certificate, a missing file', async () => {
+  const before = mock.requestCount();
+  const wrongPassphrase = await runConformance(
+    tlsEnv({ OICP_CLIENT_PFX: pki.pfx, OICP_CLIENT_PASSPHRASE: 'not-it' }),
+  );
+  expect(wrongPassphrase.exitCode).toBe(2);
+  expect(wrongPassphrase.stderr).toContain(
+    `OICP_CLIENT_PFX: cannot open ${pki.pfx}: wrong passphrase or unreadable file`,
+  );
+  expect(wrongPassphrase.stderr).not.toContain('not-it');
+
+  const mismatched = await runConformance(
+    tlsEnv({ OICP_CLIENT_CERT: pki.client('abc').cert, OICP_CLIENT_KEY: pki.client('oth').key }),
+  );
+  expect(mismatched.exitCode).toBe(2);
+  expect(mismatched.stderr).toContain('does not belong to the certificate');
+
+  const missing = await runConformance(
+    tlsEnv({ OICP_CLIENT_CERT: '/nonexistent/client.crt', OICP_CLIENT_KEY: pki.client('abc').key }),
+  );
+  expect(missing.exitCode).toBe(2);
+  expect(missing.stderr).toContain('OICP_CLIENT_CERT: cannot read /nonexistent/client.crt: file not found');
+
+  const encryptedWithoutPassphrase = await runConformance(
+    tlsEnv({ OICP_CLIENT_CERT: pki.client('abc').cert, OICP_CLIENT_KEY: pki.encryptedKey }),
+  );
+  expect(encryptedWithoutPassphrase.exitCode).toBe(2);
+  expect(encryptedWithoutPassphrase.stderr).toContain('OICP_CLIENT_PASSPHRASE');
+
+  expect(mock.requestCount()).toBe(before);
+});
