@@ -23,7 +23,20 @@ export interface Profile {
   workers: number | undefined;
   variables: Record<string, string>;
   tls: TlsSettings;
+  /** Minimum time between two requests of one worker (ms). */
+  minIntervalMs: number;
+  retry: RetryPolicy;
 }
+
+/** Bounded retry of transient answers; `attempts: 1` means none. */
+export interface RetryPolicy {
+  attempts: number;
+  onStatus: number[];
+  delayMs: number;
+}
+
+export const NO_RETRY: RetryPolicy = { attempts: 1, onStatus: [], delayMs: 0 };
+const DEFAULT_RETRY_STATUSES = [408, 502, 503, 504];
 
 /** OICP asks for an answer within 10 s, network included. */
 export const DEFAULT_TIME_BUDGET_MS = 10_000;
@@ -37,6 +50,8 @@ interface ProfileFile {
   hubject?: boolean;
   timeBudgetMs?: number;
   workers?: number;
+  minIntervalMs?: number;
+  retry?: { attempts: number; onStatus?: number[]; delayMs?: number };
   variables: Record<string, string>;
   tls?: Partial<Omit<TlsSettings, 'insecure'>> & { insecure?: boolean };
 }
@@ -165,5 +180,13 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     workers: data.workers,
     variables,
     tls,
+    minIntervalMs: data.minIntervalMs ?? 0,
+    retry: data.retry
+      ? {
+          attempts: data.retry.attempts,
+          onStatus: data.retry.onStatus ?? DEFAULT_RETRY_STATUSES,
+          delayMs: data.retry.delayMs ?? 1_000,
+        }
+      : NO_RETRY,
   };
 }

@@ -63,4 +63,6 @@ export interface Exchange {
   timeBudgetMs: number;
   /** The target is Hubject (Hubject-only advisories apply). */
   hubject: boolean;
+  /** How many attempts the retry policy took (1 without retries). */
+  attempts: number;
 }

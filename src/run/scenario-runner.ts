@@ -1,9 +1,16 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
 import { type Check, type CheckContext, CheckFailure } from '../checks/check.ts';
 import { CHECKS } from '../checks/registry.ts';
 import type { Profile } from '../config/profile.ts';
 import { decodeAnswer, prepareRequest } from '../exchange/request.ts';
-import { type Exchange, type PreparedRequest, type Transport, TransportError } from '../exchange/types.ts';
+import {
+  type Exchange,
+  type HttpAnswer,
+  type PreparedRequest,
+  type Transport,
+  TransportError,
+} from '../exchange/types.ts';
 import { Redactor } from '../redact.ts';
 import { curlCommand } from '../report/curl.ts';
 import { placeholdersOf, resolveScenario } from '../scenarios/resolve.ts';
@@ -70,9 +77,9 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
   await hooks.step(
     `Load scenario ${scenario.id} (${scenario.source.file}:${scenario.source.line})`,
     async () => {
-      // As written, placeholders unresolved: the definition shows no profile value, so no secret.
+      // As written, placeholders unresolved; a PIN written literally into the file is masked like any other.
       const { source: _source, ...definition } = scenario;
-      await hooks.attach('scenario.json', 'application/json', json(definition));
+      await hooks.attach('scenario.json', 'application/json', json(redactor.json(definition)));
     },
   );
   const resolved = await hooks.step('Resolve variables from the profile', async () =>
@@ -90,7 +97,7 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
   const exchange = await hooks.step(`Send POST ${request.url}`, async () => {
     await hooks.attach('request.json', 'application/json', requestEvidence(request, redactor));
     await hooks.attach('reproduce.sh', 'text/plain', curlCommand(request, redactor));
-    return send(resolved, request, deps);
+    return send(resolved, request, deps, redactor);
   });
 
   const context: CheckContext = { schemas };
@@ -127,6 +134,7 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
     'application/json',
     json({
       scenario: scenario.id,
+      attempts: exchange.attempts,
       failed: failures.map(verdictOf),
       advisories: advisories.map(verdictOf),
       passed,
@@ -166,35 +174,63 @@ async function lintRequest(
   }
 }
 
-async function send(scenario: Scenario, request: PreparedRequest, deps: RunDependencies): Promise<Exchange> {
+/** When this worker last sent a request: `minIntervalMs` paces each worker process. */
+let lastSentAt = 0;
+
+async function pace(minIntervalMs: number): Promise<void> {
+  const wait = lastSentAt + minIntervalMs - Date.now();
+  if (wait > 0) await delay(wait);
+  lastSentAt = Date.now();
+}
+
+/**
+ * Sends the request; under the profile's retry policy a transient answer (408 / 5xx) is retried a bounded
+ * number of times. Every retried attempt is its own step with its answer attached, and the last answer is
+ * the one judged — a persistent error is never hidden.
+ */
+async function send(
+  scenario: Scenario,
+  request: PreparedRequest,
+  deps: RunDependencies,
+  redactor: Redactor,
+): Promise<Exchange> {
   const { profile, hooks, transport } = deps;
-  const started = performance.now();
+  const { attempts, onStatus, delayMs } = profile.retry;
   const base = { scenario, request, timeBudgetMs: profile.timeBudgetMs, hubject: profile.hubject };
-  try {
-    const raw = await transport.send(request, profile.timeBudgetMs + LATE_ANSWER_GRACE_MS);
+  for (let attempt = 1; ; attempt++) {
+    await pace(profile.minIntervalMs);
+    const started = performance.now();
+    let raw: HttpAnswer;
+    try {
+      raw = await transport.send(request, profile.timeBudgetMs + LATE_ANSWER_GRACE_MS);
+    } catch (error) {
+      // A request abandoned after the budget is the target's failure to answer in time: the budget check judges it.
+      if (error instanceof TransportError && error.kind === 'timeout') {
+        return { ...base, elapsedMs: performance.now() - started, attempts: attempt };
+      }
+      throw error;
+    }
     const elapsedMs = performance.now() - started;
     const answer = decodeAnswer(raw);
-    const redactor = Redactor.forVariables(profile.variables);
-    await hooks.attach(
-      'response.json',
-      answer.json === undefined ? 'text/plain' : 'application/json',
-      answer.json === undefined ? redactor.text(answer.bodyText) : json(redactor.json(answer.json)),
-    );
-    await hooks.attach(
-      'response-headers.json',
-      'application/json',
-      json({
-        status: `${answer.status} ${answer.statusText}`,
-        elapsedMs: Math.round(elapsedMs),
-        headers: answer.headers,
-      }),
-    );
-    return { ...base, answer, elapsedMs };
-  } catch (error) {
-    // A request abandoned after the budget is the target's failure to answer in time: the budget check judges it.
-    if (error instanceof TransportError && error.kind === 'timeout')
-      return { ...base, elapsedMs: performance.now() - started };
-    throw error;
+    const evidence = {
+      status: `${answer.status} ${answer.statusText}`,
+      elapsedMs: Math.round(elapsedMs),
+      headers: answer.headers,
+    };
+    const body =
+      answer.json === undefined ? redactor.text(answer.bodyText) : json(redactor.json(answer.json));
+    if (attempt < attempts && onStatus.includes(answer.status)) {
+      await hooks.step(
+        `Attempt ${attempt} of ${attempts}: HTTP ${`${answer.status} ${answer.statusText}`.trim()}, retrying in ${delayMs} ms (retry policy of profile '${profile.name}')`,
+        async () =>
+          hooks.attach(`attempt-${attempt}-response.txt`, 'text/plain', `${json(evidence)}\n\n${body}`),
+      );
+      await delay(delayMs);
+      continue;
+    }
+    await hooks.attach('response.json', answer.json === undefined ? 'text/plain' : 'application/json', body);
+    await hooks.attach('response-headers.json', 'application/json', json({ ...evidence, attempt }));
+    return { ...base, answer, elapsedMs, attempts: attempt };
   }
 }
 

@@ -452,3 +452,87 @@ test('a PIN echoed by the target never reaches an attachment, a step error or th
   for (const text of hooks.everything()) expect(text).not.toContain('4711');
   expect(hooks.attachment('response.json').body).toContain('PIN *** is not valid');
 });
+
+test.describe('retry policy and pacing', () => {
+  const retryingProfile = (attempts: number) => ({
+    ...buildProfile(),
+    retry: { attempts, onStatus: [503], delayMs: 10 },
+  });
+  const unavailable = httpAnswer({ message: 'Service Unavailable' }, { status: 503 });
+
+  function sequence(...answers: HttpAnswer[]): FakeTransport {
+    let call = 0;
+    return new FakeTransport(() => answers[Math.min(call++, answers.length - 1)] as HttpAnswer);
+  }
+
+  test('a transient 503 is retried; each attempt is a step with its answer, the last answer is judged', async () => {
+    const transport = sequence(unavailable, httpAnswer(INTEGRATION_GUIDE_AUTHORIZED));
+    const hooks = new RecordingHooks();
+    const outcome = await runScenario(buildScenario(), {
+      profile: retryingProfile(3),
+      transport,
+      schemas: schemaRegistry(),
+      hooks,
+    });
+    expect(transport.sent).toHaveLength(2);
+    expect(outcome.exchange?.attempts).toBe(2);
+    expect(hooks.steps).toContain(
+      "Attempt 1 of 3: HTTP 503, retrying in 10 ms (retry policy of profile 'unit')",
+    );
+    expect(hooks.attachment('attempt-1-response.txt').body).toContain('Service Unavailable');
+    expect(JSON.parse(hooks.attachment('verdicts.json').body).attempts).toBe(2);
+  });
+
+  test('a persistent 503 is never hidden: after the last attempt the 503 is judged and fails', async () => {
+    const transport = sequence(unavailable);
+    const hooks = new RecordingHooks();
+    const error = await rejection(
+      runScenario(buildScenario(), {
+        profile: retryingProfile(3),
+        transport,
+        schemas: schemaRegistry(),
+        hooks,
+      }),
+    );
+    expect(transport.sent).toHaveLength(3);
+    expect((error as ScenarioFailed).failures.map((f) => f.check)).toContain('httpStatusAsExpected');
+    expect(hooks.steps.filter((s) => s.startsWith('Attempt '))).toHaveLength(2);
+  });
+
+  test('without a retry policy, or for a status outside it, there is exactly one attempt', async () => {
+    for (const [profile, answer] of [
+      [buildProfile(), unavailable],
+      [retryingProfile(3), httpAnswer({ message: 'boom' }, { status: 500 })],
+    ] as const) {
+      const transport = sequence(answer);
+      await rejection(
+        runScenario(buildScenario(), {
+          profile,
+          transport,
+          schemas: schemaRegistry(),
+          hooks: new RecordingHooks(),
+        }),
+      );
+      expect(transport.sent).toHaveLength(1);
+    }
+  });
+
+  test('minIntervalMs spaces the requests of a worker', async () => {
+    const times: number[] = [];
+    const transport = new FakeTransport(() => {
+      times.push(Date.now());
+      return httpAnswer(INTEGRATION_GUIDE_AUTHORIZED);
+    });
+    const profile = { ...buildProfile(), minIntervalMs: 150 };
+    for (let i = 0; i < 3; i++) {
+      await runScenario(buildScenario(), {
+        profile,
+        transport,
+        schemas: schemaRegistry(),
+        hooks: new RecordingHooks(),
+      });
+    }
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(145);
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(145);
+  });
+});

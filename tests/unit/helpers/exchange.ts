@@ -1,4 +1,4 @@
-import type { Profile } from '../../../src/config/profile.ts';
+import { NO_RETRY, type Profile } from '../../../src/config/profile.ts';
 import { decodeAnswer, prepareRequest } from '../../../src/exchange/request.ts';
 import type { Exchange, HttpAnswer } from '../../../src/exchange/types.ts';
 import type { Scenario, ScenarioExpectation, ScenarioRequest } from '../../../src/scenarios/types.ts';
@@ -102,6 +102,7 @@ export function buildExchange(options: ExchangeOptions = {}): Exchange {
     elapsedMs: options.elapsedMs ?? 120,
     timeBudgetMs: options.timeBudgetMs ?? 1000,
     hubject: options.hubject ?? false,
+    attempts: 1,
   };
   const answer = options.answer === undefined ? httpAnswer(INTEGRATION_GUIDE_AUTHORIZED) : options.answer;
   if (answer !== null) exchange.answer = decodeAnswer(answer);
@@ -125,5 +126,7 @@ export function buildProfile(variables: Record<string, string> = {}): Profile {
     workers: undefined,
     variables,
     tls: { insecure: false },
+    minIntervalMs: 0,
+    retry: NO_RETRY,
   };
 }
