@@ -3,6 +3,9 @@ import { InputError, type InputProblem } from '../input/errors.ts';
 import { YamlSource } from '../input/yaml-file.ts';
 import { dataDir } from '../paths.ts';
 import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
+import type { RuleKind } from '../negatives/derive.ts';
+import { defaultBodyKind } from '../scenarios/load.ts';
+import type { ResponseBodyKind } from '../scenarios/types.ts';
 import { loadTlsSettings, type TlsSettings } from './tls.ts';
 
 /** The selected target and the values the scenarios use, after environment overrides. */
@@ -26,7 +29,20 @@ export interface Profile {
   /** Minimum time between two requests of one worker (ms). */
   minIntervalMs: number;
   retry: RetryPolicy;
+  /** How the target answers requests that break a rule it enforces, or one only our lint has. */
+  invalidRequests: Record<RuleKind, InvalidRequestAnswer>;
 }
+
+export interface InvalidRequestAnswer {
+  status: number;
+  body: ResponseBodyKind;
+}
+
+/** Hubject rejects what it enforces with HTTP 400 and a fault body, and answers lint-only breaches as usual. */
+export const DEFAULT_INVALID_REQUESTS: Record<RuleKind, InvalidRequestAnswer> = {
+  enforced: { status: 400, body: 'FaultBody' },
+  lint: { status: 200, body: 'eRoamingAuthorizationStart' },
+};
 
 /** Bounded retry of transient answers; `attempts: 1` means none. */
 export interface RetryPolicy {
@@ -52,6 +68,7 @@ interface ProfileFile {
   workers?: number;
   minIntervalMs?: number;
   retry?: { attempts: number; onStatus?: number[]; delayMs?: number };
+  invalidRequests?: Partial<Record<RuleKind, { status: number; body?: ResponseBodyKind }>>;
   variables: Record<string, string>;
   tls?: Partial<Omit<TlsSettings, 'insecure'>> & { insecure?: boolean };
 }
@@ -188,5 +205,14 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
           delayMs: data.retry.delayMs ?? 1_000,
         }
       : NO_RETRY,
+    invalidRequests: {
+      enforced: invalidAnswer('enforced', data.invalidRequests?.enforced),
+      lint: invalidAnswer('lint', data.invalidRequests?.lint),
+    },
   };
+}
+
+function invalidAnswer(kind: RuleKind, given: { status: number; body?: ResponseBodyKind } | undefined): InvalidRequestAnswer {
+  if (!given) return DEFAULT_INVALID_REQUESTS[kind];
+  return { status: given.status, body: given.body ?? defaultBodyKind(given.status) };
 }

@@ -1,4 +1,5 @@
 import { loadProfile, type Profile } from '../config/profile.ts';
+import { generatedNegativeScenarios } from '../negatives/scenarios.ts';
 import { loadScenarios } from '../scenarios/load.ts';
 import { checkPlaceholders } from '../scenarios/resolve.ts';
 import type { Scenario } from '../scenarios/types.ts';
@@ -8,6 +9,23 @@ export interface Suite {
   schemas: SchemaRegistry;
   profile: Profile;
   scenarios: Scenario[];
+}
+
+/** The word in OICP_SCENARIOS that selects the negative cases generated from the request schema. */
+export const GENERATED_SELECTION = 'generated';
+
+/**
+ * What OICP_SCENARIOS selects: scenario files (file, folder, glob; comma-separated) and/or the generated
+ * negative cases (`generated`). Unset: every scenario file and the generated cases.
+ */
+export function parseSelection(selection: string | undefined): { files: string | undefined; generated: boolean } {
+  const parts = (selection ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (parts.length === 0) return { files: undefined, generated: true };
+  const files = parts.filter((p) => p !== GENERATED_SELECTION);
+  return { files: files.length > 0 ? files.join(',') : '', generated: files.length < parts.length };
 }
 
 let loaded: Suite | undefined;
@@ -21,8 +39,10 @@ export function loadSuite(env: Record<string, string | undefined> = process.env)
   if (loaded) return loaded;
   const schemas = schemaRegistry();
   const profile = loadProfile(schemas, env);
-  const scenarios = loadScenarios(schemas, env.OICP_SCENARIOS);
+  const selection = parseSelection(env.OICP_SCENARIOS);
+  const scenarios = selection.files === '' ? [] : loadScenarios(schemas, selection.files);
   checkPlaceholders(scenarios, profile.variables, profile.name);
+  if (selection.generated) scenarios.push(...generatedNegativeScenarios(schemas, profile));
   loaded = { schemas, profile, scenarios };
   return loaded;
 }

@@ -25,6 +25,9 @@ export const OICP = {
   identification: schemaId('oicp/Identification.schema.json'),
 } as const;
 
+/** A JSON Schema document or subschema, as read from schemas/. */
+export type JsonSchema = { [keyword: string]: unknown };
+
 export interface SchemaViolation {
   /** JSON pointer into the validated document, '' for the root. */
   path: string;
@@ -60,6 +63,7 @@ function describe(error: ErrorObject): SchemaViolation {
 export class SchemaRegistry {
   private readonly ajv: Ajv2020;
   private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly documents = new Map<string, JsonSchema>();
   readonly ids: readonly string[];
 
   constructor(dir: string = schemasDir) {
@@ -67,12 +71,20 @@ export class SchemaRegistry {
     addFormats(this.ajv);
     const ids: string[] = [];
     for (const file of listSchemaFiles(dir)) {
-      const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as { $id?: string };
-      if (!schema.$id) throw new Error(`${file}: schema has no $id`);
+      const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as JsonSchema;
+      if (typeof schema.$id !== 'string') throw new Error(`${file}: schema has no $id`);
       this.ajv.addSchema(schema);
+      this.documents.set(schema.$id, schema);
       ids.push(schema.$id);
     }
     this.ids = ids;
+  }
+
+  /** The schema document itself (for tools that read the rules, such as the negative-case generator). */
+  document(id: string): JsonSchema {
+    const document = this.documents.get(id);
+    if (!document) throw new Error(`no schema with $id ${id}`);
+    return document;
   }
 
   validator(id: string): ValidateFunction {

@@ -1,4 +1,4 @@
-import { NO_RETRY, type Profile } from '../../../src/config/profile.ts';
+import { DEFAULT_INVALID_REQUESTS, NO_RETRY, type Profile } from '../../../src/config/profile.ts';
 import { decodeAnswer, prepareRequest } from '../../../src/exchange/request.ts';
 import type { Exchange, HttpAnswer } from '../../../src/exchange/types.ts';
 import type { Scenario, ScenarioExpectation, ScenarioRequest } from '../../../src/scenarios/types.ts';
@@ -128,5 +128,6 @@ export function buildProfile(variables: Record<string, string> = {}): Profile {
     tls: { insecure: false },
     minIntervalMs: 0,
     retry: NO_RETRY,
+    invalidRequests: DEFAULT_INVALID_REQUESTS,
   };
 }
