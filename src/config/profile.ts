@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { InputError, type InputProblem } from '../input/errors.ts';
 import { YamlSource } from '../input/yaml-file.ts';
-import { dataDir } from '../paths.ts';
-import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
 import type { RuleKind } from '../negatives/derive.ts';
+import { dataDir } from '../paths.ts';
 import { defaultBodyKind } from '../scenarios/load.ts';
 import type { ResponseBodyKind } from '../scenarios/types.ts';
+import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
 import { loadTlsSettings, type TlsSettings } from './tls.ts';
 
 /** The selected target and the values the scenarios use, after environment overrides. */
@@ -212,7 +212,10 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
   };
 }
 
-function invalidAnswer(kind: RuleKind, given: { status: number; body?: ResponseBodyKind } | undefined): InvalidRequestAnswer {
+function invalidAnswer(
+  kind: RuleKind,
+  given: { status: number; body?: ResponseBodyKind } | undefined,
+): InvalidRequestAnswer {
   if (!given) return DEFAULT_INVALID_REQUESTS[kind];
   return { status: given.status, body: given.body ?? defaultBodyKind(given.status) };
 }

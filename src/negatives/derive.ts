@@ -55,7 +55,8 @@ function scopeOf(node: JsonSchema, parent: Scope): Scope {
   };
 }
 
-const kindOf = (scope: Scope, key: string): RuleKind => (scope.all || scope.here.has(key) ? 'lint' : 'enforced');
+const kindOf = (scope: Scope, key: string): RuleKind =>
+  scope.all || scope.here.has(key) ? 'lint' : 'enforced';
 
 /** `CPOPartnerSessionID` → `cpo-partner-session-id`, `RFIDMifareFamilyIdentification` → `rfid-mifare-family-identification`. */
 function kebab(text: string): string {
@@ -123,13 +124,22 @@ export class NegativeCaseDeriver {
     for (const variant of variants) {
       // A variant that our own schema accepts would test nothing: the generator must never produce one.
       if (this.registry.violations(OICP.request, variant.body).length === 0) {
-        throw new Error(`derived variant ${variant.id} (${variant.mutation}) is valid against the request schema`);
+        throw new Error(
+          `derived variant ${variant.id} (${variant.mutation}) is valid against the request schema`,
+        );
       }
     }
     return variants;
   }
 
-  private add(path: Path, keyword: string, suffix: string, kind: RuleKind, mutation: string, body: unknown): void {
+  private add(
+    path: Path,
+    keyword: string,
+    suffix: string,
+    kind: RuleKind,
+    mutation: string,
+    body: unknown,
+  ): void {
     const id = ['schema', ...(path.length === 0 ? ['body'] : path.map(kebab)), suffix].join('-');
     if (this.variants.has(id)) return;
     this.variants.set(id, {
@@ -178,13 +188,21 @@ export class NegativeCaseDeriver {
     if (node.type === 'object') {
       const properties = (node.properties ?? {}) as Record<string, JsonSchema>;
       const required = (node.required ?? []) as string[];
-      return Object.fromEntries(required.map((key) => [key, this.sampleOf(properties[key] ?? {}, documentId)]));
+      return Object.fromEntries(
+        required.map((key) => [key, this.sampleOf(properties[key] ?? {}, documentId)]),
+      );
     }
     if (node.type === 'string') return typeof node.pattern === 'string' ? 'AAAAAAAA' : 'sample';
     return null;
   }
 
-  private walk(node: JsonSchema | boolean, documentId: string, value: unknown, path: Path, parent: Scope): void {
+  private walk(
+    node: JsonSchema | boolean,
+    documentId: string,
+    value: unknown,
+    path: Path,
+    parent: Scope,
+  ): void {
     if (typeof node === 'boolean') return;
     const scope = scopeOf(node, parent);
     const body = this.base.body;
@@ -193,7 +211,8 @@ export class NegativeCaseDeriver {
       const target = this.resolve(node.$ref, documentId);
       this.walk(target.node, target.documentId, value, path, scope);
     }
-    for (const branch of (node.allOf ?? []) as JsonSchema[]) this.walk(branch, documentId, value, path, scope);
+    for (const branch of (node.allOf ?? []) as JsonSchema[])
+      this.walk(branch, documentId, value, path, scope);
     if (Array.isArray(node.anyOf) && value !== null) {
       // `anyOf: [null, T]` (optional fields as Hubject serialises them): the rules are those of T.
       for (const branch of node.anyOf as JsonSchema[]) {
@@ -204,12 +223,26 @@ export class NegativeCaseDeriver {
     const type = typeof node.type === 'string' ? node.type : undefined;
     if (type && type in WRONG_TYPE && value !== undefined) {
       const wrong = WRONG_TYPE[type];
-      this.add(path, 'type', 'type', kindOf(scope, 'type'), `${readable(path)} is ${show(wrong)} instead of ${/^[aeio]/.test(type) ? 'an' : 'a'} ${type}`, replaced(body, path, wrong));
+      this.add(
+        path,
+        'type',
+        'type',
+        kindOf(scope, 'type'),
+        `${readable(path)} is ${show(wrong)} instead of ${/^[aeio]/.test(type) ? 'an' : 'a'} ${type}`,
+        replaced(body, path, wrong),
+      );
     }
 
     if (typeof value === 'string') this.stringRules(node, value, path, scope);
     if (Array.isArray(node.enum) && value !== undefined) {
-      this.add(path, 'enum', 'enum', kindOf(scope, 'enum'), `${readable(path)} is "NotAnOicpValue"`, replaced(body, path, 'NotAnOicpValue'));
+      this.add(
+        path,
+        'enum',
+        'enum',
+        kindOf(scope, 'enum'),
+        `${readable(path)} is "NotAnOicpValue"`,
+        replaced(body, path, 'NotAnOicpValue'),
+      );
     }
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       this.objectRules(node, documentId, value as Record<string, unknown>, path, scope);
@@ -223,43 +256,105 @@ export class NegativeCaseDeriver {
       const candidates = [`${value}#`, `#${value}`, value.toLowerCase(), value.toUpperCase(), '#'];
       const broken = candidates.find((c) => !pattern.test(c));
       if (broken !== undefined) {
-        this.add(path, 'pattern', 'pattern', kindOf(scope, 'pattern'), `${readable(path)} is ${show(broken)}, which breaks the pattern ${node.pattern}`, replaced(body, path, broken));
+        this.add(
+          path,
+          'pattern',
+          'pattern',
+          kindOf(scope, 'pattern'),
+          `${readable(path)} is ${show(broken)}, which breaks the pattern ${node.pattern}`,
+          replaced(body, path, broken),
+        );
       }
     }
     if (typeof node.maxLength === 'number') {
       const tooLong = 'x'.repeat(node.maxLength + 1);
-      this.add(path, 'maxLength', 'max-length', kindOf(scope, 'maxLength'), `${readable(path)} has ${node.maxLength + 1} characters (limit ${node.maxLength})`, replaced(body, path, tooLong));
+      this.add(
+        path,
+        'maxLength',
+        'max-length',
+        kindOf(scope, 'maxLength'),
+        `${readable(path)} has ${node.maxLength + 1} characters (limit ${node.maxLength})`,
+        replaced(body, path, tooLong),
+      );
     }
     if (typeof node.minLength === 'number' && node.minLength > 0) {
-      this.add(path, 'minLength', 'min-length', kindOf(scope, 'minLength'), `${readable(path)} is empty (at least ${node.minLength} character(s))`, replaced(body, path, ''));
+      this.add(
+        path,
+        'minLength',
+        'min-length',
+        kindOf(scope, 'minLength'),
+        `${readable(path)} is empty (at least ${node.minLength} character(s))`,
+        replaced(body, path, ''),
+      );
     }
   }
 
-  private objectRules(node: JsonSchema, documentId: string, value: Record<string, unknown>, path: Path, scope: Scope): void {
+  private objectRules(
+    node: JsonSchema,
+    documentId: string,
+    value: Record<string, unknown>,
+    path: Path,
+    scope: Scope,
+  ): void {
     const body = this.base.body;
     const properties = (node.properties ?? {}) as Record<string, JsonSchema | boolean>;
     for (const key of (node.required ?? []) as string[]) {
       if (!(key in value)) continue;
       const without = Object.fromEntries(Object.entries(value).filter(([k]) => k !== key));
-      this.add([...path, key], 'required', 'missing', kindOf(scope, 'required') === 'lint' || kindOf(scope, key) === 'lint' ? 'lint' : 'enforced', `${readable([...path, key])} is missing`, replaced(body, path, without));
+      this.add(
+        [...path, key],
+        'required',
+        'missing',
+        kindOf(scope, 'required') === 'lint' || kindOf(scope, key) === 'lint' ? 'lint' : 'enforced',
+        `${readable([...path, key])} is missing`,
+        replaced(body, path, without),
+      );
     }
     if (node.additionalProperties === false) {
-      this.add(path, 'additionalProperties', 'unknown-property', kindOf(scope, 'additionalProperties'), `${readable(path)} has an unknown property "UnknownProperty"`, replaced(body, path, { ...value, UnknownProperty: 'x' }));
+      this.add(
+        path,
+        'additionalProperties',
+        'unknown-property',
+        kindOf(scope, 'additionalProperties'),
+        `${readable(path)} has an unknown property "UnknownProperty"`,
+        replaced(body, path, { ...value, UnknownProperty: 'x' }),
+      );
     }
     if (typeof node.minProperties === 'number' && node.minProperties > 0) {
-      this.add(path, 'minProperties', 'empty', kindOf(scope, 'minProperties'), `${readable(path)} is {} (no member)`, replaced(body, path, {}));
+      this.add(
+        path,
+        'minProperties',
+        'empty',
+        kindOf(scope, 'minProperties'),
+        `${readable(path)} is {} (no member)`,
+        replaced(body, path, {}),
+      );
     }
     if (typeof node.maxProperties === 'number') {
       const extra = Object.entries(properties).find(([k, s]) => !(k in value) && s !== false);
       if (extra) {
         const [name] = extra;
-        this.add(path, 'maxProperties', 'two-members', kindOf(scope, 'maxProperties'), `${readable(path)} has a second member ${name}`, replaced(body, path, { ...value, [name]: this.sample(name) }));
+        this.add(
+          path,
+          'maxProperties',
+          'two-members',
+          kindOf(scope, 'maxProperties'),
+          `${readable(path)} has a second member ${name}`,
+          replaced(body, path, { ...value, [name]: this.sample(name) }),
+        );
       }
     }
     for (const [key, sub] of Object.entries(properties)) {
       if (sub === false) {
         // A member the schema forbids here (RFIDIdentification in an authorization): send it instead.
-        this.add([...path, key], 'not allowed', 'not-allowed', kindOf(scope, key), `${readable(path)} carries ${key}`, replaced(body, path, { [key]: this.sample(key) }));
+        this.add(
+          [...path, key],
+          'not allowed',
+          'not-allowed',
+          kindOf(scope, key),
+          `${readable(path)} carries ${key}`,
+          replaced(body, path, { [key]: this.sample(key) }),
+        );
         continue;
       }
       if (key in value) {
@@ -268,7 +363,14 @@ export class NegativeCaseDeriver {
       }
       if (typeof sub === 'object' && sub.type === 'null') {
         // An optional member that must stay null here (HashedPIN in an authorization): give it a value.
-        this.add([...path, key], 'type', 'not-null', kindOf(scope, key), `${readable([...path, key])} is given a value`, replaced(body, path, { ...value, [key]: this.sample(key) }));
+        this.add(
+          [...path, key],
+          'type',
+          'not-null',
+          kindOf(scope, key),
+          `${readable([...path, key])} is given a value`,
+          replaced(body, path, { ...value, [key]: this.sample(key) }),
+        );
       }
     }
   }

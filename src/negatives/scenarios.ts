@@ -10,10 +10,15 @@ import { type BaseRequest, NegativeCaseDeriver, type NegativeVariant } from './d
 export const BASE_REQUESTS_FILE = path.join(dataDir, 'negatives', 'base-requests.yaml');
 export const GENERATED_FEATURE = 'Negative cases derived from the request schema';
 const SCHEMA_FILE = 'schemas/oicp/eRoamingAuthorizeStart.schema.json';
-const SCHEMA_DOC = 'https://hubject.github.io/oicp-cpo-2.3-api-doc/#tag/eRoamingAuthorization/operation/eRoamingAuthorizeStart_v2.1';
+const SCHEMA_DOC =
+  'https://hubject.github.io/oicp-cpo-2.3-api-doc/#tag/eRoamingAuthorization/operation/eRoamingAuthorizeStart_v2.1';
 
 /** The base requests, validated and with the profile's values filled in. */
-export function loadBaseRequests(registry: SchemaRegistry, profile: Profile, file = BASE_REQUESTS_FILE): BaseRequest[] {
+export function loadBaseRequests(
+  registry: SchemaRegistry,
+  profile: Profile,
+  file = BASE_REQUESTS_FILE,
+): BaseRequest[] {
   const source = YamlSource.read(file, 'negative-case base requests');
   source.validate(registry, schemaId('negative-bases.schema.json'), 'negative-case base requests');
   const { bases } = source.data as { bases: BaseRequest[] };

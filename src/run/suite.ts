@@ -18,7 +18,10 @@ export const GENERATED_SELECTION = 'generated';
  * What OICP_SCENARIOS selects: scenario files (file, folder, glob; comma-separated) and/or the generated
  * negative cases (`generated`). Unset: every scenario file and the generated cases.
  */
-export function parseSelection(selection: string | undefined): { files: string | undefined; generated: boolean } {
+export function parseSelection(selection: string | undefined): {
+  files: string | undefined;
+  generated: boolean;
+} {
   const parts = (selection ?? '')
     .split(',')
     .map((s) => s.trim())
