@@ -70,6 +70,11 @@ function kebab(text: string): string {
 
 const readable = (path: Path) => (path.length === 0 ? 'the body' : path.join('.'));
 
+/** The name of a rule: where it applies and its keyword, e.g. `Identification.RFIDMifareFamilyIdentification.UID: pattern`. */
+export function ruleName(path: readonly string[], keyword: string): string {
+  return `${readable([...path])}: ${keyword}`;
+}
+
 function show(value: unknown): string {
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 40)}… (${text.length} characters)` : text;
@@ -144,7 +149,7 @@ export class NegativeCaseDeriver {
     if (this.variants.has(id)) return;
     this.variants.set(id, {
       id,
-      rule: `${readable(path)}: ${keyword}`,
+      rule: ruleName(path, keyword),
       keyword,
       kind,
       mutation,

@@ -1,39 +1,149 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as allure from 'allure-js-commons';
 import type { Profile } from '../config/profile.ts';
+import { projectRoot } from '../paths.ts';
 import type { Scenario } from '../scenarios/types.ts';
+import { IDENTIFICATION_MEMBERS, type OicpType, OPERATION_DOC, typeDocUrl } from './oicp-docs.ts';
+
+export { OPERATION_DOC } from './oicp-docs.ts';
 
 export const EPIC = 'OICP 2.3 eRoamingAuthorizeStart';
-export const OPERATION_DOC =
-  'https://hubject.github.io/oicp-cpo-2.3-api-doc/#tag/eRoamingAuthorization/operation/eRoamingAuthorizeStart_v2.1';
 
-const IDENTIFICATION_MEMBERS = [
-  'RFIDMifareFamilyIdentification',
-  'QRCodeIdentification',
-  'PlugAndChargeIdentification',
-  'RemoteIdentification',
-  'RFIDIdentification',
-];
+type Env = Record<string, string | undefined>;
 
-/** The identification type a scenario sends, for grouping and filtering in the report. */
-export function identificationType(scenario: Scenario): string {
+export interface AllureLabel {
+  name: string;
+  value: string;
+}
+export interface AllureLink {
+  url: string;
+  name: string;
+  type: string;
+}
+export interface AllureParameter {
+  name: string;
+  value: string;
+  /** Excluded parameters are shown but do not split the history (they change from run to run). */
+  excluded: boolean;
+}
+
+/** Everything the report says about a scenario before it runs. */
+export interface ScenarioMetadata {
+  testCaseId: string;
+  description?: string;
+  labels: AllureLabel[];
+  links: AllureLink[];
+  parameters: AllureParameter[];
+  /** OICP types already linked, so that later links (from the applied checks) are not repeated. */
+  linkedTypes: OicpType[];
+}
+
+/**
+ * The Allure test case of a scenario. Allure 3 files history under the test case (md5 of this id) and
+ * the parameters that are not excluded, so the history follows the scenario id: renaming a scenario's
+ * title, feature or file keeps its history; changing its id starts a new one.
+ */
+export function scenarioTestCaseId(scenarioId: string): string {
+  return `oicp-2.3/eRoamingAuthorizeStart/${scenarioId}`;
+}
+
+/** The identification members a scenario sends, for grouping and filtering in the report. */
+export function identificationMembers(scenario: Scenario): OicpType[] {
   const body = scenario.request.body as { Identification?: Record<string, unknown> } | undefined;
-  const members = Object.keys(body?.Identification ?? {}).filter((key) =>
-    IDENTIFICATION_MEMBERS.includes(key),
-  );
+  const keys = Object.keys(body?.Identification ?? {});
+  return IDENTIFICATION_MEMBERS.filter((member) => keys.includes(member));
+}
+
+/** The identification type a scenario sends (`none` for a request without one). */
+export function identificationType(scenario: Scenario): string {
+  const members = identificationMembers(scenario);
   return members.length === 0 ? 'none' : members.join(' + ');
 }
 
-/** Allure labels, links and parameters of a scenario (epic/feature/story, severity, tags, ids, target). */
-export async function labelScenario(scenario: Scenario, profile: Profile): Promise<void> {
-  await allure.epic(EPIC);
-  await allure.feature(scenario.feature);
-  if (scenario.story) await allure.story(scenario.story);
-  await allure.severity(scenario.severity);
-  await allure.label('scenarioId', scenario.id);
-  await allure.label('targetProfile', profile.name);
-  if (scenario.description) await allure.description(scenario.description);
-  await allure.parameter('identification', identificationType(scenario));
-  await allure.parameter('target', profile.baseUrl);
-  await allure.link(scenario.reference ?? OPERATION_DOC, 'OICP documentation', 'oicp');
-  await allure.label('scenarioSource', `${scenario.source.file}:${scenario.source.line}`);
+/**
+ * Where the scenario's source can be read: `OICP_SOURCE_URL` (a repository browse URL such as
+ * `https://github.com/org/repo/blob/main`), else the commit being built on GitHub Actions, else the path
+ * relative to the project (a file outside the project: its file URL). Always with the line.
+ */
+export function scenarioSourceUrl(source: { file: string; line: number }, env: Env = process.env): string {
+  const absolute = path.resolve(source.file);
+  const relative = path.relative(projectRoot, absolute);
+  const inProject = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  if (!inProject) return `${pathToFileURL(absolute).href}#L${source.line}`;
+  const repoPath = relative.split(path.sep).map(encodeURIComponent).join('/');
+  const base = env.OICP_SOURCE_URL?.trim() || gitHubBlobUrl(env);
+  return base ? `${base.replace(/\/+$/, '')}/${repoPath}#L${source.line}` : `${repoPath}#L${source.line}`;
+}
+
+function gitHubBlobUrl(env: Env): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha } = env;
+  return server && repository && sha ? `${server}/${repository}/blob/${sha}` : undefined;
+}
+
+export function typeLink(type: OicpType): AllureLink {
+  return { url: typeDocUrl(type), name: `OICP type ${type}`, type: 'oicp' };
+}
+
+/** Labels, links and parameters of a scenario (pure, so that tests can read them without a run). */
+export function scenarioMetadata(
+  scenario: Scenario,
+  profile: Profile,
+  env: Env = process.env,
+): ScenarioMetadata {
+  const labels: AllureLabel[] = [
+    { name: 'epic', value: EPIC },
+    { name: 'feature', value: scenario.feature },
+    ...(scenario.story ? [{ name: 'story', value: scenario.story }] : []),
+    { name: 'severity', value: scenario.severity },
+    { name: 'scenarioId', value: scenario.id },
+    { name: 'targetProfile', value: profile.name },
+    { name: 'scenarioSource', value: `${scenario.source.file}:${scenario.source.line}` },
+  ];
+  const linkedTypes: OicpType[] = ['eRoamingAuthorizeStart', ...identificationMembers(scenario)];
+  const links: AllureLink[] = [
+    { url: OPERATION_DOC, name: 'OICP eRoamingAuthorizeStart', type: 'oicp' },
+    ...(scenario.reference && scenario.reference !== OPERATION_DOC
+      ? [{ url: scenario.reference, name: 'Scenario reference', type: 'oicp' }]
+      : []),
+    ...linkedTypes.map(typeLink),
+    {
+      url: scenarioSourceUrl(scenario.source, env),
+      name: `Scenario ${scenario.id} (${scenario.source.file}:${scenario.source.line})`,
+      type: 'source',
+    },
+  ];
+  const parameters: AllureParameter[] = [
+    { name: 'identification', value: identificationType(scenario), excluded: false },
+    { name: 'profile', value: profile.name, excluded: false },
+    // The target's URL changes with every embedded-mock port: shown, but not part of the history key.
+    { name: 'target', value: profile.baseUrl, excluded: true },
+  ];
+  return {
+    testCaseId: scenarioTestCaseId(scenario.id),
+    description: scenario.description,
+    labels,
+    links,
+    parameters,
+    linkedTypes,
+  };
+}
+
+export async function applyMetadata(metadata: ScenarioMetadata): Promise<void> {
+  await allure.testCaseId(metadata.testCaseId);
+  await allure.labels(...metadata.labels);
+  await allure.links(...metadata.links);
+  for (const parameter of metadata.parameters)
+    await allure.parameter(parameter.name, parameter.value, { excluded: parameter.excluded });
+  if (metadata.description) await allure.description(metadata.description);
+}
+
+/**
+ * Labels, links and parameters of a scenario, set on the running test; returns what was set, so that
+ * the evidence gathered during the run adds to it (see allure-evidence.ts).
+ */
+export async function labelScenario(scenario: Scenario, profile: Profile): Promise<ScenarioMetadata> {
+  const metadata = scenarioMetadata(scenario, profile);
+  await applyMetadata(metadata);
+  return metadata;
 }

@@ -158,7 +158,7 @@ async function lintRequest(
 ): Promise<void> {
   const violations =
     request.bodyJson === undefined
-      ? [{ path: '', message: 'the body is not JSON' }]
+      ? [{ path: '', message: 'the body is not JSON', keyword: 'type' }]
       : schemas.violations(OICP.request, request.bodyJson);
   if (violations.length > 0)
     await hooks.attach('request-lint.txt', 'text/plain', redactor.text(formatViolations(violations)));

@@ -32,6 +32,10 @@ export interface SchemaViolation {
   /** JSON pointer into the validated document, '' for the root. */
   path: string;
   message: string;
+  /** The schema keyword that failed (pattern, required, additionalProperties, …). */
+  keyword: string;
+  /** For required / additionalProperties: the property concerned. */
+  property?: string;
 }
 
 function listSchemaFiles(dir: string): string[] {
@@ -52,7 +56,8 @@ function describe(error: ErrorObject): SchemaViolation {
     message = `unknown property '${String(params.additionalProperty)}'`;
   if (error.keyword === 'enum') message = `must be one of ${JSON.stringify(params.allowedValues)}`;
   if (error.keyword === 'false schema') message = 'is not allowed here';
-  return { path: error.instancePath, message };
+  const property = (params.missingProperty ?? params.additionalProperty) as string | undefined;
+  return { path: error.instancePath, message, keyword: error.keyword, ...(property ? { property } : {}) };
 }
 
 /**

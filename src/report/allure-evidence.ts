@@ -1,0 +1,146 @@
+import { stripVTControlCharacters } from 'node:util';
+import * as allure from 'allure-js-commons';
+import type { CheckFailure } from '../checks/check.ts';
+import type { Profile } from '../config/profile.ts';
+import type { Redactor } from '../redact.ts';
+import type { Scenario } from '../scenarios/types.ts';
+import { applyMetadata, scenarioMetadata, typeLink } from './allure-labels.ts';
+import {
+  FAILURE_CATEGORY_ANNOTATION,
+  FAILURE_CATEGORY_LABEL,
+  type FailureCategory,
+  failureCategory,
+} from './failure-category.ts';
+import { type OicpType, typesOfChecks } from './oicp-docs.ts';
+
+/** The Allure label naming each advisory a scenario raised (the report's "Advisories" category). */
+export const ADVISORY_LABEL = 'advisory';
+
+/** What the runner's response-headers.json attachment says about the answer. */
+export interface AnswerSummary {
+  status?: string;
+  elapsedMs?: number;
+  /** Hubject's Process-ID header: the reference to quote in a Hubject support ticket. */
+  processId?: string;
+}
+
+export function parseAnswerSummary(body: string): AnswerSummary {
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    return {};
+  }
+  if (!data || typeof data !== 'object') return {};
+  const { status, elapsedMs, headers } = data as Record<string, unknown>;
+  const processId =
+    headers && typeof headers === 'object'
+      ? Object.entries(headers as Record<string, unknown>).find(
+          ([name]) => name.toLowerCase() === 'process-id',
+        )?.[1]
+      : undefined;
+  return {
+    status: typeof status === 'string' ? status : undefined,
+    elapsedMs: typeof elapsedMs === 'number' && Number.isFinite(elapsedMs) ? elapsedMs : undefined,
+    processId: typeof processId === 'string' && processId.trim() !== '' ? processId.trim() : undefined,
+  };
+}
+
+/** The runner's verdicts.json attachment, as far as the report needs it. */
+export interface VerdictsSummary {
+  failed: Array<{ check: string; category: string }>;
+  applied: string[];
+}
+
+export function parseVerdicts(body: string): VerdictsSummary {
+  try {
+    const data = JSON.parse(body) as {
+      failed?: Array<{ check: string; category: string }>;
+      advisories?: Array<{ check: string }>;
+      passed?: string[];
+    };
+    const failed = (data.failed ?? []).filter((f) => typeof f?.check === 'string');
+    const applied = [
+      ...failed.map((f) => f.check),
+      ...(data.advisories ?? []).map((a) => a.check),
+      ...(data.passed ?? []),
+    ].filter((name): name is string => typeof name === 'string');
+    return { failed, applied };
+  } catch {
+    return { failed: [], applied: [] };
+  }
+}
+
+/** How the test ended, as Playwright's TestInfo tells it after the body ran. */
+export interface TestOutcome {
+  status?: string;
+  expectedStatus: string;
+  error?: { message?: string };
+  annotations: Array<{ type: string; description?: string }>;
+}
+
+/**
+ * The Allure side of one scenario beyond the runner's steps and attachments: labels, links and
+ * parameters up front; Hubject's Process-ID, the HTTP status and the response time once the answer is in;
+ * the OICP types the applied checks rest on; advisories; and, when the scenario failed, its category.
+ * Everything taken from the target's answer passes the profile's redactor first.
+ */
+export class AllureEvidence {
+  private readonly linkedTypes = new Set<OicpType>();
+  private readonly advisories = new Set<string>();
+  private failedChecks: VerdictsSummary['failed'] = [];
+  private timeBudgetMs?: number;
+
+  constructor(private readonly redactor: Redactor) {}
+
+  async describe(scenario: Scenario, profile: Profile): Promise<void> {
+    const metadata = scenarioMetadata(scenario, profile);
+    this.timeBudgetMs = profile.timeBudgetMs;
+    for (const type of metadata.linkedTypes) this.linkedTypes.add(type);
+    await applyMetadata(metadata);
+  }
+
+  /** Called with every attachment the runner makes; reads the ones that carry evidence. */
+  async attached(name: string, body: string): Promise<void> {
+    if (name === 'response-headers.json') await this.answer(parseAnswerSummary(body));
+    else if (name === 'verdicts.json') await this.verdicts(parseVerdicts(body));
+  }
+
+  async advisory(finding: CheckFailure): Promise<void> {
+    if (this.advisories.has(finding.check)) return;
+    if (this.advisories.size === 0) await allure.tag(ADVISORY_LABEL);
+    this.advisories.add(finding.check);
+    await allure.label(ADVISORY_LABEL, finding.check);
+  }
+
+  /** After the test body: a failed scenario gets its category (Allure label and Playwright annotation). */
+  async finish(outcome: TestOutcome): Promise<FailureCategory | undefined> {
+    if (outcome.status === undefined || outcome.status === outcome.expectedStatus) return undefined;
+    const message = outcome.error?.message ? stripVTControlCharacters(outcome.error.message) : undefined;
+    const category = failureCategory(this.failedChecks, message);
+    if (!category) return undefined;
+    outcome.annotations.push({ type: FAILURE_CATEGORY_ANNOTATION, description: category });
+    await allure.label(FAILURE_CATEGORY_LABEL, category);
+    return category;
+  }
+
+  private async answer(summary: AnswerSummary): Promise<void> {
+    // Excluded from the history key: these change from run to run.
+    if (summary.processId)
+      await allure.parameter('Process-ID', this.redactor.text(summary.processId), { excluded: true });
+    if (summary.status) await allure.parameter('HTTP status', summary.status, { excluded: true });
+    if (summary.elapsedMs !== undefined) {
+      const budget = this.timeBudgetMs === undefined ? '' : ` (budget ${this.timeBudgetMs} ms)`;
+      await allure.parameter('response time', `${Math.round(summary.elapsedMs)} ms${budget}`, {
+        excluded: true,
+      });
+    }
+  }
+
+  private async verdicts(verdicts: VerdictsSummary): Promise<void> {
+    this.failedChecks = verdicts.failed;
+    const types = typesOfChecks(verdicts.applied).filter((type) => !this.linkedTypes.has(type));
+    for (const type of types) this.linkedTypes.add(type);
+    if (types.length > 0) await allure.links(...types.map(typeLink));
+  }
+}
