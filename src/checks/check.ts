@@ -1,5 +1,5 @@
 import type { Exchange } from '../exchange/types.ts';
-import type { SchemaRegistry } from '../schemas/registry.ts';
+import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
 
 /** A failure breaks the contract and fails the scenario; an advisory is a best-practice finding that is only reported. */
 export type CheckVerdict = 'failure' | 'advisory';
@@ -114,4 +114,9 @@ export function statusCodeOf(exchange: Exchange): Record<string, unknown> | unde
   return statusCode && typeof statusCode === 'object' && !Array.isArray(statusCode)
     ? (statusCode as Record<string, unknown>)
     : undefined;
+}
+
+/** The value is valid against an OICP type schema (`SessionID`, `ProviderID`, `StatusCodeCode`, …). */
+export function conformsToType(schemas: SchemaRegistry, typeName: string, value: unknown): boolean {
+  return schemas.violations(schemaId(`oicp/${typeName}.schema.json`), value).length === 0;
 }

@@ -1,9 +1,10 @@
-import { formatViolations, OICP, schemaId } from '../schemas/registry.ts';
+import { formatViolations, OICP } from '../schemas/registry.ts';
 import {
   answerObject,
   authorizationStatusOf,
   type Check,
   CheckFailure,
+  conformsToType,
   requestObject,
   show,
   statusCodeOf,
@@ -23,10 +24,7 @@ export const authorizedHasSessionId: Check = {
   appliesTo: isAuthorized,
   verify(ex, { schemas }) {
     const sessionId = answerObject(ex)?.SessionID;
-    if (
-      typeof sessionId === 'string' &&
-      schemas.violations(schemaId('oicp/SessionID.schema.json'), sessionId).length === 0
-    ) {
+    if (conformsToType(schemas, 'SessionID', sessionId)) {
       return;
     }
     throw new CheckFailure(this, {
@@ -45,10 +43,7 @@ export const authorizedHasProviderId: Check = {
   appliesTo: isAuthorized,
   verify(ex, { schemas }) {
     const providerId = answerObject(ex)?.ProviderID;
-    if (
-      typeof providerId === 'string' &&
-      schemas.violations(schemaId('oicp/ProviderID.schema.json'), providerId).length === 0
-    ) {
+    if (conformsToType(schemas, 'ProviderID', providerId)) {
       return;
     }
     throw new CheckFailure(this, {
@@ -101,7 +96,7 @@ export const statusCodeInOicpTable: Check = {
   appliesTo: (ex) => statusCodeOf(ex) !== undefined && 'Code' in (statusCodeOf(ex) ?? {}),
   verify(ex, { schemas }) {
     const code = statusCodeOf(ex)?.Code;
-    if (schemas.violations(schemaId('oicp/StatusCodeCode.schema.json'), code).length === 0) return;
+    if (conformsToType(schemas, 'StatusCodeCode', code)) return;
     throw new CheckFailure(this, {
       expected: 'a three-digit code string from the OICP table (000, 001, …, 700)',
       received: `StatusCode.Code ${show(code)}`,
