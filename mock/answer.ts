@@ -75,7 +75,9 @@ export function answerAuthorizeStart(input: MockRequest, context: MockContext): 
   const effect = context.fault ? FAULT_EFFECTS[context.fault] : {};
   const identification = firstIdentificationMember(body.Identification as Record<string, unknown>);
   if (!identification) throw new Error('validated request without an Identification member');
-  const decided = decideOutcome(identification.member, identification.value, registry);
+  const decided =
+    evseRefusal(urlOperatorId, body.EvseID, registry) ??
+    decideOutcome(identification.member, identification.value, registry);
   const outcome = effect.decide ? effect.decide(decided) : decided;
   const answer = buildAnswer(outcome, body);
   const response = jsonResponse(200, effect.reshape ? effect.reshape(answer) : answer);
@@ -84,6 +86,20 @@ export function answerAuthorizeStart(input: MockRequest, context: MockContext): 
 
 function refusal(code: string): MockOutcome {
   return { status: 'NotAuthorized', code };
+}
+
+/**
+ * Only an operator whose EVSEs the registry lists knows them (our assumption of how Hubject uses the
+ * EVSE data a CPO pushed): an EvseID it does not list is refused with 603, a listed EVSE may refuse
+ * every authorization (reserved, in use, out of service …). The URL's operator decides, as for the
+ * lookup. Without EvseID, or for an operator without an EVSE list, the identification alone decides.
+ */
+function evseRefusal(operatorId: string, evseId: unknown, registry: MockRegistry): MockOutcome | undefined {
+  if (typeof evseId !== 'string') return undefined;
+  const evse = registry.evseOf(operatorId, evseId);
+  if (evse === null) return undefined;
+  if (evse === undefined) return refusal('603');
+  return evse.outcome;
 }
 
 type OutcomeRule = (identification: Record<string, unknown>, registry: MockRegistry) => MockOutcome;

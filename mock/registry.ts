@@ -3,7 +3,13 @@ import path from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { isOicpStatusCode } from './status-codes.ts';
-import { EVCO_ID_PATTERN, OPERATOR_ID_PATTERN, PROVIDER_ID_PATTERN, UID_PATTERN } from './validation.ts';
+import {
+  EVCO_ID_PATTERN,
+  EVSE_ID_PATTERN,
+  OPERATOR_ID_PATTERN,
+  PROVIDER_ID_PATTERN,
+  UID_PATTERN,
+} from './validation.ts';
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
 export const DEFAULT_REGISTRY_PATH = path.join(projectRoot, 'data', 'mock', 'registry.yaml');
@@ -19,10 +25,22 @@ export interface MockOutcome {
   stopUids?: string[];
 }
 
+export interface MockEvse {
+  evseId: string;
+  note?: string;
+  /** A refusal for every authorization at this EVSE (e.g. 700 out of service); absent: available. */
+  outcome?: MockOutcome;
+}
+
 export interface MockOperator {
   operatorId: string;
   /** Subject CN of the TLS client certificate that owns this OperatorID (defaults to the OperatorID). */
   certificateIdentity?: string;
+  /**
+   * The operator's EVSEs, for an operator whose EVSEs the mock knows: an EvseID it does not list is
+   * refused with 603. Absent: the mock knows none of its EVSEs and accepts every well-formed EvseID.
+   */
+  evses?: MockEvse[];
 }
 
 export interface MockRfidCard {
@@ -51,6 +69,11 @@ export interface MockRegistry extends Readonly<MockRegistryData> {
   operatorById(operatorId: string): MockOperator | undefined;
   cardByUid(uid: string): MockRfidCard | undefined;
   contractByEvcoId(evcoId: string): MockContract | undefined;
+  /**
+   * The EVSE an operator lists under this EvseID: `undefined` when the operator lists EVSEs but not
+   * this one, `null` when the operator lists no EVSEs at all (or is unknown), so nothing can be said.
+   */
+  evseOf(operatorId: string, evseId: string): MockEvse | null | undefined;
   /** Whether the TLS client identity (certificate subject CN) may act for this OperatorID. */
   identityOwnsOperator(identity: string | null, operatorId: string): boolean;
 }
@@ -155,6 +178,14 @@ export function createMockRegistry(data: MockRegistryData, source = 'in-memory r
   const operators = new Map(data.operators.map((operator) => [operator.operatorId, operator]));
   const cards = new Map(data.rfidCards.map((card) => [card.uid, card]));
   const contracts = new Map(data.contracts.map((contract) => [contract.evcoId, contract]));
+  const evses = new Map(
+    data.operators
+      .filter((operator) => operator.evses !== undefined)
+      .map((operator) => [
+        operator.operatorId,
+        new Map((operator.evses ?? []).map((evse) => [evse.evseId, evse])),
+      ]),
+  );
   return {
     source,
     operators: data.operators,
@@ -163,6 +194,10 @@ export function createMockRegistry(data: MockRegistryData, source = 'in-memory r
     operatorById: (operatorId) => operators.get(operatorId),
     cardByUid: (uid) => cards.get(uid),
     contractByEvcoId: (evcoId) => contracts.get(evcoId),
+    evseOf(operatorId, evseId) {
+      const listed = evses.get(operatorId);
+      return listed ? listed.get(evseId) : null;
+    },
     identityOwnsOperator(identity, operatorId) {
       const operator = operators.get(operatorId);
       if (!operator || identity === null) return false;
@@ -272,6 +307,30 @@ function findMeaningProblems(data: MockRegistryData): { segments: (string | numb
     'operatorId',
     data.operators.map((operator) => operator.operatorId),
   );
+
+  data.operators.forEach((operator, operatorIndex) => {
+    const seen = new Set<string>();
+    (operator.evses ?? []).forEach((evse, index) => {
+      const segments = ['operators', operatorIndex, 'evses', index];
+      if (!EVSE_ID_PATTERN.test(evse.evseId)) {
+        problems.push({ segments: [...segments, 'evseId'], message: `is not an EvseID: ${evse.evseId}` });
+      }
+      if (seen.has(evse.evseId)) {
+        problems.push({ segments: [...segments, 'evseId'], message: `duplicate evseId ${evse.evseId}` });
+      }
+      seen.add(evse.evseId);
+      if (evse.outcome === undefined) return;
+      // An EVSE can only stand in the way of an authorization; the identification authorizes.
+      if (evse.outcome.status === 'Authorized') {
+        problems.push({
+          segments: [...segments, 'outcome', 'status'],
+          message: 'must be NotAuthorized: an EVSE outcome is a refusal (leave it out for an available EVSE)',
+        });
+        return;
+      }
+      checkOutcome([...segments, 'outcome'], evse.outcome);
+    });
+  });
 
   data.rfidCards.forEach((card, index) => {
     if (!UID_PATTERN.test(card.uid)) {

@@ -409,3 +409,187 @@ test.describe('client certificate identity (TLS mode)', () => {
     expect(ask(rfidRequest('044A2DAA856280'), { tls: false, clientIdentity: 'DE*OTH' }).status).toBe(200);
   });
 });
+
+test.describe('EVSEs of an operator whose EVSEs the registry lists (DE*EVS)', () => {
+  const atEvse = (evseId: unknown, uid = '044A2DAA856280', operatorId = 'DE*EVS') =>
+    answerOf(rfidRequest(uid, { OperatorID: operatorId, EvseID: evseId }), { operatorId });
+  const codeOf = (answer: Record<string, unknown>) => (answer.StatusCode as Record<string, unknown>).Code;
+
+  test('at a listed, available EVSE the identification decides', () => {
+    const known = atEvse('DE*EVS*E1000001*1');
+    expect(known.AuthorizationStatus).toBe('Authorized');
+    expect(known.ProviderID).toBe('DE*ICE');
+    const unknownCard = atEvse('DE*EVS*E1000001*1', 'DEADBEEF');
+    expect(codeOf(unknownCard)).toBe('102');
+  });
+
+  test('an EvseID the operator does not list is refused with 603, whatever the card', () => {
+    for (const evseId of ['DE*EVS*E9999999*9', 'DE*AB7*E840*6487', 'DE*ABC*E1234567*1']) {
+      const answer = atEvse(evseId);
+      expect(answer).toMatchObject({
+        SessionID: null,
+        ProviderID: null,
+        AuthorizationStatus: 'NotAuthorized',
+        StatusCode: { Code: '603', Description: 'Unknown EVSE ID', AdditionalInfo: null },
+      });
+    }
+    // IDs are compared exactly as written: the compact form of a listed EVSE is another ID.
+    expect(codeOf(atEvse('DEEVSE10000011'))).toBe('603');
+  });
+
+  test('a listed EVSE with a refusal refuses every authorization at it with its code', () => {
+    const states: [string, string, string][] = [
+      ['DE*EVS*E6010001*1', '601', 'EVSE already reserved'],
+      ['DE*EVS*E6020001*1', '602', 'EVSE already in use/ wrong token'],
+      ['DE*EVS*E6040001*1', '604', 'EVSE ID is not Hubject compatible'],
+      ['DE*EVS*E7000001*1', '700', 'EVSE out of service'],
+    ];
+    for (const [evseId, code, description] of states) {
+      const answer = atEvse(evseId);
+      expect(answer.AuthorizationStatus).toBe('NotAuthorized');
+      expect(answer.StatusCode).toEqual({ Code: code, Description: description, AdditionalInfo: null });
+      // The EVSE is judged before the identification: an unknown card gets the EVSE's code too.
+      expect(codeOf(atEvse(evseId, 'DEADBEEF'))).toBe(code);
+    }
+  });
+
+  test('without EvseID (absent or null) the identification alone decides', () => {
+    expect(atEvse(undefined).AuthorizationStatus).toBe('Authorized');
+    expect(atEvse(null).AuthorizationStatus).toBe('Authorized');
+  });
+
+  test('an operator without an EVSE list accepts every well-formed EvseID', () => {
+    for (const evseId of ['DE*AB7*E840*6487', 'DE*EVS*E7000001*1', '+49*810*000*438']) {
+      expect(atEvse(evseId, '044A2DAA856280', 'DE*ABC').AuthorizationStatus).toBe('Authorized');
+    }
+  });
+
+  test("the URL's operator decides which EVSE list applies", () => {
+    const urlWithoutList = answerOf(
+      rfidRequest('044A2DAA856280', { OperatorID: 'DE*EVS', EvseID: 'DE*EVS*E9999999*9' }),
+    );
+    expect(urlWithoutList.AuthorizationStatus).toBe('Authorized');
+    const urlWithList = answerOf(rfidRequest('044A2DAA856280', { EvseID: 'DE*ABC*E1234567*1' }), {
+      operatorId: 'DE*EVS',
+    });
+    expect(codeOf(urlWithList)).toBe('603');
+  });
+
+  test('an EVSE refusal is an outcome like any other for the faults', () => {
+    const everything = answerOf(
+      rfidRequest('044A2DAA856280', { OperatorID: 'DE*EVS', EvseID: 'DE*EVS*E7000001*1' }),
+      {
+        operatorId: 'DE*EVS',
+        fault: 'authorize-everything',
+      },
+    );
+    expect(everything.AuthorizationStatus).toBe('Authorized');
+    const wrongCode = answerOf(rfidRequest('044A2DAA856280', { OperatorID: 'DE*EVS', EvseID: 'DE*EVS*E9' }), {
+      operatorId: 'DE*EVS',
+      fault: 'wrong-refusal-code',
+    });
+    expect(codeOf(wrongCode)).toBe('106');
+  });
+});
+
+test.describe('refusal codes of the shipped test cards and contracts', () => {
+  const cases: {
+    name: string;
+    identification: Record<string, unknown>;
+    code: string;
+    description: string;
+  }[] = [
+    {
+      name: 'an unreadable card',
+      identification: { RFIDMifareFamilyIdentification: { UID: 'C0DE0103' } },
+      code: '103',
+      description: 'RFID Authentication failed – card not readable',
+    },
+    {
+      name: 'a card no EMP answers positively for',
+      identification: { RFIDMifareFamilyIdentification: { UID: 'C0DE0106' } },
+      code: '106',
+      description: 'No positive authentication response',
+    },
+    {
+      name: 'a QR code contract whose app times out (right PIN)',
+      identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CQRTIMOUT-1', PIN: '1100' } },
+      code: '110',
+      description: 'QR Code App Authentication failed – time out error',
+    },
+    {
+      name: 'a Plug&Charge contract with an invalid underlying EvcoID',
+      identification: { PlugAndChargeIdentification: { EvcoID: 'DE-8EO-CPNC00120-0' } },
+      code: '120',
+      description: 'PLC (ISO/ IEC 15118) Authentication failed – invalid underlying EvcoID',
+    },
+    {
+      name: 'a Plug&Charge contract with an invalid certificate',
+      identification: { PlugAndChargeIdentification: { EvcoID: 'DE-8EO-CPNC00121-1' } },
+      code: '121',
+      description: 'PLC (ISO/ IEC 15118) Authentication failed – invalid certificate',
+    },
+    {
+      name: 'a Plug&Charge contract whose check times out',
+      identification: { PlugAndChargeIdentification: { EvcoID: 'DE-8EO-CPNC00122-2' } },
+      code: '122',
+      description: 'PLC (ISO/ IEC 15118) Authentication failed – time out error',
+    },
+    {
+      name: 'a locked contract',
+      identification: { PlugAndChargeIdentification: { EvcoID: 'DE-8EO-CLOCKED01-5' } },
+      code: '200',
+      description: 'EvcoID locked',
+    },
+    {
+      name: 'a contract of an EMP that does not respond',
+      identification: { PlugAndChargeIdentification: { EvcoID: 'DE-NRS-C00000310-0' } },
+      code: '310',
+      description: 'Partner did not respond',
+    },
+    {
+      name: 'a contract of an EMP whose service is not available',
+      identification: { PlugAndChargeIdentification: { EvcoID: 'DE-NAV-C00000320-0' } },
+      code: '320',
+      description: 'Service not available',
+    },
+  ];
+
+  for (const { name, identification, code, description } of cases) {
+    test(`${name} is NotAuthorized with code ${code}`, () => {
+      const answer = answerOf({
+        OperatorID: 'DE*ABC',
+        EvseID: 'DE*ABC*E1234567*1',
+        Identification: identification,
+      });
+      expect(answer).toMatchObject({
+        SessionID: null,
+        ProviderID: null,
+        AuthorizationStatus: 'NotAuthorized',
+        StatusCode: { Code: code, Description: description, AdditionalInfo: null },
+        AuthorizationStopIdentifications: null,
+      });
+    });
+  }
+
+  test('the QR code time-out contract still needs its PIN', () => {
+    const answer = answerOf({
+      OperatorID: 'DE*ABC',
+      Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CQRTIMOUT-1', PIN: '0001' } },
+    });
+    expect((answer.StatusCode as Record<string, unknown>).Code).toBe('101');
+  });
+
+  test('the DIN QR code contract and the ISO Plug&Charge contract are Authorized', () => {
+    const qr = answerOf({
+      OperatorID: 'DE*ABC',
+      Identification: { QRCodeIdentification: { EvcoID: 'DE*8EO*QRC001*7', PIN: '2468' } },
+    });
+    expect(qr).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE*8EO' });
+    const pnc = answerOf({
+      OperatorID: 'DE*ABC',
+      Identification: { PlugAndChargeIdentification: { EvcoID: 'DE-8EO-CPNC00001-7' } },
+    });
+    expect(pnc).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE-8EO' });
+  });
+});

@@ -1,7 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { loadMockRegistry, MockRegistryError, parseMockRegistry } from '../../mock/registry.ts';
+import {
+  createMockRegistry,
+  loadMockRegistry,
+  MockRegistryError,
+  parseMockRegistry,
+} from '../../mock/registry.ts';
+import { isOicpStatusCode } from '../../mock/status-codes.ts';
 
 const VALID_YAML = `operators:
   - operatorId: 'DE*ABC'
@@ -24,11 +30,12 @@ function problemsOf(yamlText: string): { field: string; line?: number; message: 
 test.describe('the shipped registry', () => {
   const registry = loadMockRegistry();
 
-  test('knows the three operators and not DE*ZZZ', () => {
+  test('knows the four operators and not DE*ZZZ', () => {
     expect(registry.operators.map((operator) => operator.operatorId)).toEqual([
       'DE*ABC',
       '+49*810',
       'DE*OTH',
+      'DE*EVS',
     ]);
     expect(registry.operatorById('DE*ZZZ')).toBeUndefined();
     expect(registry.operatorById('+49*810')?.certificateIdentity).toBe('DE*ABC');
@@ -65,6 +72,76 @@ test.describe('the shipped registry', () => {
       pin: '0000',
       outcome: { status: 'NotAuthorized', code: '210' },
     });
+    expect(registry.contractByEvcoId('DE*8EO*QRC001*7')).toMatchObject({
+      pin: '2468',
+      outcome: { status: 'Authorized', providerId: 'DE*8EO' },
+    });
+    expect(registry.contractByEvcoId('DE-8EO-CPNC00001-7')?.outcome).toEqual({
+      status: 'Authorized',
+      providerId: 'DE-8EO',
+    });
+  });
+
+  test('knows the EVSEs of DE*EVS only', () => {
+    expect(registry.evseOf('DE*EVS', 'DE*EVS*E1000001*1')).toMatchObject({ evseId: 'DE*EVS*E1000001*1' });
+    expect(registry.evseOf('DE*EVS', 'DE*EVS*E1000001*1')?.outcome).toBeUndefined();
+    expect(registry.evseOf('DE*EVS', 'DE*EVS*E7000001*1')?.outcome).toEqual({
+      status: 'NotAuthorized',
+      code: '700',
+    });
+    // Listed EVSEs are not shared between operators; DE*ABC lists none, so nothing can be said.
+    expect(registry.evseOf('DE*EVS', 'DE*ABC*E1234567*1')).toBeUndefined();
+    expect(registry.evseOf('DE*ABC', 'DE*ABC*E1234567*1')).toBeNull();
+    expect(registry.evseOf('DE*ZZZ', 'DE*EVS*E1000001*1')).toBeNull();
+  });
+
+  test('every refusal code of the shipped data is an OICP code a test card, contract or EVSE documents', () => {
+    const outcomes = [
+      ...registry.rfidCards.map((card) => ({ what: card.uid, note: card.note, outcome: card.outcome })),
+      ...registry.contracts.map((contract) => ({
+        what: contract.evcoId,
+        note: contract.note,
+        outcome: contract.outcome,
+      })),
+      ...registry.operators.flatMap((operator) =>
+        (operator.evses ?? []).map((evse) => ({ what: evse.evseId, note: evse.note, outcome: evse.outcome })),
+      ),
+    ];
+    for (const { what, note, outcome } of outcomes) {
+      expect(note, `${what} says what it is for`).toBeTruthy();
+      if (outcome?.status === 'NotAuthorized') expect(isOicpStatusCode(outcome.code ?? '')).toBe(true);
+    }
+    const codes = new Set(outcomes.flatMap(({ outcome }) => (outcome?.code ? [outcome.code] : [])));
+    expect([...codes].sort()).toEqual(
+      [
+        '103',
+        '106',
+        '110',
+        '120',
+        '121',
+        '122',
+        '200',
+        '210',
+        '310',
+        '320',
+        '601',
+        '602',
+        '604',
+        '700',
+      ].sort(),
+    );
+  });
+});
+
+test.describe('EVSE lists', () => {
+  test('an empty list means the operator has no EVSE the mock would accept', () => {
+    const registry = createMockRegistry({
+      operators: [{ operatorId: 'DE*ABC', evses: [] }, { operatorId: 'DE*OTH' }],
+      rfidCards: [],
+      contracts: [],
+    });
+    expect(registry.evseOf('DE*ABC', 'DE*ABC*E1')).toBeUndefined();
+    expect(registry.evseOf('DE*OTH', 'DE*OTH*E1')).toBeNull();
   });
 });
 
@@ -143,6 +220,39 @@ contracts: []
       ['rfidCards[3].outcome.code', 'must be an OICP refusal code (not 000), got 999'],
       ['rfidCards[3].outcome.providerId', 'only belongs to an Authorized outcome'],
       ['rfidCards[4].outcome.code', 'must be 000 (or absent) for an Authorized outcome'],
+    ]);
+  });
+
+  test('EVSE entries: IDs, duplicates, refusal-only outcomes, known fields', () => {
+    const text = `operators:
+  - operatorId: 'DE*EVS'
+    evses:
+      - { evseId: 'DE*EVS*1' }
+      - { evseId: 'DE*EVS*E1' }
+      - { evseId: 'DE*EVS*E1' }
+      - { evseId: 'DE*EVS*E2', outcome: { status: Authorized, providerId: 'DE*ICE' } }
+      - { evseId: 'DE*EVS*E3', outcome: { status: NotAuthorized } }
+      - { evseId: 'DE*EVS*E4', outcome: { status: NotAuthorized, code: '999' } }
+rfidCards: []
+contracts: []
+`;
+    expect(problemsOf(text).map((problem) => [problem.field, problem.line, problem.message])).toEqual([
+      ['operators[0].evses[0].evseId', 4, 'is not an EvseID: DE*EVS*1'],
+      ['operators[0].evses[2].evseId', 6, 'duplicate evseId DE*EVS*E1'],
+      [
+        'operators[0].evses[3].outcome.status',
+        7,
+        'must be NotAuthorized: an EVSE outcome is a refusal (leave it out for an available EVSE)',
+      ],
+      ['operators[0].evses[4].outcome.code', 8, 'is required for a NotAuthorized outcome'],
+      ['operators[0].evses[5].outcome.code', 9, 'must be an OICP refusal code (not 000), got 999'],
+    ]);
+    expect(
+      problemsOf(
+        "operators: [{ operatorId: 'DE*EVS', evses: [{ evseId: 'DE*EVS*E1', status: OutOfService }] }]\nrfidCards: []\ncontracts: []\n",
+      ),
+    ).toEqual([
+      { field: 'operators[0].evses[0].status', line: 1, column: 68, message: 'is not a known field' },
     ]);
   });
 

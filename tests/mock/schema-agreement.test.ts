@@ -45,12 +45,34 @@ const requests: Record<string, Record<string, unknown>> = {
     OperatorID: 'DE*ABC',
     Identification: { PlugAndChargeIdentification: { EvcoID: 'DE*8EO*Zzzzzz*3' } },
   },
+  'Plug&Charge, invalid certificate': {
+    OperatorID: 'DE*ABC',
+    Identification: { PlugAndChargeIdentification: { EvcoID: 'DE-8EO-CPNC00121-1' } },
+  },
+};
+
+// Requests whose answer depends on the URL's operator (DE*EVS lists its EVSEs).
+const evseRequests: Record<string, Record<string, unknown>> = {
+  'EVSE unknown to its operator': rfidRequest('044A2DAA856280', {
+    OperatorID: 'DE*EVS',
+    EvseID: 'DE*EVS*E9999999*9',
+  }),
+  'EVSE out of service': rfidRequest('044A2DAA856280', { OperatorID: 'DE*EVS', EvseID: 'DE*EVS*E7000001*1' }),
+  'available EVSE': rfidRequest('044A2DAA856280', { OperatorID: 'DE*EVS', EvseID: 'DE*EVS*E1000001*1' }),
 };
 
 test.describe("normal mock answers satisfy the suite's OICP schemas", () => {
   for (const [name, request] of Object.entries(requests)) {
     test(name, () => {
       const response = ask(request);
+      expect(response.status).toBe(200);
+      expect(answerProblems(response.json())).toEqual([]);
+    });
+  }
+
+  for (const [name, request] of Object.entries(evseRequests)) {
+    test(name, () => {
+      const response = ask(request, { operatorId: 'DE*EVS' });
       expect(response.status).toBe(200);
       expect(answerProblems(response.json())).toEqual([]);
     });
