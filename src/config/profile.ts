@@ -25,6 +25,12 @@ export interface Profile {
   timeBudgetMs: number;
   workers: number | undefined;
   variables: Record<string, string>;
+  /**
+   * Variables the profile leaves empty (`${NAME:-}`): test data this target does not offer. Scenarios that
+   * need one are skipped with the reason, instead of blocking the whole run. Maps the variable to the
+   * environment variable that would provide it.
+   */
+  unavailable: Record<string, string>;
   tls: TlsSettings;
   /** Minimum time between two requests of one worker (ms). */
   minIntervalMs: number;
@@ -70,7 +76,7 @@ interface ProfileFile {
   retry?: { attempts: number; onStatus?: number[]; delayMs?: number };
   invalidRequests?: Partial<Record<RuleKind, { status: number; body?: ResponseBodyKind }>>;
   variables: Record<string, string>;
-  tls?: Partial<Omit<TlsSettings, 'insecure'>> & { insecure?: boolean };
+  tls?: Partial<Omit<TlsSettings, 'insecure'>> & { insecure?: boolean; clientCertificateRequired?: boolean };
 }
 
 type Env = Record<string, string | undefined>;
@@ -154,9 +160,14 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     );
 
   const variables: Record<string, string> = {};
-  for (const [key, value] of Object.entries(data.variables))
+  const unavailable: Record<string, string> = {};
+  for (const [key, value] of Object.entries(data.variables)) {
     variables[key] = resolve(value, ['variables', key]);
-  const profileTls = { ...data.tls };
+    if (variables[key] === '')
+      unavailable[key] = [...value.matchAll(ENV_REFERENCE)].map((m) => m[1]).join(', ') || key;
+  }
+  const { clientCertificateRequired: _required, ...declaredTls } = data.tls ?? {};
+  const profileTls: Partial<Omit<TlsSettings, 'insecure'>> & { insecure?: boolean } = { ...declaredTls };
   for (const key of ['clientCert', 'clientKey', 'pfx', 'passphrase', 'caCert'] as const) {
     const value = profileTls[key];
     if (value !== undefined) profileTls[key] = resolve(value, ['tls', key]);
@@ -173,6 +184,19 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     ]);
   }
   const profileUrl = overrideUrl ? '' : resolve(data.baseUrl, ['baseUrl']);
+  const hasClientCertificate =
+    Boolean(env.OICP_CLIENT_PFX?.trim() || profileTls.pfx) ||
+    Boolean(
+      (env.OICP_CLIENT_CERT?.trim() || profileTls.clientCert) &&
+        (env.OICP_CLIENT_KEY?.trim() || profileTls.clientKey),
+    );
+  if (data.tls?.clientCertificateRequired && !hasClientCertificate) {
+    missing.push({
+      ...source.problem(['tls', 'clientCertificateRequired'], ''),
+      message:
+        'needs your client certificate: OICP_CLIENT_CERT and OICP_CLIENT_KEY (PEM files), or OICP_CLIENT_PFX (and OICP_CLIENT_PASSPHRASE)',
+    });
+  }
   if (missing.length > 0) {
     throw new InputError(`Profile '${name}' is incomplete: set these environment variables`, missing);
   }
@@ -196,6 +220,7 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
       : (data.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS),
     workers: data.workers,
     variables,
+    unavailable,
     tls,
     minIntervalMs: data.minIntervalMs ?? 0,
     retry: data.retry

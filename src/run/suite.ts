@@ -1,7 +1,7 @@
 import { loadProfile, type Profile } from '../config/profile.ts';
 import { generatedNegativeScenarios } from '../negatives/scenarios.ts';
 import { loadScenarios } from '../scenarios/load.ts';
-import { checkPlaceholders } from '../scenarios/resolve.ts';
+import { checkPlaceholders, placeholdersOf } from '../scenarios/resolve.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { type SchemaRegistry, schemaRegistry } from '../schemas/registry.ts';
 
@@ -39,13 +39,23 @@ let loaded: Suite | undefined;
  * Loaded once per process, i.e. once per Playwright worker.
  */
 export function loadSuite(env: Record<string, string | undefined> = process.env): Suite {
-  if (loaded) return loaded;
+  loaded ??= loadSuiteFresh(env);
+  return loaded;
+}
+
+/** The same, without the per-process cache (tests, tools). */
+export function loadSuiteFresh(env: Record<string, string | undefined>): Suite {
   const schemas = schemaRegistry();
   const profile = loadProfile(schemas, env);
   const selection = parseSelection(env.OICP_SCENARIOS);
   const scenarios = selection.files === '' ? [] : loadScenarios(schemas, selection.files);
   checkPlaceholders(scenarios, profile.variables, profile.name);
+  for (const scenario of scenarios) {
+    const missing = placeholdersOf(scenario).filter((name) => Object.hasOwn(profile.unavailable, name));
+    if (missing.length > 0) {
+      scenario.skipReason = `profile '${profile.name}' has no test data for ${missing.map((m) => `{{${m}}}`).join(', ')} (set ${missing.map((m) => profile.unavailable[m]).join(', ')})`;
+    }
+  }
   if (selection.generated) scenarios.push(...generatedNegativeScenarios(schemas, profile));
-  loaded = { schemas, profile, scenarios };
-  return loaded;
+  return { schemas, profile, scenarios };
 }

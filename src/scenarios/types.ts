@@ -35,4 +35,6 @@ export interface Scenario {
   request: ScenarioRequest;
   expect: ScenarioExpectation;
   source: { file: string; line: number };
+  /** Set when the profile lacks test data the scenario needs: the scenario is skipped with this reason. */
+  skipReason?: string;
 }

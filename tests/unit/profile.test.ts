@@ -1,7 +1,11 @@
+import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { parse } from 'yaml';
 import { DEFAULT_TIME_BUDGET_MS, loadProfile } from '../../src/config/profile.ts';
 import { InputError } from '../../src/input/errors.ts';
+import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { makePki, type TestPki } from '../support/pki.ts';
 
 const registry = schemaRegistry();
 
@@ -15,20 +19,32 @@ function errorOf(env: Record<string, string>): InputError {
   throw new Error('expected an InputError');
 }
 
-const QA_ENV = {
-  OICP_ENV: 'qa',
-  OICP_QA_OPERATOR_ID: 'DE*CPO',
-  OICP_QA_EVSE_ID: 'DE*CPO*E1',
-  OICP_QA_EVSE_ID_DIN: '+49*123*1',
-  OICP_QA_AUTHORIZED_UID: '1234ABCD',
-  OICP_QA_AUTHORIZED_PROVIDER_ID: 'DE*EMP',
-  OICP_QA_NO_CONTRACT_UID: '1234ABCE',
-  OICP_QA_QR_EVCO_ID: 'DE-8EO-CAet5e4XY-3',
-  OICP_QA_QR_PIN: '9876',
-  OICP_QA_QR_PROVIDER_ID: 'DE-8EO',
-  OICP_QA_PNC_EVCO_ID: 'DE*8EO*Aet5e4*3',
-  OICP_QA_PNC_PROVIDER_ID: 'DE*8EO',
-};
+/**
+ * The QA profile fed with the embedded mock's test data (every OICP_QA_* variable from the mock profile's
+ * value of the same variable) and a throwaway client certificate.
+ */
+function qaEnvironment(): Record<string, string> {
+  const mockValues = loadProfile(registry, {}).variables;
+  const qa = parse(fs.readFileSync('data/environments/qa.yaml', 'utf8')) as {
+    variables: Record<string, string>;
+  };
+  const env: Record<string, string> = {
+    OICP_ENV: 'qa',
+    OICP_CLIENT_PFX: pki.pfx,
+    OICP_CLIENT_PASSPHRASE: pki.passphrase,
+  };
+  for (const [name, value] of Object.entries(qa.variables)) {
+    const variable = /\$\{([A-Z0-9_]+)/.exec(value)?.[1];
+    if (variable && mockValues[name] !== undefined) env[variable] = mockValues[name];
+  }
+  return env;
+}
+
+let pki: TestPki;
+test.beforeAll(() => {
+  pki = makePki();
+});
+test.afterAll(() => pki.remove());
 
 test('the default profile is the embedded mock, started by the run', () => {
   const profile = loadProfile(registry, {});
@@ -64,8 +80,11 @@ test('the QA profile without settings lists every missing environment variable w
       'OICP_QA_PNC_EVCO_ID',
     ]),
   );
-  // Variables with a default (unknown operator / UID) are not demanded.
+  // Optional test data (a default, or empty: its scenarios are skipped) is not demanded.
   expect(names).not.toContain('OICP_QA_UNKNOWN_UID');
+  expect(names).not.toContain('OICP_QA_OUT_OF_SERVICE_EVSE_ID');
+  // The client certificate is part of the same list.
+  expect(names.some((n) => n.includes('OICP_CLIENT_CERT and OICP_CLIENT_KEY'))).toBe(true);
   expect(error.problems[0]).toMatchObject({
     file: 'data/environments/qa.yaml',
     field: 'variables.operatorId',
@@ -74,22 +93,24 @@ test('the QA profile without settings lists every missing environment variable w
 });
 
 test('the QA profile with its settings targets Hubject QA with one worker', () => {
-  const profile = loadProfile(registry, QA_ENV);
+  const profile = loadProfile(registry, { ...qaEnvironment(), OICP_QA_QR_PIN: '9876' });
   expect(profile.baseUrl).toBe('https://service-qa.hubject.com');
   expect(profile.hubject).toBe(true);
   expect(profile.workers).toBe(1);
   expect(profile.startEmbeddedMock).toBe(false);
   expect(profile.variables.unknownUid).toBe('0A1B2C3D');
   expect(profile.variables.qrPin).toBe('9876');
+  expect(profile.minIntervalMs).toBe(500);
+  expect(profile.retry).toEqual({ attempts: 2, onStatus: [408, 502, 503, 504], delayMs: 2000 });
 });
 
 test("Hubject's production host is refused unless OICP_ALLOW_PRODUCTION=1", () => {
   for (const url of ['https://service.hubject.com', 'https://SERVICE.hubject.com:443/']) {
-    expect(errorOf({ ...QA_ENV, OICP_BASE_URL: url }).message).toContain('OICP_ALLOW_PRODUCTION=1');
+    expect(errorOf({ ...qaEnvironment(), OICP_BASE_URL: url }).message).toContain('OICP_ALLOW_PRODUCTION=1');
   }
   expect(
     loadProfile(registry, {
-      ...QA_ENV,
+      ...qaEnvironment(),
       OICP_BASE_URL: 'https://service.hubject.com',
       OICP_ALLOW_PRODUCTION: '1',
     }).baseUrl,
@@ -106,4 +127,33 @@ test('bad profile names, missing profiles and bad URLs are clear errors', () => 
   );
   expect(errorOf({ OICP_BASE_URL: 'service-qa.hubject.com' }).message).toContain('is not a URL');
   expect(errorOf({ OICP_BASE_URL: 'ftp://example.org' }).message).toContain('must use http or https');
+});
+
+test('optional test data left empty makes its scenarios skip, naming the variable to set', () => {
+  const env = { ...qaEnvironment() };
+  delete env.OICP_QA_OUT_OF_SERVICE_EVSE_ID;
+  const profile = loadProfile(registry, env);
+  expect(profile.variables.outOfServiceEvseId).toBe('');
+  expect(profile.unavailable).toMatchObject({ outOfServiceEvseId: 'OICP_QA_OUT_OF_SERVICE_EVSE_ID' });
+  const { scenarios } = loadSuiteFresh(env);
+  const skipped = scenarios.filter((s) => s.skipReason);
+  expect(skipped.length).toBeGreaterThan(0);
+  for (const scenario of skipped) {
+    expect(JSON.stringify(scenario.request)).toContain('{{outOfServiceEvseId}}');
+    expect(scenario.skipReason).toBe(
+      "profile 'qa' has no test data for {{outOfServiceEvseId}} (set OICP_QA_OUT_OF_SERVICE_EVSE_ID)",
+    );
+  }
+  expect(scenarios.filter((s) => !s.skipReason).length).toBeGreaterThan(100);
+});
+
+test('a client certificate is required by the QA profile: a PEM pair or a PFX satisfies it', () => {
+  const env = { ...qaEnvironment() };
+  delete env.OICP_CLIENT_PFX;
+  delete env.OICP_CLIENT_PASSPHRASE;
+  expect(errorOf(env).message).toContain('tls.clientCertificateRequired: needs your client certificate');
+  const { cert, key } = pki.client('abc');
+  expect(loadProfile(registry, { ...env, OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }).tls.clientCert).toBe(
+    cert,
+  );
 });

@@ -125,6 +125,7 @@ export function buildProfile(variables: Record<string, string> = {}): Profile {
     timeBudgetMs: 1000,
     workers: undefined,
     variables,
+    unavailable: {},
     tls: { insecure: false },
     minIntervalMs: 0,
     retry: NO_RETRY,

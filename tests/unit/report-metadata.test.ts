@@ -1,0 +1,187 @@
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { CHECKS } from '../../src/checks/registry.ts';
+import { projectRoot } from '../../src/paths.ts';
+import { parseAnswerSummary, parseVerdicts } from '../../src/report/allure-evidence.ts';
+import {
+  EPIC,
+  identificationType,
+  scenarioMetadata,
+  scenarioSourceUrl,
+  scenarioTestCaseId,
+} from '../../src/report/allure-labels.ts';
+import { reportEnvironment } from '../../src/report/environment.ts';
+import {
+  CHECK_TYPES,
+  OICP_TYPES,
+  OPERATION_DOC,
+  TYPE_DOC_BASE,
+  typesOfChecks,
+} from '../../src/report/oicp-docs.ts';
+import { reportPaths } from '../../src/report/paths.ts';
+import { buildProfile, buildScenario } from './helpers/exchange.ts';
+
+const RFID_SOURCE = { file: 'data/scenarios/authorize-start/rfid.yaml', line: 26 };
+
+test('the Allure test case of a scenario is derived from its id alone, not its title or file', () => {
+  const scenario = { ...buildScenario({ id: 'rfid-unknown-uid-not-authorized' }), source: RFID_SOURCE };
+  const renamed = {
+    ...scenario,
+    title: 'Another title',
+    feature: 'Another feature',
+    source: { file: 'x.yaml', line: 3 },
+  };
+  const profile = buildProfile();
+  expect(scenarioMetadata(scenario, profile, {}).testCaseId).toBe(
+    'oicp-2.3/eRoamingAuthorizeStart/rfid-unknown-uid-not-authorized',
+  );
+  expect(scenarioMetadata(renamed, profile, {}).testCaseId).toBe(
+    scenarioMetadata(scenario, profile, {}).testCaseId,
+  );
+  expect(scenarioTestCaseId('a')).not.toBe(scenarioTestCaseId('b'));
+});
+
+test('labels carry epic, feature, story, severity, scenario id, target profile and source', () => {
+  const scenario = {
+    ...buildScenario({ id: 'rfid-x' }),
+    feature: 'RFID (Mifare family)',
+    story: 'Refuse an unknown RFID card',
+    severity: 'critical' as const,
+    source: RFID_SOURCE,
+  };
+  const labels = scenarioMetadata(scenario, buildProfile(), {}).labels;
+  expect(labels).toEqual(
+    expect.arrayContaining([
+      { name: 'epic', value: EPIC },
+      { name: 'feature', value: 'RFID (Mifare family)' },
+      { name: 'story', value: 'Refuse an unknown RFID card' },
+      { name: 'severity', value: 'critical' },
+      { name: 'scenarioId', value: 'rfid-x' },
+      { name: 'targetProfile', value: 'unit' },
+      { name: 'scenarioSource', value: 'data/scenarios/authorize-start/rfid.yaml:26' },
+    ]),
+  );
+  expect(EPIC).toBe('OICP 2.3 eRoamingAuthorizeStart');
+});
+
+test('identification and profile split the history; the target URL is shown but excluded from it', () => {
+  const parameters = scenarioMetadata(buildScenario(), buildProfile(), {}).parameters;
+  expect(parameters).toEqual([
+    { name: 'identification', value: 'RFIDMifareFamilyIdentification', excluded: false },
+    { name: 'profile', value: 'unit', excluded: false },
+    { name: 'target', value: 'http://127.0.0.1:9', excluded: true },
+  ]);
+  const none = buildScenario({ request: { body: { OperatorID: 'DE*ABC' } } });
+  expect(identificationType(none)).toBe('none');
+});
+
+test('links lead to the operation, the request and identification types, and the scenario source', () => {
+  const scenario = { ...buildScenario(), source: RFID_SOURCE };
+  const links = scenarioMetadata(scenario, buildProfile(), {
+    OICP_SOURCE_URL: 'https://git.example/suite/blob/main/',
+  }).links;
+  const urls = links.map((link) => link.url);
+  expect(urls).toContain(OPERATION_DOC);
+  expect(urls).toContain(`${TYPE_DOC_BASE}eRoamingAuthorizeStart.yaml`);
+  expect(urls).toContain(`${TYPE_DOC_BASE}RFIDMifareFamilyIdentification.yaml`);
+  expect(urls).toContain('https://git.example/suite/blob/main/data/scenarios/authorize-start/rfid.yaml#L26');
+  expect(links.find((link) => link.type === 'source')?.name).toContain('rfid.yaml:26');
+});
+
+test('the source link uses OICP_SOURCE_URL, else the GitHub Actions commit, else a relative path', () => {
+  expect(scenarioSourceUrl(RFID_SOURCE, { OICP_SOURCE_URL: 'https://git.example/r/-/blob/abc' })).toBe(
+    'https://git.example/r/-/blob/abc/data/scenarios/authorize-start/rfid.yaml#L26',
+  );
+  expect(
+    scenarioSourceUrl(RFID_SOURCE, {
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/oicp-suite',
+      GITHUB_SHA: '0123abc',
+    }),
+  ).toBe('https://github.com/acme/oicp-suite/blob/0123abc/data/scenarios/authorize-start/rfid.yaml#L26');
+  expect(scenarioSourceUrl(RFID_SOURCE, {})).toBe('data/scenarios/authorize-start/rfid.yaml#L26');
+  // An absolute path inside the project is the same file.
+  expect(scenarioSourceUrl({ file: path.join(projectRoot, RFID_SOURCE.file), line: 26 }, {})).toBe(
+    'data/scenarios/authorize-start/rfid.yaml#L26',
+  );
+  // A scenario file outside the project cannot be on the repository: its file URL.
+  expect(scenarioSourceUrl({ file: '/tmp/elsewhere/my scenarios.yaml', line: 4 }, {})).toBe(
+    'file:///tmp/elsewhere/my%20scenarios.yaml#L4',
+  );
+});
+
+test('every check of the registry says which OICP types it rests on (add new checks to CHECK_TYPES)', () => {
+  for (const check of CHECKS) expect(Object.keys(CHECK_TYPES), check.name).toContain(check.name);
+  for (const types of Object.values(CHECK_TYPES))
+    for (const type of types) expect(OICP_TYPES).toContain(type);
+  expect(typesOfChecks(['statusCodeAsExpected', 'statusCodeInOicpTable', 'authorizedHasSessionId'])).toEqual([
+    'StatusCode',
+    'SessionID',
+  ]);
+  expect(typesOfChecks(['aCheckThatDoesNotExist'])).toEqual([]);
+});
+
+test("Hubject's Process-ID, the HTTP status and the time are read from the response headers attachment", () => {
+  const body = JSON.stringify({
+    status: '200 OK',
+    elapsedMs: 42,
+    headers: { 'content-type': 'application/json', 'Process-ID': ' 6a1f-77 ' },
+  });
+  expect(parseAnswerSummary(body)).toEqual({ status: '200 OK', elapsedMs: 42, processId: '6a1f-77' });
+  expect(parseAnswerSummary(JSON.stringify({ status: '404 Not Found', elapsedMs: 3, headers: {} }))).toEqual({
+    status: '404 Not Found',
+    elapsedMs: 3,
+    processId: undefined,
+  });
+  expect(parseAnswerSummary('not json')).toEqual({});
+});
+
+test('the verdicts attachment gives the failed checks in order and every applied check', () => {
+  const verdicts = parseVerdicts(
+    JSON.stringify({
+      failed: [
+        { check: 'httpStatusAsExpected', category: 'status' },
+        { check: 'bodyMatchesSchema', category: 'schema' },
+      ],
+      advisories: [{ check: 'requestCarriesEvseId', category: 'best-practice' }],
+      passed: ['answeredWithinBudget'],
+      notApplicable: ['authorizedHasSessionId'],
+    }),
+  );
+  expect(verdicts.failed.map((f) => f.check)).toEqual(['httpStatusAsExpected', 'bodyMatchesSchema']);
+  expect(verdicts.applied.sort()).toEqual(
+    ['answeredWithinBudget', 'bodyMatchesSchema', 'httpStatusAsExpected', 'requestCarriesEvseId'].sort(),
+  );
+  expect(parseVerdicts('{')).toEqual({ failed: [], applied: [] });
+});
+
+test('the environment table states target, profile, versions and run start, and nothing of the account', () => {
+  const profile = {
+    ...buildProfile({ operatorId: 'DE*SECRETOP', qrPin: '99887766' }),
+    startEmbeddedMock: true,
+  };
+  const environment = reportEnvironment(profile, new Date('2026-01-02T03:04:05Z'), {});
+  expect(environment).toMatchObject({
+    target: 'http://127.0.0.1:9',
+    profile: 'unit (embedded mock, started by the run)',
+    'OICP version': '2.3',
+    'run start': '2026-01-02T03:04:05.000Z',
+    node: process.version,
+  });
+  expect(environment.endpoint).toContain('eRoamingAuthorizeStart v2.1');
+  expect(environment.suite).toMatch(/^oicp-authorize-start-conformance \d+\.\d+\.\d+/);
+  expect(environment.playwright).toMatch(/^\d+\.\d+\.\d+/);
+  const text = JSON.stringify(environment);
+  expect(text).not.toContain('SECRETOP');
+  expect(text).not.toContain('99887766');
+});
+
+test('the Allure history lives outside the folders each run replaces, and OICP_ALLURE_HISTORY moves it', () => {
+  const defaults = reportPaths({ OICP_REPORTS_DIR: '/tmp/r' });
+  expect(defaults.allureHistory).toBe('/tmp/r/history/allure-history.jsonl');
+  expect(defaults.allureHistory.startsWith(defaults.allureResults)).toBe(false);
+  expect(defaults.allureHistory.startsWith(defaults.allureReport)).toBe(false);
+  expect(reportPaths({ OICP_ALLURE_HISTORY: '/cache/oicp/history.jsonl' }).allureHistory).toBe(
+    '/cache/oicp/history.jsonl',
+  );
+});
