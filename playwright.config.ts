@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { defineConfig, type PlaywrightTestConfig, type ReporterDescription } from '@playwright/test';
+import { reportEnvironment } from './src/report/environment.ts';
 import { reportPaths } from './src/report/paths.ts';
 import { loadSuite } from './src/run/suite.ts';
 
@@ -10,6 +11,8 @@ const reports = reportPaths();
 // Node reads NODE_EXTRA_CA_CERTS when a process starts: set here, it reaches every worker process.
 if (profile.tls.caCert) process.env.NODE_EXTRA_CA_CERTS = path.resolve(profile.tls.caCert);
 
+// Reports: console, JUnit, Playwright's JSON (read by the console summary) and HTML, and Allure results
+// (the conformance CLI turns them into the Allure 3 report, with categories, history and quality gate).
 const reporter: ReporterDescription[] = [
   [process.env.CI ? 'dot' : 'list'],
   ['junit', { outputFile: reports.junit }],
@@ -21,13 +24,7 @@ const reporter: ReporterDescription[] = [
       resultsDir: reports.allureResults,
       detail: false,
       suiteTitle: false,
-      environmentInfo: {
-        target: profile.baseUrl,
-        profile: profile.name,
-        'OICP version': '2.3',
-        endpoint: 'eRoamingAuthorizeStart v2.1',
-        node: process.version,
-      },
+      environmentInfo: reportEnvironment(profile),
     },
   ],
 ];

@@ -1,4 +1,3 @@
-import { labelScenario } from '../src/report/allure-labels.ts';
 import { runScenario } from '../src/run/scenario-runner.ts';
 import { loadSuite } from '../src/run/suite.ts';
 import { test } from './fixtures.ts';
@@ -11,16 +10,23 @@ const features = [...new Set(scenarios.map((s) => s.feature))];
 for (const feature of features) {
   test.describe(feature, () => {
     for (const scenario of scenarios.filter((s) => s.feature === feature)) {
-      test(`${scenario.title} [${scenario.id}]`, {
-        tag: scenario.tags.map((tag) => `@${tag}`),
-        annotation: [
-          { type: 'scenario', description: scenario.id },
-          { type: 'source', description: `${scenario.source.file}:${scenario.source.line}` },
-        ],
-      }, async ({ suite, transport, hooks }) => {
-        await labelScenario(scenario, suite.profile);
-        await runScenario(scenario, { profile: suite.profile, schemas: suite.schemas, transport, hooks });
-      });
+      test(
+        `${scenario.title} [${scenario.id}]`,
+        {
+          tag: scenario.tags.map((tag) => `@${tag}`),
+        },
+        async ({ suite, transport, hooks, evidence }, testInfo) => {
+          // Test data the target does not offer (an empty profile value): skipped, and the report says why.
+          test.skip(scenario.skipReason !== undefined, scenario.skipReason);
+          // Added at run time: Playwright's report shows them, the Allure report takes them from labels.
+          testInfo.annotations.push(
+            { type: 'scenario', description: scenario.id },
+            { type: 'source', description: `${scenario.source.file}:${scenario.source.line}` },
+          );
+          await evidence.describe(scenario, suite.profile);
+          await runScenario(scenario, { profile: suite.profile, schemas: suite.schemas, transport, hooks });
+        },
+      );
     }
   });
 }

@@ -3,6 +3,8 @@ import type { CheckFailure } from '../src/checks/check.ts';
 import { clientCertificates } from '../src/config/tls.ts';
 import { PlaywrightTransport } from '../src/exchange/playwright-transport.ts';
 import type { Transport } from '../src/exchange/types.ts';
+import { Redactor } from '../src/redact.ts';
+import { AllureEvidence } from '../src/report/allure-evidence.ts';
 import type { RunHooks } from '../src/run/scenario-runner.ts';
 import { loadSuite, type Suite } from '../src/run/suite.ts';
 
@@ -15,6 +17,11 @@ interface WorkerFixtures {
 }
 
 interface TestFixtures {
+  /**
+   * The report's view of the running scenario beyond steps and attachments: labels, links, Process-ID,
+   * timing, advisories, and the failure category once the test has ended.
+   */
+  evidence: AllureEvidence;
   /** Reports the runner's phases as Playwright steps (Allure steps) and attachments. */
   hooks: RunHooks;
 }
@@ -36,11 +43,18 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
   transport: [async ({ apiContext }, use) => use(new PlaywrightTransport(apiContext)), { scope: 'worker' }],
-  hooks: async ({}, use, testInfo) => {
+  evidence: async ({ suite }, use, testInfo) => {
+    const evidence = new AllureEvidence(Redactor.forVariables(suite.profile.variables));
+    await use(evidence);
+    // The test body has ended: a failed scenario is filed under its category.
+    await evidence.finish(testInfo);
+  },
+  hooks: async ({ evidence }, use, testInfo) => {
     await use({
       step: (title, body) => test.step(title, body, { box: true }),
       attach: async (name, contentType, body) => {
         await testInfo.attach(name, { contentType, body });
+        await evidence.attached(name, body);
       },
       advisory: async (finding: CheckFailure) => {
         testInfo.annotations.push({ type: 'advisory', description: finding.oneLine });
@@ -48,6 +62,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           contentType: 'text/plain',
           body: finding.message,
         });
+        await evidence.advisory(finding);
       },
     });
   },

@@ -3,16 +3,20 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describeTls } from '../config/tls.ts';
+import { writeCoverage } from '../coverage/write.ts';
 import { InputError } from '../input/errors.ts';
 import { projectRoot } from '../paths.ts';
+import { generateAllureReport, type QualityGateResult } from '../report/allure-report.ts';
 import { reportPaths } from '../report/paths.ts';
+import { conformanceExitCode, formatQualityGate } from '../report/quality-gate.ts';
 import { summarizeRun } from '../report/summary.ts';
 import { loadSuite } from '../run/suite.ts';
 
 /**
  * `npm run conformance [-- <playwright test options>]`: checks the configuration, runs the scenarios,
- * generates the Allure report, prints a summary. Exit code 0 only if every scenario passed; 2 when the
- * configuration is wrong (and then nothing was sent).
+ * generates the Allure report (categories, history, quality gate), prints a summary. Exit code 0 only if
+ * every scenario passed and the quality gate held; 1 otherwise; 2 when the configuration is wrong (and
+ * then nothing was sent).
  */
 const require = createRequire(import.meta.url);
 const reports = reportPaths();
@@ -55,39 +59,67 @@ function run(command: string, args: string[]): Promise<number> {
 async function main(): Promise<number> {
   if (!preflight()) return 2;
 
-  // Stale results must never reach a report.
+  // Stale results must never reach a report. The Allure history is kept: it is what makes the trends.
   for (const stale of [reports.allureResults, reports.junit, reports.json])
     fs.rmSync(stale, { recursive: true, force: true });
 
   const playwrightCli = require.resolve('@playwright/test/cli');
-  const testExit = await run(playwrightCli, [
+  const testExitCode = await run(playwrightCli, [
     'test',
     '--config',
     path.join(projectRoot, 'playwright.config.ts'),
     ...process.argv.slice(2),
   ]);
 
-  let reportExit = 0;
-  if (fs.existsSync(reports.allureResults)) {
-    // The package exports no ./package.json; its CLI sits beside dist/.
-    const allureCli = path.join(path.dirname(require.resolve('allure')), '..', 'cli.js');
-    reportExit = await run(allureCli, [
-      'generate',
-      reports.allureResults,
-      '--output',
-      reports.allureReport,
-      '--config',
-      path.join(projectRoot, 'allurerc.mjs'),
-    ]);
-    if (reportExit !== 0) console.error('The Allure report could not be generated (see above).');
+  // Coverage of the run, computed before the report so that the table is attached to it.
+  let coverageSummary: string | undefined;
+  try {
+    coverageSummary = writeCoverage(loadSuite(), reports).summary;
+  } catch (error) {
+    console.error(
+      `The coverage table could not be written: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 
+  let reportGenerated: boolean | 'not-needed' = 'not-needed';
+  let gate: QualityGateResult[] = [];
+  let gatePassed = true;
+  if (fs.existsSync(reports.allureResults)) {
+    try {
+      ({ qualityGate: gate, gatePassed } = await generateAllureReport({
+        resultsDir: reports.allureResults,
+        output: reports.allureReport,
+        historyPath: reports.allureHistory,
+        testExitCode,
+      }));
+      reportGenerated = true;
+    } catch (error) {
+      console.error(
+        `The Allure report could not be generated: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      reportGenerated = false;
+    }
+  }
+
+  if (coverageSummary) console.log(`\n${coverageSummary}`);
   const summary = summarizeRun(reports.json);
   if (summary) console.log(`\n${summary}`);
+  if (reportGenerated === true) console.log(formatQualityGate(gate));
+  const openCommand =
+    reports.allureReport === reportPaths({}).allureReport
+      ? 'npm run report'
+      : `npx allure open ${reports.allureReport}`;
   console.log(
-    `\nReports:\n  Allure      ${path.join(reports.allureReport, 'index.html')}  (npm run report)\n  JUnit       ${reports.junit}\n  Playwright  ${path.join(reports.html, 'index.html')}`,
+    [
+      '',
+      'Reports:',
+      `  Allure      ${path.join(reports.allureReport, 'index.html')}  (${openCommand})`,
+      `  JUnit       ${reports.junit}`,
+      `  Playwright  ${path.join(reports.html, 'index.html')}`,
+      `  History     ${reports.allureHistory}`,
+    ].join('\n'),
   );
-  return testExit !== 0 ? testExit : reportExit;
+  return conformanceExitCode({ testExitCode, reportGenerated, gatePassed });
 }
 
 main().then(

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { AllureReport, readConfig } from '@allurereport/core';
 import { projectRoot } from '../paths.ts';
 
@@ -62,7 +63,11 @@ export async function generateAllureReport(options: AllureReportOptions): Promis
   let qualityGate: QualityGateResult[] = [];
   if (report.hasQualityGate) {
     const testResults = await report.store.allTestResults({ includeRetries: false });
-    qualityGate = (await report.validate({ trs: testResults })).results;
+    // Allure words its messages for a terminal (bold); the report and our console want plain text.
+    qualityGate = (await report.validate({ trs: testResults })).results.map((result) => ({
+      ...result,
+      message: stripVTControlCharacters(result.message),
+    }));
     report.realtimeDispatcher.sendQualityGateResults(qualityGate);
   }
   const gatePassed = qualityGate.every((result) => result.success);

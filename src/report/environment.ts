@@ -23,9 +23,10 @@ export function playwrightVersion(): string {
   return readVersion(require.resolve('@playwright/test/package.json'));
 }
 
-function targetKind(profile: Profile): string {
+function targetKind(profile: Profile, env: Record<string, string | undefined>): string {
   if (profile.startEmbeddedMock) return 'embedded mock, started by the run';
   if (profile.mockCommand) return 'mock started by OICP_MOCK_COMMAND';
+  if (env.OICP_BASE_URL?.trim()) return 'target set by OICP_BASE_URL';
   return profile.description;
 }
 
@@ -33,10 +34,14 @@ function targetKind(profile: Profile): string {
  * The Allure report's environment table: what was tested, with what, and when. Only values that are
  * safe to publish (no OperatorID, cards, certificates or secrets: those stay in the redacted evidence).
  */
-export function reportEnvironment(profile: Profile, runStart: Date = new Date()): Record<string, string> {
+export function reportEnvironment(
+  profile: Profile,
+  runStart: Date = new Date(),
+  env: Record<string, string | undefined> = process.env,
+): Record<string, string> {
   return {
     target: profile.baseUrl,
-    profile: `${profile.name} (${targetKind(profile)})`,
+    profile: `${profile.name} (${targetKind(profile, env)})`,
     'OICP version': '2.3',
     endpoint:
       'eRoamingAuthorizeStart v2.1, POST /api/oicp/charging/v21/operators/{operatorID}/authorize/start',

@@ -107,7 +107,9 @@ test('an unknown host fails each scenario naming the host and the cause', async 
   const results = scenarioResults(run.results);
   expect(results).toHaveLength(3);
   for (const result of results) {
-    expect(result.error).toContain('POST http://oicp-target.invalid/api/oicp/charging/v21/operators/DE*ABC/authorize/start failed');
+    expect(result.error).toContain(
+      'POST http://oicp-target.invalid/api/oicp/charging/v21/operators/DE*ABC/authorize/start failed',
+    );
     expect(result.error).toContain('the host oicp-target.invalid cannot be resolved (unknown host)');
   }
 });

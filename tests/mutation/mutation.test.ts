@@ -5,6 +5,14 @@ import { FAULT_NAMES, FAULTS, type FaultName } from '../../mock/faults.ts';
 import { type RunningMock, startMock } from '../../mock/server.ts';
 import { CHECKS } from '../../src/checks/registry.ts';
 import {
+  computeCoverage,
+  loadExplainedGaps,
+  readRunVerdicts,
+  unexplainedGaps,
+} from '../../src/coverage/coverage.ts';
+import { EXPLAINED_GAPS_FILE, requestFields } from '../../src/coverage/write.ts';
+import { loadSuiteFresh } from '../../src/run/suite.ts';
+import {
   type ConformanceRun,
   runConformance,
   type ScenarioResult,
@@ -83,6 +91,16 @@ test('no fault: the whole catalogue passes against the embedded mock, with the e
   expect(run.exitCode).toBe(0);
   expect(results.length).toBeGreaterThanOrEqual(12);
   expect(mock.requestCount()).toBe(results.length);
+  // The whole catalogue leaves no unexplained gap: every field, rule, expected code and check is covered.
+  const suite = loadSuiteFresh({});
+  const coverage = computeCoverage(
+    suite.scenarios,
+    suite.schemas,
+    readRunVerdicts(path.join(run.reportsDir, 'results.json')),
+    loadExplainedGaps(suite.schemas, EXPLAINED_GAPS_FILE),
+    requestFields(suite),
+  );
+  expect(unexplainedGaps(coverage)).toEqual([]);
   // The scenario without EvseID is the one place the request advisory must show.
   const withoutEvse = results.find((r) => r.id === 'evse-id-absent-authorized-with-advisory');
   expect(withoutEvse?.verdicts?.advisories.map((a) => a.check)).toEqual(['requestCarriesEvseId']);

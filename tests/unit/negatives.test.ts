@@ -88,7 +88,7 @@ test('a variant changes one thing: the path operatorID stays the valid one of it
     (s) => s.id === 'schema-operator-id-pattern',
   );
   expect(pattern?.request.operatorId).toBe(profile.variables.operatorId);
-  expect((pattern?.request.body as Record<string, unknown>).OperatorID).toBe(
+  expect((pattern?.request.body as Record<string, unknown> | undefined)?.OperatorID).toBe(
     `${profile.variables.operatorId}#`,
   );
 });
