@@ -25,14 +25,22 @@ import { MUTATION_ROWS_DIR, type MutationRow } from './table.ts';
  * reporter) against the embedded mock in each fault mode must fail on the check the fault names, and
  * against the fault-free mock it must pass.
  *
- * Representative subset per fault run: the RFID file (an Authorized answer with a ProviderID matcher, two
- * refusals with their codes) and the session-id file (a CPOPartnerSessionID to echo) — every fault acts on
- * at least one of these answers. The fault-free run uses the whole catalogue.
+ * Representative subset per fault run, four scenarios picked by id: an Authorized answer with a ProviderID
+ * matcher, two refusals with their codes (102, 210), and a CPOPartnerSessionID to echo — every fault acts
+ * on at least one of these answers. The fault-free run uses the whole catalogue and the generated cases.
  */
-const MUTATION_SCENARIOS = [
+const MUTATION_FILES = [
   'data/scenarios/authorize-start/rfid.yaml',
   'data/scenarios/authorize-start/session-ids.yaml',
 ].join(',');
+const MUTATION_SCENARIO_IDS = [
+  'rfid-guide-example-authorized',
+  'rfid-unknown-uid-not-authorized',
+  'rfid-card-without-contract-not-authorized',
+  'cpo-partner-session-id-echoed',
+];
+/** Playwright's --grep on the `[id]` suffix of the test titles. */
+const MUTATION_GREP = `\\[(${MUTATION_SCENARIO_IDS.join('|')})\\]`;
 
 /** The slow fault answers after SLOW_DELAY_MS; the run's budget is set below it so the test stays fast. */
 const SLOW_DELAY_MS = 1_200;
@@ -48,10 +56,11 @@ function record(row: MutationRow): void {
 async function runAgainst(
   fault: FaultName | null,
   env: Record<string, string> = {},
+  args: string[] = [],
 ): Promise<{ run: ConformanceRun; results: ScenarioResult[]; mock: RunningMock }> {
   const mock = await startMock({ port: 0, fault, slowDelayMs: SLOW_DELAY_MS });
   try {
-    const run = await runConformance({ OICP_BASE_URL: mock.url, ...env }, { jsonReporterOnly: true });
+    const run = await runConformance({ OICP_BASE_URL: mock.url, ...env }, { jsonReporterOnly: true, args });
     return { run, results: scenarioResults(run.results), mock };
   } finally {
     await mock.close();
@@ -110,9 +119,12 @@ for (const fault of FAULT_NAMES) {
   const { expectedCheck, description } = FAULTS[fault];
   test(`fault ${fault} is caught by ${expectedCheck}`, async () => {
     const started = Date.now();
-    const env: Record<string, string> = { OICP_SCENARIOS: MUTATION_SCENARIOS };
+    const env: Record<string, string> = { OICP_SCENARIOS: MUTATION_FILES };
     if (fault === 'slow-answer') env.OICP_TIME_BUDGET_MS = String(SLOW_BUDGET_MS);
-    const { run, results } = await runAgainst(fault, env);
+    const { run, results } = await runAgainst(fault, env, ['--grep', MUTATION_GREP]);
+    expect(results.map((r) => r.id).sort(), 'the representative subset ran').toEqual(
+      [...MUTATION_SCENARIO_IDS].sort(),
+    );
     const isAdvisory = CHECKS.find((c) => c.name === expectedCheck)?.verdict === 'advisory';
     const seen = isAdvisory ? advisoryChecks(results) : failedChecks(results);
     const caught = seen.includes(expectedCheck);
