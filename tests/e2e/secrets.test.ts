@@ -9,6 +9,7 @@ import { loadProfile } from '../../src/config/profile.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
 import { makePki } from '../support/pki.ts';
+import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 
 // Known secret values, distinctive enough that finding one anywhere is a leak, not a coincidence.
 const QR_PIN = '5839271604';
@@ -32,20 +33,6 @@ function readable(file: string): string {
     decoded.push(Buffer.from(match[1] as string, 'base64').toString('utf8'));
   }
   return `${text}\n${decoded.join('\n')}`;
-}
-
-/** The QA profile, pointed at the embedded mock's test data: every OICP_QA_* variable from mock.yaml. */
-function qaEnvironmentFromMockData(): Record<string, string> {
-  const mockValues = loadProfile(schemaRegistry(), {}).variables;
-  const qa = parse(fs.readFileSync('data/environments/qa.yaml', 'utf8')) as {
-    variables: Record<string, string>;
-  };
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(qa.variables)) {
-    const variable = /\$\{([A-Z0-9_]+)/.exec(value)?.[1];
-    if (variable && mockValues[name] !== undefined) env[variable] = mockValues[name];
-  }
-  return env;
 }
 
 test('no PIN, hashed PIN or passphrase reaches any report file or the console', async () => {
@@ -98,7 +85,6 @@ scenarios:
   try {
     const run = await runConformance({
       ...qaEnvironmentFromMockData(),
-      OICP_ENV: 'qa',
       OICP_QA_QR_PIN: QR_PIN,
       OICP_BASE_URL: mock.url,
       OICP_CA_CERT: pki.caCert,

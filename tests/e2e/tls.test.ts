@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { type RunningMock, startMock } from '../../mock/server.ts';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
 import { makePki, type TestPki } from '../support/pki.ts';
+import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 
 // Mutual TLS end to end: the real conformance run against the mock's HTTPS mode, which checks client
 // certificates like Hubject does (handshake refused without a trusted one; 401/017 when the certificate
@@ -132,4 +133,29 @@ test('configuration errors stop the run before anything is sent: wrong PFX passp
   expect(encryptedWithoutPassphrase.stderr).toContain('OICP_CLIENT_PASSPHRASE');
 
   expect(mock.requestCount()).toBe(before);
+});
+
+test('against the QA profile, a scenario whose optional test data is not set is skipped with the variable to set', async () => {
+  const env = { ...qaEnvironmentFromMockData() };
+  delete env.OICP_QA_UNREADABLE_UID;
+  const run = await runConformance(
+    {
+      ...env,
+      OICP_BASE_URL: mock.url,
+      OICP_CA_CERT: pki.caCert,
+      OICP_CLIENT_PFX: pki.pfx,
+      OICP_CLIENT_PASSPHRASE: pki.passphrase,
+      OICP_SCENARIOS: 'data/scenarios/authorize-start/emp-refusals.yaml',
+    },
+    { jsonReporterOnly: true },
+  );
+  expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+  const results = scenarioResults(run.results);
+  const skipped = results.filter((r) => r.status === 'skipped');
+  expect(skipped.map((r) => r.id)).toEqual(['rfid-card-not-readable-not-authorized']);
+  expect(results.filter((r) => r.status === 'passed').length).toBe(results.length - 1);
+  const report = JSON.stringify(run.results);
+  expect(report).toContain(
+    "profile 'qa' has no test data for {{unreadableUid}} (set OICP_QA_UNREADABLE_UID)",
+  );
 });

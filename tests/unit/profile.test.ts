@@ -1,11 +1,10 @@
-import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { parse } from 'yaml';
 import { DEFAULT_TIME_BUDGET_MS, loadProfile } from '../../src/config/profile.ts';
 import { InputError } from '../../src/input/errors.ts';
 import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { makePki, type TestPki } from '../support/pki.ts';
+import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 
 const registry = schemaRegistry();
 
@@ -24,20 +23,7 @@ function errorOf(env: Record<string, string>): InputError {
  * value of the same variable) and a throwaway client certificate.
  */
 function qaEnvironment(): Record<string, string> {
-  const mockValues = loadProfile(registry, {}).variables;
-  const qa = parse(fs.readFileSync('data/environments/qa.yaml', 'utf8')) as {
-    variables: Record<string, string>;
-  };
-  const env: Record<string, string> = {
-    OICP_ENV: 'qa',
-    OICP_CLIENT_PFX: pki.pfx,
-    OICP_CLIENT_PASSPHRASE: pki.passphrase,
-  };
-  for (const [name, value] of Object.entries(qa.variables)) {
-    const variable = /\$\{([A-Z0-9_]+)/.exec(value)?.[1];
-    if (variable && mockValues[name] !== undefined) env[variable] = mockValues[name];
-  }
-  return env;
+  return { ...qaEnvironmentFromMockData(), OICP_CLIENT_PFX: pki.pfx, OICP_CLIENT_PASSPHRASE: pki.passphrase };
 }
 
 let pki: TestPki;
