@@ -1,7 +1,8 @@
-import fs from 'node:fs';
 import { CHECKS } from '../checks/registry.ts';
 import { pointerSegments, YamlSource } from '../input/yaml-file.ts';
 import { ruleName } from '../negatives/derive.ts';
+import { readRunResults } from '../report/run-results.ts';
+import { appliedChecks } from '../run/verdicts.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { OICP, type SchemaRegistry, type SchemaViolation, schemaId } from '../schemas/registry.ts';
 
@@ -178,42 +179,11 @@ export function coverageSummary(coverage: Coverage, file: string): string {
   ].join('\n');
 }
 
-/** Reads each scenario's verdicts.json attachment from Playwright's JSON report. */
+/** What each scenario's checks did in a run, from Playwright's JSON report (empty when there is none). */
 export function readRunVerdicts(jsonReportFile: string): RunVerdicts {
   const verdicts: RunVerdicts = new Map();
-  if (!fs.existsSync(jsonReportFile)) return verdicts;
-  interface Suite {
-    specs?: Array<{
-      tests: Array<{
-        annotations?: Array<{ type: string; description?: string }>;
-        results: Array<{ attachments?: Array<{ name: string; body?: string }> }>;
-      }>;
-    }>;
-    suites?: Suite[];
+  for (const run of readRunResults(jsonReportFile)?.scenarios ?? []) {
+    if (run.verdicts) verdicts.set(run.id, { ran: appliedChecks(run.verdicts) });
   }
-  const walk = (suite: Suite): void => {
-    for (const spec of suite.specs ?? []) {
-      for (const test of spec.tests) {
-        const id = test.annotations?.find((a) => a.type === 'scenario')?.description;
-        const body = test.results.at(-1)?.attachments?.find((a) => a.name === 'verdicts.json')?.body;
-        if (!id || !body) continue;
-        const parsed = JSON.parse(Buffer.from(body, 'base64').toString('utf8')) as {
-          passed: string[];
-          failed: Array<{ check: string }>;
-          advisories: Array<{ check: string }>;
-        };
-        verdicts.set(id, {
-          ran: [
-            ...parsed.passed,
-            ...parsed.failed.map((f) => f.check),
-            ...parsed.advisories.map((a) => a.check),
-          ],
-        });
-      }
-    }
-    for (const child of suite.suites ?? []) walk(child);
-  };
-  for (const suite of (JSON.parse(fs.readFileSync(jsonReportFile, 'utf8')) as { suites: Suite[] }).suites)
-    walk(suite);
   return verdicts;
 }

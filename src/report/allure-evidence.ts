@@ -3,6 +3,7 @@ import * as allure from 'allure-js-commons';
 import type { CheckFailure } from '../checks/check.ts';
 import type { Profile } from '../config/profile.ts';
 import type { Redactor } from '../redact.ts';
+import { appliedChecks, parseVerdicts as parseScenarioVerdicts } from '../run/verdicts.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { applyMetadata, scenarioMetadata, typeLink } from './allure-labels.ts';
 import {
@@ -53,22 +54,10 @@ export interface VerdictsSummary {
 }
 
 export function parseVerdicts(body: string): VerdictsSummary {
-  try {
-    const data = JSON.parse(body) as {
-      failed?: Array<{ check: string; category: string }>;
-      advisories?: Array<{ check: string }>;
-      passed?: string[];
-    };
-    const failed = (data.failed ?? []).filter((f) => typeof f?.check === 'string');
-    const applied = [
-      ...failed.map((f) => f.check),
-      ...(data.advisories ?? []).map((a) => a.check),
-      ...(data.passed ?? []),
-    ].filter((name): name is string => typeof name === 'string');
-    return { failed, applied };
-  } catch {
-    return { failed: [], applied: [] };
-  }
+  const verdicts = parseScenarioVerdicts(body);
+  return verdicts
+    ? { failed: verdicts.failed, applied: appliedChecks(verdicts) }
+    : { failed: [], applied: [] };
 }
 
 /** How the test ended, as Playwright's TestInfo tells it after the body ran. */

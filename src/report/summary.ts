@@ -1,34 +1,6 @@
-import fs from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { FAILURE_CATEGORIES, FAILURE_CATEGORY_ANNOTATION, type FailureCategory } from './failure-category.ts';
-
-interface JsonAttachment {
-  name: string;
-  body?: string;
-}
-interface JsonResult {
-  status: string;
-  error?: { message?: string };
-  attachments?: JsonAttachment[];
-  annotations?: Array<{ type: string; description?: string }>;
-}
-interface JsonSpec {
-  title: string;
-  tests: Array<{
-    results: JsonResult[];
-    annotations?: Array<{ type: string; description?: string }>;
-  }>;
-}
-interface JsonSuite {
-  title: string;
-  specs?: JsonSpec[];
-  suites?: JsonSuite[];
-}
-interface JsonReport {
-  suites: JsonSuite[];
-  stats: { expected: number; unexpected: number; skipped: number; flaky: number; duration: number };
-  errors?: Array<{ message?: string }>;
-}
+import { readRunResults, type ScenarioRun } from './run-results.ts';
 
 /** One failed scenario, as the console summary states it. */
 export interface FailedScenario {
@@ -50,10 +22,6 @@ export interface RunSummary {
   advisories: number;
 }
 
-function specsOf(suite: JsonSuite): JsonSpec[] {
-  return [...(suite.specs ?? []), ...(suite.suites ?? []).flatMap(specsOf)];
-}
-
 // Playwright leaves ANSI colour codes in error messages.
 const plain = (text: string) => stripVTControlCharacters(text);
 
@@ -61,20 +29,6 @@ const plain = (text: string) => stripVTControlCharacters(text);
 function oneLine(text: string, limit = 240): string {
   const line = plain(text).replace(/\s+/g, ' ').trim();
   return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
-}
-
-interface Verdicts {
-  failed?: Array<{ check: string; expected?: string; received?: string }>;
-}
-
-function verdictsOf(result: JsonResult): Verdicts | undefined {
-  const body = result.attachments?.find((a) => a.name === 'verdicts.json')?.body;
-  if (!body) return undefined;
-  try {
-    return JSON.parse(Buffer.from(body, 'base64').toString('utf8')) as Verdicts;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The error's first line without the error class (`TransportError: POST … failed: …` → `POST … failed: …`). */
@@ -86,50 +40,37 @@ function firstLineOf(message: string): string {
   return first.replace(/^(?:Error: )?[A-Z][A-Za-z]*Error: /, '');
 }
 
-function failedScenarioOf(
-  spec: JsonSpec,
-  test: JsonSpec['tests'][number],
-  result: JsonResult,
-): FailedScenario {
-  const annotations = [...(test.annotations ?? []), ...(result.annotations ?? [])];
-  const idMatch = /^(.*) \[([^\]]+)\]$/.exec(spec.title);
-  const id = annotations.find((a) => a.type === 'scenario')?.description ?? idMatch?.[2] ?? spec.title;
-  const title = idMatch?.[1] ?? spec.title;
-  const categoryKey = annotations.find((a) => a.type === FAILURE_CATEGORY_ANNOTATION)?.description;
+function failedScenarioOf(run: ScenarioRun): FailedScenario {
+  const categoryKey = run.annotations.find((a) => a.type === FAILURE_CATEGORY_ANNOTATION)?.description;
   const category =
     categoryKey && Object.hasOwn(FAILURE_CATEGORIES, categoryKey)
       ? (categoryKey as FailureCategory)
       : undefined;
-  const failures = verdictsOf(result)?.failed ?? [];
+  const failures = run.verdicts?.failed ?? [];
   const first = failures[0];
-  const reason =
-    first?.expected !== undefined && first.received !== undefined
-      ? `expected ${first.expected}, received ${first.received}`
-      : firstLineOf(result.error?.message ?? result.status);
-  return { id, title, category, checks: failures.map((f) => f.check), reason };
+  const reason = first
+    ? `expected ${first.expected}, received ${first.received}`
+    : firstLineOf(run.errorMessage ?? run.status);
+  return { id: run.id, title: run.title, category, checks: failures.map((f) => f.check), reason };
 }
 
-/** Reads Playwright's JSON report of a run. */
+/** Reads the summary of a run from Playwright's JSON report. */
 export function readRunSummary(jsonReportFile: string): RunSummary | undefined {
-  if (!fs.existsSync(jsonReportFile)) return undefined;
-  const report = JSON.parse(fs.readFileSync(jsonReportFile, 'utf8')) as JsonReport;
+  const results = readRunResults(jsonReportFile);
+  if (!results) return undefined;
   const failed: FailedScenario[] = [];
   let advisories = 0;
-  for (const spec of report.suites.flatMap(specsOf)) {
-    for (const test of spec.tests) {
-      const last = test.results.at(-1);
-      const annotations = [...(test.annotations ?? []), ...(last?.annotations ?? [])];
-      // Playwright reports run-time annotations on the test and, in newer versions, on the result too.
-      advisories += new Set(annotations.filter((a) => a.type === 'advisory').map((a) => a.description ?? ''))
-        .size;
-      if (!last || last.status === 'passed' || last.status === 'skipped') continue;
-      failed.push(failedScenarioOf(spec, test, last));
-    }
+  for (const run of results.scenarios) {
+    // Playwright reports run-time annotations on the test and, in newer versions, on the result too.
+    advisories += new Set(
+      run.annotations.filter((a) => a.type === 'advisory').map((a) => a.description ?? ''),
+    ).size;
+    if (run.status !== 'passed' && run.status !== 'skipped') failed.push(failedScenarioOf(run));
   }
-  const { expected, unexpected, skipped, flaky } = report.stats;
+  const { expected, unexpected, skipped, flaky } = results.stats;
   return {
     failed,
-    errors: (report.errors ?? []).map((error) => firstLineOf(error.message ?? '')),
+    errors: results.errors.map(firstLineOf),
     passed: expected + flaky,
     failedCount: unexpected,
     skipped,

@@ -16,6 +16,7 @@ import { curlCommand } from '../report/curl.ts';
 import { placeholdersOf, resolveScenario } from '../scenarios/resolve.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { formatViolations, OICP, type SchemaRegistry } from '../schemas/registry.ts';
+import { checkVerdict, type ScenarioVerdicts, VERDICTS_ATTACHMENT } from './verdicts.ts';
 
 /** How the runner reports: a Playwright/Allure implementation in specs/, a recording one in tests. */
 export interface RunHooks {
@@ -129,18 +130,15 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
       } else failures.push(error);
     }
   }
-  await hooks.attach(
-    'verdicts.json',
-    'application/json',
-    json({
-      scenario: scenario.id,
-      attempts: exchange.attempts,
-      failed: failures.map(verdictOf),
-      advisories: advisories.map(verdictOf),
-      passed,
-      notApplicable,
-    }),
-  );
+  const verdicts: ScenarioVerdicts = {
+    scenario: scenario.id,
+    attempts: exchange.attempts,
+    failed: failures.map(checkVerdict),
+    advisories: advisories.map(checkVerdict),
+    passed,
+    notApplicable,
+  };
+  await hooks.attach(VERDICTS_ATTACHMENT, 'application/json', json(verdicts));
   if (failures.length > 0) {
     const hint = testDataHint(scenario, profile, failures, redactor);
     if (hint) await hooks.attach('test-data-hint.txt', 'text/plain', hint);
@@ -253,16 +251,6 @@ function testDataHint(
     ? `The target is another team's mock (OICP_MOCK_COMMAND): it may not know this scenario's test data.`
     : `If the target does not know this scenario's test data, this expectation cannot hold.`;
   return `test data: ${target} The scenario relies on ${values} (profile '${profile.name}', ${profile.file}).`;
-}
-
-function verdictOf(failure: CheckFailure) {
-  return {
-    check: failure.check,
-    category: failure.category,
-    expected: failure.expected,
-    received: failure.received,
-    rule: failure.source,
-  };
 }
 
 function requestEvidence(request: PreparedRequest, redactor: Redactor): string {
