@@ -1,15 +1,19 @@
+import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, type PlaywrightTestConfig, type ReporterDescription } from '@playwright/test';
+import { chooseEmbeddedMockPort } from './src/config/embedded-mock.ts';
 import { reportEnvironment } from './src/report/environment.ts';
 import { reportPaths } from './src/report/paths.ts';
+import { runDeadlineMs } from './src/run/fail-fast.ts';
 import { loadSuite } from './src/run/suite.ts';
 
 // Wiring only: the profile decides the target; src/ holds the machinery. A broken profile or scenario
 // file stops the run here, before the embedded mock starts or anything is sent.
-const { profile } = loadSuite();
+// Run directly (npx playwright test), the main process picks the embedded mock's free port; the workers
+// inherit it. Through `npm run conformance` the CLI has picked it already.
+if (!process.env.TEST_WORKER_INDEX && !process.env.OICP_BASE_URL?.trim()) chooseEmbeddedMockPort();
+const { profile, scenarios } = loadSuite();
 const reports = reportPaths();
-// Node reads NODE_EXTRA_CA_CERTS when a process starts: set here, it reaches every worker process.
-if (profile.tls.caCert) process.env.NODE_EXTRA_CA_CERTS = path.resolve(profile.tls.caCert);
 
 // Reports: console, JUnit, Playwright's JSON (read by the console summary) and HTML, and Allure results
 // (the conformance CLI turns them into the Allure 3 report, with categories, history and quality gate).
@@ -72,9 +76,18 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   // A retry would hide a flaky target; the report must show what happened the first time.
   retries: 0,
-  workers: profile.workers,
-  // Generous next to the time budget: a scenario is one request plus its checks.
-  timeout: profile.timeBudgetMs + 30_000,
+  // A profile that must stay gentle (QA) sets its own; otherwise every core: the work is waiting on answers.
+  workers: profile.workers ?? os.availableParallelism(),
+  // Generous next to the time budget: a scenario is one request (or its retries) plus its checks.
+  timeout:
+    (profile.timeBudgetMs + 1_000) * profile.retry.attempts +
+    profile.retry.delayMs * (profile.retry.attempts - 1) +
+    30_000,
+  // The whole run's deadline, derived from the budget: even a target that answers nothing in a way the
+  // fail-fast rule cannot see ends the run in bounded time.
+  globalTimeout: runDeadlineMs(profile, scenarios.length),
+  // Resets the state the workers share (the fail-fast record) before the first scenario.
+  globalSetup: path.join(import.meta.dirname, 'src', 'run', 'global-setup.ts'),
   reporter,
   webServer: mockServer(),
 });

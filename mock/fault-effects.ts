@@ -18,6 +18,8 @@ export interface FaultEffect {
 
 const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
 const DESCRIPTION_MAX_LENGTH = 200;
+/** 2 MiB: twice the suite's default answer size limit. */
+const OVERSIZE_BYTES = 2 * 1024 * 1024;
 
 function whenAuthorized(change: (answer: AuthorizationAnswer) => unknown) {
   return (answer: AuthorizationAnswer): unknown =>
@@ -116,6 +118,13 @@ export const FAULT_EFFECTS: Record<FaultName, FaultEffect> = {
   },
   'slow-answer': {
     deliver: (response, context) => ({ ...response, delayMs: context.slowDelayMs }),
+  },
+  'oversized-answer': {
+    // Whitespace between JSON tokens is allowed: the body stays a valid answer, only its size is wrong.
+    deliver: (response) => ({
+      ...response,
+      body: response.body.replace(/^\{/, `{${' '.repeat(OVERSIZE_BYTES)}`),
+    }),
   },
   'malformed-stop-identification': {
     reshape: whenAuthorized((answer) => ({

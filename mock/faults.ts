@@ -23,6 +23,7 @@ export const FAULT_NAMES = [
   'invalid-json-body',
   'http-500',
   'slow-answer',
+  'oversized-answer',
   'malformed-stop-identification',
   'long-description',
   'authorize-everything',
@@ -139,6 +140,11 @@ export const FAULTS: Record<FaultName, FaultDefinition> = {
     description:
       'NotAuthorized answers still carry a SessionID (a best-practice finding: the suite reports an advisory, the run passes).',
     expectedCheck: 'notAuthorizedWithoutSessionId',
+  },
+  'oversized-answer': {
+    description:
+      'Answers are padded with whitespace to 2 MiB (still valid JSON): more than any AuthorizeStart answer needs and than the suite reads.',
+    expectedCheck: 'answerBodyComplete',
   },
   'missing-process-id': {
     description:

@@ -1,3 +1,4 @@
+import { describeStop } from '../src/run/fail-fast.ts';
 import { runScenario } from '../src/run/scenario-runner.ts';
 import { loadSuite } from '../src/run/suite.ts';
 import { test } from './fixtures.ts';
@@ -15,16 +16,26 @@ for (const feature of features) {
         {
           tag: scenario.tags.map((tag) => `@${tag}`),
         },
-        async ({ suite, transport, hooks, evidence }, testInfo) => {
-          // Test data the target does not offer (an empty profile value): skipped, and the report says why.
-          test.skip(scenario.skipReason !== undefined, scenario.skipReason);
-          // Added at run time: Playwright's report shows them, the Allure report takes them from labels.
+        async ({ suite, transport, failFast, hooks, evidence }, testInfo) => {
+          // Added first, so that a skipped scenario is reported in its feature with its id, like any other.
+          // At run time: Playwright's report shows them, the Allure report takes them from labels.
           testInfo.annotations.push(
             { type: 'scenario', description: scenario.id },
             { type: 'source', description: `${scenario.source.file}:${scenario.source.line}` },
           );
           await evidence.describe(scenario, suite.profile);
-          await runScenario(scenario, { profile: suite.profile, schemas: suite.schemas, transport, hooks });
+          // Test data the target does not offer (an empty profile value): skipped, and the report says why.
+          test.skip(scenario.skipReason !== undefined, scenario.skipReason);
+          // A dead target stopped the run: the remaining scenarios are not run (the CLI names the cause).
+          const stop = failFast.stopped();
+          test.skip(stop !== undefined, stop && `not run: ${describeStop(stop)}`);
+          await runScenario(scenario, {
+            profile: suite.profile,
+            schemas: suite.schemas,
+            transport,
+            hooks,
+            failFast,
+          });
         },
       );
     }

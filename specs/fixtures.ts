@@ -1,19 +1,21 @@
-import { type APIRequestContext, test as base, request } from '@playwright/test';
+import { test as base } from '@playwright/test';
 import type { CheckFailure } from '../src/checks/check.ts';
-import { clientCertificates } from '../src/config/tls.ts';
-import { PlaywrightTransport } from '../src/exchange/playwright-transport.ts';
+import { NodeTransport } from '../src/exchange/node-transport.ts';
 import type { Transport } from '../src/exchange/types.ts';
 import { Redactor } from '../src/redact.ts';
 import { AllureEvidence } from '../src/report/allure-evidence.ts';
+import { reportPaths } from '../src/report/paths.ts';
+import { FailFast } from '../src/run/fail-fast.ts';
 import type { RunHooks } from '../src/run/scenario-runner.ts';
 import { loadSuite, type Suite } from '../src/run/suite.ts';
 
 interface WorkerFixtures {
   /** Schemas, profile and scenarios, loaded once per worker. */
   suite: Suite;
-  /** One API request context per worker, configured for the target. */
-  apiContext: APIRequestContext;
+  /** One transport per worker (a keep-alive connection pool), configured for the target. */
   transport: Transport;
+  /** Shared by the workers of a run: stops the run when the target is dead. */
+  failFast: FailFast;
 }
 
 interface TestFixtures {
@@ -28,21 +30,19 @@ interface TestFixtures {
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   suite: [async ({}, use) => use(loadSuite()), { scope: 'worker' }],
-  apiContext: [
+  transport: [
     async ({ suite }, use) => {
-      const { baseUrl, tls } = suite.profile;
-      // The extra CA (OICP_CA_CERT) is trusted through NODE_EXTRA_CA_CERTS, set before the workers start.
-      const context = await request.newContext({
-        baseURL: baseUrl,
-        clientCertificates: clientCertificates(tls, baseUrl),
-        ignoreHTTPSErrors: tls.insecure,
-      });
-      await use(context);
-      await context.dispose();
+      const { baseUrl, tls, maxAnswerBytes } = suite.profile;
+      const transport = new NodeTransport({ baseUrl, tls, maxAnswerBytes });
+      await use(transport);
+      transport.close();
     },
     { scope: 'worker' },
   ],
-  transport: [async ({ apiContext }, use) => use(new PlaywrightTransport(apiContext)), { scope: 'worker' }],
+  failFast: [
+    async ({ suite }, use) => use(new FailFast(reportPaths().runState, suite.profile.failFast)),
+    { scope: 'worker' },
+  ],
   evidence: async ({ suite }, use, testInfo) => {
     const evidence = new AllureEvidence(Redactor.forVariables(suite.profile.variables));
     await use(evidence);

@@ -1,5 +1,6 @@
 import type { Exchange } from '../exchange/types.ts';
 import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
+import { escapeControlCharacters } from '../text.ts';
 
 /** A failure breaks the contract and fails the scenario; an advisory is a best-practice finding that is only reported. */
 export type CheckVerdict = 'failure' | 'advisory';
@@ -42,7 +43,13 @@ export class CheckFailure extends Error {
   readonly hint?: string;
   private readonly definition: Check;
 
-  constructor(check: Check, details: FailureDetails) {
+  constructor(check: Check, given: FailureDetails) {
+    // Texts quote the answer: a control character in it must not reach a console or a report raw.
+    const details = {
+      expected: escapeControlCharacters(given.expected),
+      received: escapeControlCharacters(given.received),
+      hint: given.hint === undefined ? undefined : escapeControlCharacters(given.hint),
+    };
     super(
       `${check.name}: ${check.title}\n  expected: ${details.expected}\n  received: ${details.received}${details.hint ? `\n  hint: ${details.hint}` : ''}\n  rule: ${check.source}`,
     );

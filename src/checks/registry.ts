@@ -17,6 +17,7 @@ import {
   stopIdentificationsWellFormed,
 } from './protocol.ts';
 import {
+  answerBodyComplete,
   answeredWithinBudget,
   bodyIsJson,
   contentTypeIsJsonUtf8,
@@ -30,6 +31,7 @@ import {
  */
 export const CHECKS: readonly Check[] = [
   answeredWithinBudget,
+  answerBodyComplete,
   httpStatusAsExpected,
   contentTypeIsJsonUtf8,
   bodyIsJson,

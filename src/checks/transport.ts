@@ -14,9 +14,14 @@ export const httpStatusAsExpected: Check = {
   verify(ex) {
     const answer = ex.answer;
     if (!answer || answer.status === ex.scenario.expect.status) return;
+    const location = answer.headers.location;
     throw new CheckFailure(this, {
       expected: `HTTP ${ex.scenario.expect.status}`,
       received: `HTTP ${answer.status} ${answer.statusText} (${answer.headers['content-type'] ?? 'no content type'}): ${show(answer.bodyText, 200)}`,
+      hint:
+        answer.status >= 300 && answer.status < 400
+          ? `a redirect${location ? ` to ${show(location)}` : ' without a Location header'}: redirects are never followed, so that the request, its PINs and the client certificate only ever go to the configured target; if the target has moved, set OICP_BASE_URL`
+          : undefined,
     });
   },
 };
@@ -64,6 +69,28 @@ export const bodyIsJson: Check = {
   },
 };
 
+export const answerBodyComplete: Check = {
+  name: 'answerBodyComplete',
+  title: 'The answer body arrives whole, decodable and within the size limit',
+  verdict: 'failure',
+  category: 'transport',
+  source:
+    "the suite's answer size limit (profile maxAnswerBytes, default 1 MiB: an AuthorizeStart answer is a few hundred bytes); HTTP/1.1 message framing (RFC 9112)",
+  appliesTo: (ex) => ex.answer !== undefined,
+  verify(ex) {
+    const incomplete = ex.answer?.incomplete;
+    // A body still arriving when the budget ran out is the time budget's finding (answeredWithinBudget).
+    if (!incomplete || incomplete.reason === 'timeout') return;
+    throw new CheckFailure(this, {
+      expected:
+        incomplete.reason === 'too-large'
+          ? `an answer body of at most ${ex.maxAnswerBytes} bytes`
+          : 'a complete answer body',
+      received: `${incomplete.detail}; HTTP ${ex.answer?.status}, ${ex.answer?.headers['content-type'] ?? 'no content type'}, the first bytes are attached (response.json)`,
+    });
+  },
+};
+
 export const answeredWithinBudget: Check = {
   name: 'answeredWithinBudget',
   title: 'The answer arrives within the time budget',
@@ -72,12 +99,12 @@ export const answeredWithinBudget: Check = {
   source: 'OICP 2.3: an answer within 10 s including the network; the profile sets the budget (timeBudgetMs)',
   appliesTo: () => true,
   verify(ex) {
-    if (ex.answer && ex.elapsedMs <= ex.timeBudgetMs) return;
-    throw new CheckFailure(this, {
-      expected: `an answer within ${ex.timeBudgetMs} ms`,
-      received: ex.answer
-        ? `an answer after ${Math.round(ex.elapsedMs)} ms`
-        : `no answer after ${Math.round(ex.elapsedMs)} ms (request abandoned)`,
-    });
+    if (ex.answer && ex.answer.incomplete?.reason !== 'timeout' && ex.elapsedMs <= ex.timeBudgetMs) return;
+    const received = !ex.answer
+      ? `no answer after ${Math.round(ex.elapsedMs)} ms (request abandoned; not even the status line arrived)`
+      : ex.answer.incomplete?.reason === 'timeout'
+        ? `an incomplete answer: ${ex.answer.incomplete.detail} (request abandoned)`
+        : `an answer after ${Math.round(ex.elapsedMs)} ms`;
+    throw new CheckFailure(this, { expected: `an answer within ${ex.timeBudgetMs} ms`, received });
   },
 };

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { checkEmbeddedMockPortFree, chooseEmbeddedMockPort } from '../config/embedded-mock.ts';
 import { describeTls } from '../config/tls.ts';
 import { writeCoverage } from '../coverage/write.ts';
 import { InputError } from '../input/errors.ts';
@@ -10,6 +11,7 @@ import { generateAllureReport, type QualityGateResult } from '../report/allure-r
 import { reportPaths } from '../report/paths.ts';
 import { conformanceExitCode, formatQualityGate } from '../report/quality-gate.ts';
 import { summarizeRun } from '../report/summary.ts';
+import { describeStop, FailFast } from '../run/fail-fast.ts';
 import { loadSuite } from '../run/suite.ts';
 
 /**
@@ -23,7 +25,11 @@ const reports = reportPaths();
 
 function preflight(): boolean {
   try {
+    // Unless OICP_MOCK_PORT names one, the embedded mock takes a free port (the run's child processes
+    // inherit it); a port the user named must be free.
+    const mockPort = process.env.OICP_BASE_URL?.trim() ? undefined : chooseEmbeddedMockPort();
     const { profile, scenarios } = loadSuite();
+    if (profile.startEmbeddedMock && mockPort?.explicit) checkEmbeddedMockPortFree(mockPort.port);
     const target = profile.startEmbeddedMock ? `${profile.baseUrl} (embedded mock)` : profile.baseUrl;
     console.log(
       `OICP conformance: ${scenarios.length} scenario(s), profile '${profile.name}', target ${target}`,
@@ -60,7 +66,7 @@ async function main(): Promise<number> {
   if (!preflight()) return 2;
 
   // Stale results must never reach a report. The Allure history is kept: it is what makes the trends.
-  for (const stale of [reports.allureResults, reports.junit, reports.json])
+  for (const stale of [reports.allureResults, reports.junit, reports.json, reports.runState])
     fs.rmSync(stale, { recursive: true, force: true });
 
   const playwrightCli = require.resolve('@playwright/test/cli');
@@ -104,6 +110,9 @@ async function main(): Promise<number> {
   if (coverageSummary) console.log(`\n${coverageSummary}`);
   const summary = summarizeRun(reports.json);
   if (summary) console.log(`\n${summary}`);
+  // A dead target stopped the run: said once, here, instead of once per scenario.
+  const stop = FailFast.stopOf(reports.runState);
+  if (stop) console.log(`\n✘ ${describeStop(stop)}\n  The remaining scenarios were not run.`);
   if (reportGenerated === true) console.log(formatQualityGate(gate));
   const openCommand =
     reports.allureReport === reportPaths({}).allureReport
@@ -119,7 +128,7 @@ async function main(): Promise<number> {
       `  History     ${reports.allureHistory}`,
     ].join('\n'),
   );
-  return conformanceExitCode({ testExitCode, reportGenerated, gatePassed });
+  return stop ? 1 : conformanceExitCode({ testExitCode, reportGenerated, gatePassed });
 }
 
 main().then(

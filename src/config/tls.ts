@@ -1,8 +1,8 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
 import { InputError, type InputProblem } from '../input/errors.ts';
+import { readInputFile } from '../input/read-file.ts';
 
 /** Mutual-TLS material for the target, as paths (and the PFX passphrase as a value, never printed). */
 export interface TlsSettings {
@@ -75,13 +75,11 @@ export function loadTlsSettings(
     const file = settings[key];
     if (!file) return undefined;
     try {
-      return fs.readFileSync(path.resolve(file));
+      // Guarded: a FIFO or a device named here must not hang the run.
+      return readInputFile(path.resolve(file), ENV_NAMES[key]);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      problem(
-        key,
-        `cannot read ${file}: ${code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`,
-      );
+      if (!(error instanceof InputError)) throw error;
+      problem(key, `cannot read ${file}: ${error.problems[0]?.message ?? error.message}`);
       return undefined;
     }
   };
@@ -142,23 +140,6 @@ function describeCryptoError(error: unknown): string {
   if (/passphrase required|interrupted or cancelled/i.test(message))
     return 'the key is encrypted: set OICP_CLIENT_PASSPHRASE';
   return message;
-}
-
-/** Playwright's client-certificate option for the target origin (empty when no client certificate is configured). */
-export function clientCertificates(settings: TlsSettings, baseUrl: string) {
-  const origin = new URL(baseUrl).origin;
-  if (settings.pfx) return [{ origin, pfxPath: path.resolve(settings.pfx), passphrase: settings.passphrase }];
-  if (settings.clientCert && settings.clientKey) {
-    return [
-      {
-        origin,
-        certPath: path.resolve(settings.clientCert),
-        keyPath: path.resolve(settings.clientKey),
-        passphrase: settings.passphrase,
-      },
-    ];
-  }
-  return [];
 }
 
 export function describeTls(settings: TlsSettings): string {

@@ -2,6 +2,9 @@ import { isUtf8 } from 'node:buffer';
 import type { Scenario } from '../scenarios/types.ts';
 import { AUTHORIZE_START_PATH, type HttpAnswer, type PreparedRequest, type ReceivedAnswer } from './types.ts';
 
+/** Names the suite in the target's logs, so that a target's operator can tell our requests apart. */
+export const USER_AGENT = 'oicp-authorize-start-conformance';
+
 export function operationUrl(baseUrl: string, operatorId: string): string {
   return baseUrl + AUTHORIZE_START_PATH.replace('{operatorID}', encodeURIComponent(operatorId));
 }
@@ -19,11 +22,22 @@ export function prepareRequest(scenario: Scenario, baseUrl: string): PreparedReq
   return {
     method: 'POST',
     url: operationUrl(baseUrl, request.operatorId),
-    headers: { 'Content-Type': request.contentType ?? 'application/json', Accept: 'application/json' },
+    headers: {
+      'Content-Type': request.contentType ?? 'application/json',
+      Accept: 'application/json',
+      'User-Agent': USER_AGENT,
+    },
     bodyText,
     bodyJson,
   };
 }
+
+/**
+ * The deepest nesting of arrays and objects a JSON answer may have. An AuthorizeStart answer is five
+ * levels deep; a body nested thousands of levels deep is hostile and would overflow the stack of any
+ * recursive code that walks it, so it is judged "not JSON we can read" with the depth named.
+ */
+export const MAX_JSON_DEPTH = 64;
 
 /** Decodes the body as UTF-8 (what OICP answers are) and parses JSON once, keeping the parse error. */
 export function decodeAnswer(answer: HttpAnswer): ReceivedAnswer {
@@ -34,9 +48,20 @@ export function decodeAnswer(answer: HttpAnswer): ReceivedAnswer {
     headers: answer.headers,
     bodyText,
     utf8: isUtf8(answer.body),
+    ...(answer.headersAfterMs === undefined ? {} : { headersAfterMs: answer.headersAfterMs }),
+    ...(answer.incomplete ? { incomplete: answer.incomplete } : {}),
   };
+  if (answer.incomplete) {
+    received.jsonError = `the body is incomplete: ${answer.incomplete.detail}`;
+    return received;
+  }
   if (bodyText.trim() === '') {
     received.jsonError = 'the body is empty';
+    return received;
+  }
+  const depth = jsonNestingDepth(bodyText);
+  if (depth > MAX_JSON_DEPTH) {
+    received.jsonError = `the body is nested ${depth} levels deep (more than ${MAX_JSON_DEPTH}): not read as JSON`;
     return received;
   }
   try {
@@ -45,4 +70,22 @@ export function decodeAnswer(answer: HttpAnswer): ReceivedAnswer {
     received.jsonError = (error as Error).message;
   }
   return received;
+}
+
+/** The deepest bracket nesting of a JSON text, brackets inside strings not counted (no parse, no recursion). */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
 }

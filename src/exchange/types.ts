@@ -12,21 +12,49 @@ export interface PreparedRequest {
   bodyJson?: unknown;
 }
 
+/** Why an answer's body did not arrive whole. */
+export type IncompleteReason = 'too-large' | 'timeout' | 'aborted' | 'undecodable';
+
+export interface IncompleteBody {
+  reason: IncompleteReason;
+  /** What happened, in plain words. */
+  detail: string;
+  /** Body bytes received (after decompression) before the transfer stopped. */
+  receivedBytes: number;
+}
+
 /** The answer as it came off the wire, before any judgement. */
 export interface HttpAnswer {
   status: number;
   statusText: string;
   /** Lower-case header names. */
   headers: Record<string, string>;
+  /** The body; when `incomplete` is set, only its first bytes. */
   body: Buffer;
+  /** When the status line and headers arrived, in ms after the request started. */
+  headersAfterMs?: number;
+  /** Set when the headers arrived but the body did not arrive whole. */
+  incomplete?: IncompleteBody;
 }
 
-/** Sends one request; throws TransportError when no HTTP answer arrives. */
+/** Sends one request; throws TransportError when no HTTP answer (not even its headers) arrives. */
 export interface Transport {
   send(request: PreparedRequest, timeoutMs: number): Promise<HttpAnswer>;
 }
 
-export type TransportFailureKind = 'timeout' | 'connection' | 'tls' | 'other';
+/**
+ * What went wrong when no answer arrived. `timeout`: the target accepted the request but did not answer
+ * in time; the others: no HTTP exchange took place (nothing listens, the name does not resolve, the TLS
+ * handshake failed, the connection was closed, what came back was not HTTP).
+ */
+export type TransportFailureKind =
+  | 'timeout'
+  | 'refused'
+  | 'unknown-host'
+  | 'tls'
+  | 'connection'
+  | 'not-http'
+  | 'other';
 
 export class TransportError extends Error {
   readonly kind: TransportFailureKind;
@@ -51,6 +79,10 @@ export interface ReceivedAnswer {
   /** The body parsed as JSON; undefined when it is not JSON (see jsonError). */
   json?: unknown;
   jsonError?: string;
+  /** When the headers arrived (ms after the request started). */
+  headersAfterMs?: number;
+  /** Set when the body did not arrive whole (too large, cut off, not decodable). */
+  incomplete?: IncompleteBody;
 }
 
 /** One request/answer pair with everything the checks need to judge it. */
@@ -61,6 +93,8 @@ export interface Exchange {
   answer?: ReceivedAnswer;
   elapsedMs: number;
   timeBudgetMs: number;
+  /** The largest answer body the profile accepts, in bytes. */
+  maxAnswerBytes: number;
   /** The target is Hubject (Hubject-only advisories apply). */
   hubject: boolean;
   /** How many attempts the retry policy took (1 without retries). */

@@ -20,8 +20,7 @@ export function formatLocation(loc: SourceLocation): string {
 
 export function formatProblem(problem: InputProblem): string {
   // An environment variable is both the "file" and the field: name it once.
-  const field =
-    problem.field && problem.field !== problem.file ? ` ${problem.field}:` : problem.field ? ':' : '';
+  const field = problem.field && problem.field !== problem.file ? ` ${problem.field}:` : ':';
   return `${formatLocation(problem)}${field} ${problem.message}`;
 }
 

@@ -1,7 +1,10 @@
-import fs from 'node:fs';
 import { type Document, isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { SchemaRegistry } from '../schemas/registry.ts';
 import { displayPath, InputError, type InputProblem } from './errors.ts';
+import { readInputFile } from './read-file.ts';
+
+/** How many alias expansions a YAML input may make; a hand-written file uses a handful at most. */
+const MAX_ALIAS_COUNT = 100;
 
 /** A YAML file whose values can be traced back to their line and column. */
 export class YamlSource {
@@ -11,12 +14,25 @@ export class YamlSource {
   private readonly doc: Document.Parsed;
   private readonly lines: LineCounter;
 
-  private constructor(file: string, doc: Document.Parsed, lines: LineCounter) {
+  private constructor(file: string, doc: Document.Parsed, lines: LineCounter, what: string) {
     this.file = file;
     this.displayPath = displayPath(file);
     this.doc = doc;
     this.lines = lines;
-    this.data = doc.toJS();
+    try {
+      // yaml refuses documents whose aliases would expand beyond reason (a "billion laughs" bomb).
+      this.data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      throw new InputError(`Invalid YAML in ${what}; nothing was sent`, [
+        {
+          file: this.displayPath,
+          field: '',
+          message: /alias/i.test((error as Error).message)
+            ? `its aliases (*name) expand to too much data (${(error as Error).message})`
+            : (error as Error).message,
+        },
+      ]);
+    }
   }
 
   /**
@@ -25,14 +41,7 @@ export class YamlSource {
    */
   static read(file: string, what: string): YamlSource {
     const display = displayPath(file);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      const reason =
-        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-      throw new InputError(`Cannot read ${what}`, [{ file: display, field: '', message: reason }]);
-    }
+    const text = readInputFile(file, what).toString('utf8');
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length > 0) {
@@ -50,7 +59,7 @@ export class YamlSource {
         }),
       );
     }
-    return new YamlSource(file, doc, lines);
+    return new YamlSource(file, doc, lines, what);
   }
 
   /** Line and column of the node at a path of keys/indices (the closest existing ancestor if it is missing). */

@@ -41,6 +41,7 @@ export function typeDocUrl(type: OicpType): string {
  */
 export const CHECK_TYPES: Readonly<Record<string, readonly OicpType[]>> = {
   answeredWithinBudget: [],
+  answerBodyComplete: [],
   httpStatusAsExpected: [],
   contentTypeIsJsonUtf8: [],
   bodyIsJson: [],

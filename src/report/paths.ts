@@ -21,5 +21,7 @@ export function reportPaths(env: Record<string, string | undefined> = process.en
     html: path.join(root, 'html'),
     testOutput: path.join(root, 'test-output'),
     screenshots: path.join(root, 'screenshots'),
+    /** State the workers of one run share (the fail-fast record); replaced by every run. */
+    runState: path.join(root, '.run-state'),
   };
 }

@@ -8,14 +8,16 @@ import {
   type Exchange,
   type HttpAnswer,
   type PreparedRequest,
+  type ReceivedAnswer,
   type Transport,
   TransportError,
 } from '../exchange/types.ts';
-import { Redactor } from '../redact.ts';
+import { Redactor, secretValuesOfBody, secretVariableValues } from '../redact.ts';
 import { curlCommand } from '../report/curl.ts';
 import { placeholdersOf, resolveScenario } from '../scenarios/resolve.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { formatViolations, OICP, type SchemaRegistry } from '../schemas/registry.ts';
+import type { FailFast } from './fail-fast.ts';
 import { checkVerdict, type ScenarioVerdicts, VERDICTS_ATTACHMENT } from './verdicts.ts';
 
 /** How the runner reports: a Playwright/Allure implementation in specs/, a recording one in tests. */
@@ -32,6 +34,8 @@ export interface RunDependencies {
   schemas: SchemaRegistry;
   hooks: RunHooks;
   checks?: readonly Check[];
+  /** Told the outcome of every attempt, so that a dead target stops the run (absent in unit tests). */
+  failFast?: Pick<FailFast, 'record'>;
 }
 
 export interface ScenarioOutcome {
@@ -73,7 +77,10 @@ function json(value: unknown): string {
 export async function runScenario(scenario: Scenario, deps: RunDependencies): Promise<ScenarioOutcome> {
   const { profile, hooks, schemas } = deps;
   const checks = deps.checks ?? CHECKS;
-  const redactor = Redactor.forVariables(profile.variables);
+  // The scenario's secrets: the profile's, the passphrase, and whatever the request as written carries.
+  let redactor = scenarioRedactor(profile).with(
+    secretValuesOfBody(scenario.request.body, scenario.request.rawBody),
+  );
 
   await hooks.step(
     `Load scenario ${scenario.id} (${scenario.source.file}:${scenario.source.line})`,
@@ -86,6 +93,8 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
   const resolved = await hooks.step('Resolve variables from the profile', async () =>
     resolveScenario(scenario, profile.variables),
   );
+  // ... and what the resolved request carries (a PIN the profile supplies under another name).
+  redactor = redactor.with(secretValuesOfBody(resolved.request.body, resolved.request.rawBody));
   const request = prepareRequest(resolved, profile.baseUrl);
 
   await hooks.step(
@@ -184,7 +193,8 @@ async function pace(minIntervalMs: number): Promise<void> {
 /**
  * Sends the request; under the profile's retry policy a transient answer (408 / 5xx) is retried a bounded
  * number of times. Every retried attempt is its own step with its answer attached, and the last answer is
- * the one judged — a persistent error is never hidden.
+ * the one judged — a persistent error is never hidden. Everything taken from the answer (body, headers,
+ * reason phrase) is masked before it is attached: a hostile target may echo the request anywhere.
  */
 async function send(
   scenario: Scenario,
@@ -192,9 +202,15 @@ async function send(
   deps: RunDependencies,
   redactor: Redactor,
 ): Promise<Exchange> {
-  const { profile, hooks, transport } = deps;
+  const { profile, hooks, transport, failFast } = deps;
   const { attempts, onStatus, delayMs } = profile.retry;
-  const base = { scenario, request, timeBudgetMs: profile.timeBudgetMs, hubject: profile.hubject };
+  const base = {
+    scenario,
+    request,
+    timeBudgetMs: profile.timeBudgetMs,
+    maxAnswerBytes: profile.maxAnswerBytes,
+    hubject: profile.hubject,
+  };
   for (let attempt = 1; ; attempt++) {
     await pace(profile.minIntervalMs);
     const started = performance.now();
@@ -202,24 +218,31 @@ async function send(
     try {
       raw = await transport.send(request, profile.timeBudgetMs + LATE_ANSWER_GRACE_MS);
     } catch (error) {
+      if (!(error instanceof TransportError)) throw error;
+      const masked = new TransportError(error.kind, error.url, redactor.text(error.message));
+      failFast?.record({ answered: false, kind: error.kind, message: masked.message }, request.url);
       // A request abandoned after the budget is the target's failure to answer in time: the budget check judges it.
-      if (error instanceof TransportError && error.kind === 'timeout') {
+      if (error.kind === 'timeout') {
         return { ...base, elapsedMs: performance.now() - started, attempts: attempt };
       }
-      throw error;
+      throw masked;
     }
+    failFast?.record({ answered: true }, request.url);
     const elapsedMs = performance.now() - started;
+    // Checks judge the answer as it came (their messages are masked); the evidence shows it masked.
     const answer = decodeAnswer(raw);
+    const shown = maskAnswer(answer, redactor);
     const evidence = {
-      status: `${answer.status} ${answer.statusText}`,
+      status: `${shown.status} ${shown.statusText}`.trim(),
       elapsedMs: Math.round(elapsedMs),
-      headers: answer.headers,
+      ...(shown.headersAfterMs === undefined ? {} : { headersAfterMs: Math.round(shown.headersAfterMs) }),
+      ...(shown.incomplete ? { incomplete: shown.incomplete } : {}),
+      headers: shown.headers,
     };
-    const body =
-      answer.json === undefined ? redactor.text(answer.bodyText) : json(redactor.json(answer.json));
+    const body = shown.json === undefined ? shown.bodyText : json(shown.json);
     if (attempt < attempts && onStatus.includes(answer.status)) {
       await hooks.step(
-        `Attempt ${attempt} of ${attempts}: HTTP ${`${answer.status} ${answer.statusText}`.trim()}, retrying in ${delayMs} ms (retry policy of profile '${profile.name}')`,
+        `Attempt ${attempt} of ${attempts}: HTTP ${evidence.status}, retrying in ${delayMs} ms (retry policy of profile '${profile.name}')`,
         async () =>
           hooks.attach(`attempt-${attempt}-response.txt`, 'text/plain', `${json(evidence)}\n\n${body}`),
       );
@@ -230,6 +253,27 @@ async function send(
     await hooks.attach('response-headers.json', 'application/json', json({ ...evidence, attempt }));
     return { ...base, answer, elapsedMs, attempts: attempt };
   }
+}
+
+/** The answer with the scenario's secrets masked in every part a report shows: body, headers, reason phrase. */
+function maskAnswer(answer: ReceivedAnswer, redactor: Redactor): ReceivedAnswer {
+  return {
+    ...answer,
+    statusText: redactor.text(answer.statusText),
+    headers: redactor.headers(answer.headers),
+    bodyText: redactor.text(answer.bodyText),
+    ...(answer.json === undefined ? {} : { json: redactor.json(answer.json) }),
+    ...(answer.jsonError === undefined ? {} : { jsonError: redactor.text(answer.jsonError) }),
+    ...(answer.incomplete
+      ? { incomplete: { ...answer.incomplete, detail: redactor.text(answer.incomplete.detail) } }
+      : {}),
+  };
+}
+
+/** The profile's secrets and the client key's passphrase: the start of every scenario's secrets. */
+function scenarioRedactor(profile: Profile): Redactor {
+  const passphrase = profile.tls.passphrase ? [profile.tls.passphrase] : [];
+  return new Redactor([...secretVariableValues(profile.variables), ...passphrase]);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { loadProfile, type Profile } from '../config/profile.ts';
+import { InputError } from '../input/errors.ts';
 import { generatedNegativeScenarios } from '../negatives/scenarios.ts';
-import { loadScenarios } from '../scenarios/load.ts';
+import { DEFAULT_SCENARIOS, loadScenarios } from '../scenarios/load.ts';
 import { checkPlaceholders, placeholdersOf } from '../scenarios/resolve.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { type SchemaRegistry, schemaRegistry } from '../schemas/registry.ts';
@@ -26,6 +27,16 @@ export function parseSelection(selection: string | undefined): {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  if (parts.length === 0 && selection?.trim()) {
+    // `OICP_SCENARIOS=','` names nothing: running nothing (or everything) silently would mislead.
+    throw new InputError('Invalid configuration; nothing was sent', [
+      {
+        file: 'OICP_SCENARIOS',
+        field: 'OICP_SCENARIOS',
+        message: `'${selection}' names no scenario file: give files, folders or globs (comma-separated) and/or '${GENERATED_SELECTION}', or unset it to run everything`,
+      },
+    ]);
+  }
   if (parts.length === 0) return { files: undefined, generated: true };
   const files = parts.filter((p) => p !== GENERATED_SELECTION);
   return { files: files.length > 0 ? files.join(',') : '', generated: files.length < parts.length };
@@ -48,7 +59,8 @@ export function loadSuiteFresh(env: Record<string, string | undefined>): Suite {
   const schemas = schemaRegistry();
   const profile = loadProfile(schemas, env);
   const selection = parseSelection(env.OICP_SCENARIOS);
-  const scenarios = selection.files === '' ? [] : loadScenarios(schemas, selection.files);
+  const scenarios =
+    selection.files === '' ? [] : loadScenarios(schemas, selection.files ?? DEFAULT_SCENARIOS);
   checkPlaceholders(scenarios, profile.variables, profile.name);
   for (const scenario of scenarios) {
     const missing = placeholdersOf(scenario).filter((name) => Object.hasOwn(profile.unavailable, name));

@@ -4,13 +4,17 @@ import type { Scenario } from './types.ts';
 
 const PLACEHOLDER = /\{\{\s*(\$?[A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
 
-/** Values made fresh for every run of a scenario; the same name gives the same value within one scenario. */
-const GENERATORS: Record<string, () => string> = {
-  $uuid: () => randomUUID(),
-  $timestamp: () => new Date().toISOString(),
-};
+/**
+ * Values made fresh for every run of a scenario; the same name gives the same value within one scenario.
+ * A Map, like every name lookup here: a template name such as {{constructor}} or {{toString}} must be
+ * unknown, never a property of Object.prototype.
+ */
+const GENERATORS: ReadonlyMap<string, () => string> = new Map([
+  ['$uuid', () => randomUUID()],
+  ['$timestamp', () => new Date().toISOString()],
+]);
 
-export const generatorNames = Object.keys(GENERATORS);
+export const generatorNames = [...GENERATORS.keys()];
 
 /** The scenario parts that may hold placeholders: the request and the expectation. */
 function templatedParts(scenario: Scenario): unknown {
@@ -51,7 +55,7 @@ export function checkPlaceholders(
     const found = new Set<string>();
     collectPlaceholders(templatedParts(scenario), found);
     for (const name of found) {
-      if (name in GENERATORS || Object.hasOwn(variables, name)) continue;
+      if (GENERATORS.has(name) || Object.hasOwn(variables, name)) continue;
       problems.push({
         file: scenario.source.file,
         line: scenario.source.line,
@@ -82,7 +86,7 @@ export function resolveScenario(scenario: Scenario, variables: Record<string, st
   const generated = new Map<string, string>();
   const lookup = (name: string): string => {
     if (Object.hasOwn(variables, name)) return variables[name] as string;
-    const generator = GENERATORS[name];
+    const generator = GENERATORS.get(name);
     if (!generator) {
       throw new InputError('Unresolved scenario variable; nothing was sent', [
         {

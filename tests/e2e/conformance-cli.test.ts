@@ -81,35 +81,3 @@ test('a target that breaks the contract fails the run (exit 1) and the summary n
     await faulty.close();
   }
 });
-
-test('an unreachable target fails each scenario naming the URL and the cause, and the report is still written', async () => {
-  const closed = await startMock({ port: 0 });
-  const url = closed.url;
-  await closed.close();
-  const run = await runConformance({ OICP_BASE_URL: url, OICP_SCENARIOS: RFID_FILE });
-  expect(run.exitCode).toBe(1);
-  const results = scenarioResults(run.results);
-  expect(results).toHaveLength(3);
-  for (const result of results) {
-    expect(result.status).toBe('failed');
-    expect(result.error).toContain(`${url}/api/oicp/charging/v21/operators/DE*ABC/authorize/start`);
-    expect(result.error).toContain('ECONNREFUSED');
-  }
-  expect(fs.existsSync(path.join(run.reportsDir, 'allure-report', 'index.html'))).toBe(true);
-});
-
-test('an unknown host fails each scenario naming the host and the cause', async () => {
-  const run = await runConformance(
-    { OICP_BASE_URL: 'http://oicp-target.invalid', OICP_SCENARIOS: RFID_FILE },
-    { jsonReporterOnly: true },
-  );
-  expect(run.exitCode).toBe(1);
-  const results = scenarioResults(run.results);
-  expect(results).toHaveLength(3);
-  for (const result of results) {
-    expect(result.error).toContain(
-      'POST http://oicp-target.invalid/api/oicp/charging/v21/operators/DE*ABC/authorize/start failed',
-    );
-    expect(result.error).toContain('the host oicp-target.invalid cannot be resolved (unknown host)');
-  }
-});

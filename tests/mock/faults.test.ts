@@ -56,6 +56,7 @@ test.describe('fault catalogue', () => {
       'invalid-json-body': 'bodyIsJson',
       'http-500': 'httpStatusAsExpected',
       'slow-answer': 'answeredWithinBudget',
+      'oversized-answer': 'answerBodyComplete',
       'malformed-stop-identification': 'stopIdentificationsWellFormed',
       'long-description': 'statusTextWithinLimits',
       'authorize-everything': 'authorizationStatusAsExpected',
@@ -192,6 +193,12 @@ test.describe('each fault is its one violation', () => {
       expect(bodyOf(authorized).AuthorizationStatus).toBe('Authorized');
       const configured = ask(authorizedRequest, { fault: 'slow-answer', slowDelayMs: 250 });
       expect(configured.delayMs).toBe(250);
+    },
+    'oversized-answer': (authorized, refused) => {
+      for (const answer of [authorized, refused]) {
+        expect(answer.body.length).toBeGreaterThan(2 * 1024 * 1024);
+        expect(JSON.parse(answer.body)).toMatchObject({ StatusCode: expect.any(Object) });
+      }
     },
     'malformed-stop-identification': (authorized, refused) => {
       expect(bodyOf(authorized).AuthorizationStopIdentifications).toEqual([{ UID: 'AABBCCDD' }]);

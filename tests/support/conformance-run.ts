@@ -92,9 +92,12 @@ export function runConformance(
     args.push('--reporter=json');
     childEnv.PLAYWRIGHT_JSON_OUTPUT_FILE = path.join(reportsDir, 'results.json');
   }
-  // The parent Playwright's own variables would confuse the child run.
+  // The parent Playwright's own variables would confuse the child run; so would a mock port or target
+  // of the shell the tests were started from (each test names its own).
   for (const key of Object.keys(childEnv))
     if (key.startsWith('TEST_') || key.startsWith('PW_')) delete childEnv[key];
+  for (const key of ['OICP_MOCK_PORT', 'OICP_BASE_URL', 'OICP_ENV', 'OICP_SCENARIOS'])
+    if (!(key in env)) delete childEnv[key];
   delete childEnv.FORCE_COLOR;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/conformance.ts', ...args], {

@@ -21,7 +21,51 @@ export interface TestPki {
   /** The `abc` client's key encrypted with `passphrase`. */
   encryptedKey: string;
   passphrase: string;
+  /**
+   * A server certificate (key and cert paths) issued by the trusted CA with other properties: valid only in
+   * the past (`expired`), only in the future (`future`), or for another host name (`wrong-host`).
+   */
+  serverVariant(kind: 'expired' | 'future' | 'wrong-host'): { cert: string; key: string };
   remove(): void;
+}
+
+/** `openssl ca`, which (unlike `x509 -req` in OpenSSL 3.0) can set any validity period. */
+function signWithDates(
+  dir: string,
+  name: string,
+  commonName: string,
+  san: string,
+  start: string,
+  end: string,
+): void {
+  fs.writeFileSync(
+    path.join(dir, `${name}.cnf`),
+    [
+      '[ca]',
+      'default_ca = test',
+      '[test]',
+      `database = ${name}.index`,
+      'new_certs_dir = .',
+      `serial = ${name}.serial`,
+      'default_md = sha256',
+      'policy = any',
+      'unique_subject = no',
+      '[any]',
+      'commonName = supplied',
+      '[ext]',
+      `subjectAltName = ${san}`,
+      'extendedKeyUsage = serverAuth',
+      '',
+    ].join('\n'),
+  );
+  fs.writeFileSync(path.join(dir, `${name}.index`), '');
+  fs.writeFileSync(path.join(dir, `${name}.serial`), '01\n');
+  openssl(dir, `req -new ${EC_KEY} -keyout ${name}.key -out ${name}.csr -subj /CN=${commonName}`);
+  openssl(
+    dir,
+    `ca -batch -config ${name}.cnf -cert trusted-ca.crt -keyfile trusted-ca.key -in ${name}.csr -out ${name}.crt ` +
+      `-startdate ${start} -enddate ${end} -extensions ext`,
+  );
 }
 
 // Arguments never contain spaces here, so a command line reads better than an array.
@@ -79,6 +123,26 @@ export function makePki(): TestPki {
     pfx: file('client-abc.pfx'),
     encryptedKey: file('client-abc.enc.key'),
     passphrase,
+    serverVariant: (kind) => {
+      const name = `server-${kind}`;
+      if (!fs.existsSync(file(`${name}.crt`))) {
+        const localhost = 'IP:127.0.0.1,DNS:localhost';
+        if (kind === 'expired')
+          signWithDates(dir, name, 'localhost', localhost, '20200101000000Z', '20200102000000Z');
+        if (kind === 'future')
+          signWithDates(dir, name, 'localhost', localhost, '20991231000000Z', '21000101000000Z');
+        if (kind === 'wrong-host')
+          signWithDates(
+            dir,
+            name,
+            'other.example',
+            'DNS:other.example',
+            '20200101000000Z',
+            '20991231000000Z',
+          );
+      }
+      return { cert: file(`${name}.crt`), key: file(`${name}.key`) };
+    },
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { type Check, type CheckContext, CheckFailure } from '../../src/checks/check.ts';
 import { CHECKS, checkNamed } from '../../src/checks/registry.ts';
-import type { Exchange } from '../../src/exchange/types.ts';
+import type { Exchange, HttpAnswer } from '../../src/exchange/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import {
   answerBody,
@@ -122,7 +122,73 @@ const CASES: Record<string, CheckCases> = {
         exchange: buildExchange({ elapsedMs: 1001.4 }),
         mentions: ['an answer within 1000 ms', 'an answer after 1001 ms'],
       },
+      {
+        name: 'headers in time, the body still arriving when the budget ran out',
+        exchange: buildExchange({
+          elapsedMs: 2000,
+          answer: {
+            ...httpAnswer('{"AuthorizationStatus":'),
+            headersAfterMs: 40,
+            incomplete: {
+              reason: 'timeout',
+              detail:
+                'the headers arrived after 40 ms, the body was still incomplete after 2000 ms (23 byte(s) received)',
+              receivedBytes: 23,
+            },
+          },
+        }),
+        mentions: ['an incomplete answer: the headers arrived after 40 ms', 'request abandoned'],
+      },
     ],
+  },
+  answerBodyComplete: {
+    passes: [
+      { name: 'a whole answer', exchange: buildExchange() },
+      {
+        name: 'a body cut off by the time budget (judged by answeredWithinBudget)',
+        exchange: buildExchange({
+          answer: {
+            ...httpAnswer('{'),
+            incomplete: { reason: 'timeout', detail: 'still arriving', receivedBytes: 1 },
+          },
+        }),
+      },
+    ],
+    fails: [
+      {
+        name: 'an answer over the size limit',
+        exchange: buildExchange({
+          answer: {
+            ...httpAnswer('{"padding":"xxxxxxxx'),
+            incomplete: {
+              reason: 'too-large',
+              detail: 'the body exceeds the limit of 1048576 bytes (after decompression); reading stopped',
+              receivedBytes: 1_048_577,
+            },
+          },
+        }),
+        mentions: [
+          'an answer body of at most 1048576 bytes',
+          'exceeds the limit',
+          'first bytes are attached',
+        ],
+      },
+      {
+        name: 'a body the target broke off',
+        exchange: buildExchange({
+          answer: {
+            ...httpAnswer('{"Authoriz'),
+            incomplete: {
+              reason: 'aborted',
+              detail: 'the target closed the connection after 10 body byte(s)',
+              receivedBytes: 10,
+            },
+          },
+        }),
+        mentions: ['a complete answer body', 'closed the connection after 10 body byte(s)'],
+      },
+    ],
+    notApplicable: [{ name: 'no answer', exchange: buildExchange({ answer: null }) }],
   },
   httpStatusAsExpected: {
     passes: [
@@ -142,6 +208,21 @@ const CASES: Record<string, CheckCases> = {
         name: '200 instead of 400',
         exchange: buildExchange({ scenario: expectFault400, answer: guideAnswer }),
         mentions: ['HTTP 400', 'HTTP 200 OK (application/json;charset=utf-8)'],
+      },
+      {
+        name: 'a redirect, named with its Location and never followed',
+        exchange: buildExchange({
+          answer: httpAnswer('', {
+            status: 302,
+            statusText: 'Found',
+            headers: { Location: 'https://elsewhere.example/collect' },
+          }),
+        }),
+        mentions: [
+          'HTTP 302 Found',
+          'a redirect to "https://elsewhere.example/collect"',
+          'redirects are never followed',
+        ],
       },
     ],
     notApplicable: [{ name: 'no answer', exchange: buildExchange({ answer: null }) }],
@@ -892,6 +973,7 @@ test.describe('realistic Hubject answers', () => {
     expect(failures).toEqual([]);
     expect(applied).toEqual([
       'answeredWithinBudget',
+      'answerBodyComplete',
       'httpStatusAsExpected',
       'contentTypeIsJsonUtf8',
       'bodyIsJson',
@@ -923,6 +1005,7 @@ test.describe('realistic Hubject answers', () => {
     expect(failureChecks.failures).toEqual([]);
     expect(failureChecks.applied).toEqual([
       'answeredWithinBudget',
+      'answerBodyComplete',
       'httpStatusAsExpected',
       'contentTypeIsJsonUtf8',
       'bodyIsJson',
@@ -959,5 +1042,55 @@ test.describe('realistic Hubject answers', () => {
     expect(applied).toContain('bodyMatchesSchema');
     expect(applied).toContain('statusCodeAsExpected');
     expect(applied).not.toContain('authorizedHasSuccessCode');
+  });
+});
+
+test.describe('pathological answers', () => {
+  // What a hostile or broken target may send: no check may crash on it, each says what it saw.
+  const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+  const deepObject = `${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}`;
+  const answers: Array<[string, HttpAnswer]> = [
+    ['arrays nested 5000 levels deep', httpAnswer(deep)],
+    ['objects nested 3000 levels deep', httpAnswer(deepObject)],
+    [
+      'a NUL and escape bytes in body and reason phrase',
+      httpAnswer('\u0000\u001b[2J{', { statusText: 'OK\u0000' }),
+    ],
+    ['bytes that are not UTF-8', httpAnswer(Buffer.from([0xff, 0xfe, 0x00, 0x7b]))],
+    ['a JSON string instead of an object', httpAnswer('"Authorized"')],
+    ['a JSON array of answers', httpAnswer(`[${INTEGRATION_GUIDE_AUTHORIZED}]`)],
+    ['an empty body', httpAnswer('')],
+    ['StatusCode as a string', httpAnswer({ AuthorizationStatus: 'Authorized', StatusCode: '000' })],
+    [
+      'every field of the wrong type',
+      httpAnswer({
+        AuthorizationStatus: 7,
+        StatusCode: { Code: [] },
+        SessionID: {},
+        AuthorizationStopIdentifications: 'x',
+      }),
+    ],
+  ];
+  for (const [name, answer] of answers) {
+    test(`no check crashes on ${name}`, () => {
+      const exchange = buildExchange({ answer });
+      for (const check of CHECKS) {
+        if (!check.appliesTo(exchange)) continue;
+        try {
+          check.verify(exchange, context);
+        } catch (error) {
+          expect(error, `${check.name} threw instead of judging`).toBeInstanceOf(CheckFailure);
+          expect((error as CheckFailure).received.length).toBeLessThan(4000);
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is that none is left raw.
+          expect((error as CheckFailure).message).not.toMatch(/[\u0000\u001b]/);
+        }
+      }
+    });
+  }
+
+  test('a body nested deeper than any answer is named as such, not parsed', () => {
+    const exchange = buildExchange({ answer: httpAnswer(deep) });
+    const failure = failureOf(checkNamed('bodyIsJson') as Check, exchange);
+    expect(failure.received).toContain('nested 5000 levels deep');
   });
 });

@@ -108,7 +108,7 @@ test('the table marks unexplained gaps; the console summary counts and lists the
   expect(markdown).toContain('| `102` | hand-refused-102 | 1 |');
   const summary = coverageSummary(coverage, 'reports/coverage.md');
   expect(summary).toMatch(
-    /^Coverage: request fields 1\/2, request rules 0\/0, status codes 1\/31, checks 0\/19/,
+    /^Coverage: request fields 1\/2, request rules 0\/0, status codes 1\/31, checks 0\/20/,
   );
   expect(summary).toContain('GAP: SessionID');
 });

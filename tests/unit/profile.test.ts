@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { DEFAULT_TIME_BUDGET_MS, loadProfile } from '../../src/config/profile.ts';
+import { DEFAULT_TIME_BUDGET_MS, loadProfile, profileFile } from '../../src/config/profile.ts';
+import { checkBaseUrl } from '../../src/config/target-url.ts';
 import { InputError } from '../../src/input/errors.ts';
 import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
@@ -51,7 +53,7 @@ test('OICP_MOCK_PORT moves the embedded mock; OICP_BASE_URL replaces the target 
 test('OICP_TIME_BUDGET_MS overrides the budget; a non-number is a clear error', () => {
   expect(loadProfile(registry, { OICP_TIME_BUDGET_MS: '750' }).timeBudgetMs).toBe(750);
   expect(errorOf({ OICP_TIME_BUDGET_MS: 'fast' }).message).toContain(
-    "OICP_TIME_BUDGET_MS: must be a positive whole number, got 'fast'",
+    "OICP_TIME_BUDGET_MS: must be a whole number from 100 to 600000 ms, got 'fast'",
   );
 });
 
@@ -91,9 +93,6 @@ test('the QA profile with its settings targets Hubject QA with one worker', () =
 });
 
 test("Hubject's production host is refused unless OICP_ALLOW_PRODUCTION=1", () => {
-  for (const url of ['https://service.hubject.com', 'https://SERVICE.hubject.com:443/']) {
-    expect(errorOf({ ...qaEnvironment(), OICP_BASE_URL: url }).message).toContain('OICP_ALLOW_PRODUCTION=1');
-  }
   expect(
     loadProfile(registry, {
       ...qaEnvironment(),
@@ -103,6 +102,84 @@ test("Hubject's production host is refused unless OICP_ALLOW_PRODUCTION=1", () =
   ).toBe('https://service.hubject.com');
   expect(loadProfile(registry, { OICP_BASE_URL: 'https://service-qa.hubject.com' }).baseUrl).toBe(
     'https://service-qa.hubject.com',
+  );
+});
+
+// Every way of spelling the production host that resolvers and TLS treat as the same host.
+const PRODUCTION_SPELLINGS: Array<[spellingClass: string, url: string]> = [
+  ['plain', 'https://service.hubject.com'],
+  ['letter case', 'https://SERVICE.Hubject.COM'],
+  ['trailing root dot', 'https://service.hubject.com.'],
+  ['several trailing dots', 'https://service.hubject.com..'],
+  ['port', 'https://service.hubject.com:443/'],
+  ['other port', 'http://service.hubject.com:8080'],
+  ['path and trailing slash', 'https://service.hubject.com/api/'],
+  ['percent-encoded dots', 'https://service%2Ehubject%2Ecom'],
+  ['percent-encoded trailing dot', 'https://service.hubject.com%2E'],
+  ['percent-encoded letters', 'https://%73ervice.hubject.com'],
+  ['ideographic full stop', 'https://service\u3002hubject\u3002com'],
+  ['full-width full stop', 'https://service\uFF0Ehubject\uFF0Ecom'],
+  ['half-width ideographic full stop', 'https://service\uFF61hubject.com'],
+  ['full-width letters', 'https://\uFF53\uFF45\uFF52\uFF56\uFF49\uFF43\uFF45.hubject.com'],
+  ['soft hyphen (ignored by IDNA)', 'https://ser\u00ADvice.hubject.com'],
+  ['zero-width space (ignored by IDNA)', 'https://service.hubject.com\u200B'],
+  ['surrounding whitespace', ' https://service.hubject.com '],
+];
+
+test.describe('the production guard compares hosts by identity, not spelling', () => {
+  for (const [spellingClass, url] of PRODUCTION_SPELLINGS) {
+    test(`${spellingClass}: ${JSON.stringify(url)}`, () => {
+      const error = errorOf({ ...qaEnvironment(), OICP_BASE_URL: url });
+      expect(error.message).toContain('Refusing to run against Hubject production');
+      expect(error.message).toContain('OICP_ALLOW_PRODUCTION=1');
+      expect(checkBaseUrl(url.trim(), { OICP_ALLOW_PRODUCTION: '1' }, { file: 'x', field: 'x' })).toMatch(
+        /^https?:\/\/service\.hubject\.com/,
+      );
+    });
+  }
+
+  test('user names in the URL are refused (they would be sent and logged), production or not', () => {
+    for (const url of ['https://user:pw@service.hubject.com', 'https://qa-user@service-qa.hubject.com']) {
+      expect(errorOf({ ...qaEnvironment(), OICP_BASE_URL: url }).message).toMatch(
+        /Refusing to run against Hubject production|a user name or password in the URL/,
+      );
+    }
+  });
+
+  test('hosts that only look alike are not production', () => {
+    for (const url of [
+      'https://service-qa.hubject.com',
+      'https://service.hubject.com.example',
+      'https://api.service.hubject.com',
+      'https://servicehubject.com',
+    ]) {
+      expect(checkBaseUrl(url, {}, { file: 'OICP_BASE_URL', field: 'OICP_BASE_URL' })).toBe(
+        new URL(url).origin,
+      );
+    }
+  });
+
+  test("a profile's baseUrl is held to the same guard as OICP_BASE_URL", () => {
+    const name = `guard-test-${process.pid}-${Date.now()}`;
+    const file = profileFile(name);
+    fs.writeFileSync(file, `name: ${name}\nbaseUrl: https://SERVICE.hubject.com.:443\nvariables: {}\n`);
+    try {
+      const error = errorOf({ OICP_ENV: name });
+      expect(error.message).toContain('Refusing to run against Hubject production');
+      expect(error.message).toMatch(new RegExp(`${name}\\.yaml:2:\\d+ baseUrl:`));
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+});
+
+test('numbers out of range are configuration errors, named', () => {
+  expect(errorOf({ OICP_TIME_BUDGET_MS: '3000000000' }).message).toContain(
+    "OICP_TIME_BUDGET_MS: must be a whole number from 100 to 600000 ms, got '3000000000'",
+  );
+  expect(errorOf({ OICP_TIME_BUDGET_MS: '-5' }).message).toContain('OICP_TIME_BUDGET_MS');
+  expect(errorOf({ OICP_MOCK_PORT: '70000' }).message).toContain(
+    "OICP_MOCK_PORT: must be a whole number from 0 to 65535, got '70000'",
   );
 });
 

@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { prepareRequest } from '../../src/exchange/request.ts';
-import { isSecretVariable, REDACTED, Redactor } from '../../src/redact.ts';
+import { isSecretVariable, REDACTED, Redactor, SECRET_KEYS, secretValuesOfBody } from '../../src/redact.ts';
 import { curlCommand } from '../../src/report/curl.ts';
+import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { buildScenario, EVSE_ID, OPERATOR_ID } from './helpers/exchange.ts';
 
 const PIN = '1234';
@@ -154,6 +155,7 @@ test.describe('curlCommand', () => {
         '  --cacert "$OICP_CA_CERT" \\',
         "  --header 'Content-Type: application/json' \\",
         "  --header 'Accept: application/json' \\",
+        "  --header 'User-Agent: oicp-authorize-start-conformance' \\",
         `  --data-raw '${JSON.stringify(qrBody(REDACTED))}'`,
         '',
       ].join('\n'),
@@ -215,5 +217,85 @@ test.describe('secrets inside other text', () => {
     );
     const curl = curlCommand(request, new Redactor(['4711']));
     expect(curl).toContain(`--data-raw '{"OperatorID":"DE*ABC","OperatorID":"XX*YYY","PIN":"${REDACTED}"}'`);
+  });
+});
+
+test.describe('the secrets of a scenario', () => {
+  test("the secret JSON keys are exactly the request schema's writeOnly properties (plus HTTP credentials)", () => {
+    const writeOnly = new Set<string>();
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) for (const item of node) visit(item);
+      else if (node && typeof node === 'object') {
+        const properties =
+          (node as { properties?: Record<string, { writeOnly?: boolean }> }).properties ?? {};
+        for (const [name, schema] of Object.entries(properties)) if (schema.writeOnly) writeOnly.add(name);
+        for (const value of Object.values(node)) visit(value);
+      }
+    };
+    const registry = schemaRegistry();
+    for (const id of registry.ids.filter((id) => id.includes('/oicp/'))) visit(registry.document(id));
+    expect([...writeOnly].sort()).toEqual(['HashedPIN', 'PIN']);
+    expect([...SECRET_KEYS].filter((key) => !/^authorization$/i.test(key)).sort()).toEqual(
+      [...writeOnly].sort(),
+    );
+  });
+
+  test('every secret-bearing value of a request, also in a raw body that does not parse', () => {
+    expect(
+      secretValuesOfBody({
+        Identification: {
+          QRCodeIdentification: {
+            EvcoID: 'DE-8EO-CAet5e4XY-3',
+            PIN: '8426',
+            HashedPIN: {
+              Value: 'hashValue123',
+              Function: 'Bcrypt',
+              LegacyHashData: { Salt: 'pepper42', Value: 'v' },
+            },
+          },
+        },
+      }).sort(),
+    ).toEqual(['8426', 'Bcrypt', 'hashValue123', 'pepper42', 'v'].sort());
+    expect(secretValuesOfBody(undefined, '{"Identification":{"QRCodeIdentification":{"PIN":"7302",')).toEqual(
+      ['7302'],
+    );
+    expect(secretValuesOfBody(undefined, '{"PIN": 5566}')).toEqual(['5566']);
+  });
+
+  test('a secret is masked in the encodings a target may echo it in', () => {
+    const redactor = new Redactor(['8426', 'hashValue/+=12']);
+    const samples = [
+      'raw 8426 end',
+      'json {\\"PIN\\":\\"8426\\"}',
+      'percent %22PIN%22%3A%228426%22',
+      'percent-all %38%34%32%36 lower %38%34%32%36',
+      'html &quot;8426&quot; &#56;&#52;&#50;&#54; &#x38;&#x34;&#x32;&#x36;',
+      'unicode-escaped \\u00228426\\u0022',
+      'long hashValue/+=12 hashValue%2F%2B%3D12 hashValue%2F%2B%3D12',
+    ];
+    for (const sample of samples) {
+      const masked = redactor.text(sample);
+      expect(masked, sample).not.toMatch(/8426|%38%34|&#56;|&#x38;|hashValue/);
+      expect(masked, sample).toContain(REDACTED);
+    }
+    // Token boundaries still hold: a PIN inside an id or a GUID segment is left alone.
+    expect(redactor.text('DE*ABC*E84261 6e3078426d25 x84260')).toBe('DE*ABC*E84261 6e3078426d25 x84260');
+  });
+
+  test('headers: names and values masked; a hostile __proto__ key stays a plain property', () => {
+    const redactor = new Redactor(['8426']);
+    expect(redactor.headers({ 'x-echo': '{"PIN":"8426"}', '8426': 'a' })).toEqual({
+      'x-echo': `{"PIN":"${REDACTED}"}`,
+      [REDACTED]: 'a',
+    });
+    const masked = redactor.json(JSON.parse('{"__proto__":{"PIN":"8426"},"a":1}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(masked)).toBe(Object.prototype);
+    expect(Object.keys(masked)).toEqual(['__proto__', 'a']);
+  });
+
+  test('a body nested thousands of levels deep is masked without overflowing the stack', () => {
+    let deep: unknown = { PIN: '8426' };
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    expect(() => new Redactor(['8426']).json(deep)).not.toThrow();
   });
 });

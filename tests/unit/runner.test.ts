@@ -130,6 +130,7 @@ test('a good answer: resolves, reports resolve, lint, send and checks in order, 
     'Lint request against eRoamingAuthorizeStart',
     `Send POST ${URL}`,
     'Check answeredWithinBudget: The answer arrives within the time budget',
+    'Check answerBodyComplete: The answer body arrives whole, decodable and within the size limit',
     'Check httpStatusAsExpected: The HTTP status is the one the scenario expects',
     'Check contentTypeIsJsonUtf8: The answer is declared as JSON in UTF-8 (application/json, charset utf-8 when given)',
     'Check bodyIsJson: The answer body is JSON',
@@ -161,7 +162,11 @@ test('a good answer: resolves, reports resolve, lint, send and checks in order, 
   expect(request).toEqual({
     method: 'POST',
     url: URL,
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      'User-Agent': 'oicp-authorize-start-conformance',
+    },
     body: rfidRequestBody(),
   });
   expect(hooks.attachment('reproduce.sh').body).toContain(`curl --request POST '${URL}'`);
@@ -196,7 +201,7 @@ test('an answer that breaks two rules: ScenarioFailed lists both checks', async 
   expect(failed.message).toContain('received: CPOPartnerSessionID null');
   expect(failed.message).toContain('expected: CPOPartnerSessionID "cpo-77"');
   // Every check still ran and was reported, the evidence included.
-  expect(hooks.steps.filter((s) => s.startsWith('Check '))).toHaveLength(13);
+  expect(hooks.steps.filter((s) => s.startsWith('Check '))).toHaveLength(14);
   expect(hooks.attachments.map((a) => a.name)).toContain('response.json');
   expect(hooks.advisories).toEqual([]);
 });
@@ -278,7 +283,9 @@ test('a timeout: ScenarioFailed with answeredWithinBudget only', async () => {
   const failed = error as ScenarioFailed;
   expect(failed.failures.map((f) => f.check)).toEqual(['answeredWithinBudget']);
   expect(failed.failures[0]?.expected).toBe('an answer within 1000 ms');
-  expect(failed.failures[0]?.received).toMatch(/^no answer after \d+ ms \(request abandoned\)$/);
+  expect(failed.failures[0]?.received).toMatch(
+    /^no answer after \d+ ms \(request abandoned; not even the status line arrived\)$/,
+  );
   expect(transport.sent).toHaveLength(1);
   expect(hooks.attachments.map((a) => a.name)).toEqual([
     'scenario.json',
@@ -299,7 +306,9 @@ test('a connection failure: the TransportError propagates, naming the URL', asyn
   const { hooks, outcome } = run(buildScenario(), failing(refused));
   const error = await rejection(outcome);
 
-  expect(error).toBe(refused);
+  // The same failure, its message passed through the scenario's secret masking.
+  expect(error).toBeInstanceOf(TransportError);
+  expect((error as TransportError).message).toBe(refused.message);
   expect(error).not.toBeInstanceOf(ScenarioFailed);
   expect((error as TransportError).kind).toBe('connection');
   expect((error as TransportError).url).toBe(URL);

@@ -1,4 +1,10 @@
-import { DEFAULT_INVALID_REQUESTS, NO_RETRY, type Profile } from '../../../src/config/profile.ts';
+import {
+  DEFAULT_FAIL_FAST,
+  DEFAULT_INVALID_REQUESTS,
+  DEFAULT_MAX_ANSWER_BYTES,
+  NO_RETRY,
+  type Profile,
+} from '../../../src/config/profile.ts';
 import { decodeAnswer, prepareRequest } from '../../../src/exchange/request.ts';
 import type { Exchange, HttpAnswer } from '../../../src/exchange/types.ts';
 import type { Scenario, ScenarioExpectation, ScenarioRequest } from '../../../src/scenarios/types.ts';
@@ -101,6 +107,7 @@ export function buildExchange(options: ExchangeOptions = {}): Exchange {
     request: prepareRequest(scenario, 'http://127.0.0.1:9'),
     elapsedMs: options.elapsedMs ?? 120,
     timeBudgetMs: options.timeBudgetMs ?? 1000,
+    maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
     hubject: options.hubject ?? false,
     attempts: 1,
   };
@@ -130,5 +137,7 @@ export function buildProfile(variables: Record<string, string> = {}): Profile {
     minIntervalMs: 0,
     retry: NO_RETRY,
     invalidRequests: DEFAULT_INVALID_REQUESTS,
+    maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
+    failFast: DEFAULT_FAIL_FAST,
   };
 }
