@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, type PlaywrightTestConfig, type ReporterDescription } from '@playwright/test';
 import { chooseEmbeddedMockPort } from './src/config/embedded-mock.ts';
+import { applySettingsFile } from './src/config/settings-file.ts';
 import { reportEnvironment } from './src/report/environment.ts';
 import { reportPaths } from './src/report/paths.ts';
 import { runDeadlineMs } from './src/run/fail-fast.ts';
@@ -11,7 +12,10 @@ import { loadSuite } from './src/run/suite.ts';
 // file stops the run here, before the embedded mock starts or anything is sent.
 // Run directly (npx playwright test), the main process picks the embedded mock's free port; the workers
 // inherit it. Through `npm run conformance` the CLI has picked it already.
-if (!process.env.TEST_WORKER_INDEX && !process.env.OICP_BASE_URL?.trim()) chooseEmbeddedMockPort();
+if (!process.env.TEST_WORKER_INDEX) {
+  applySettingsFile();
+  if (!process.env.OICP_BASE_URL?.trim()) chooseEmbeddedMockPort();
+}
 const { profile, scenarios } = loadSuite();
 const reports = reportPaths();
 

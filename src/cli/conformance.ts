@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { checkEmbeddedMockPortFree, chooseEmbeddedMockPort } from '../config/embedded-mock.ts';
+import { applySettingsFile } from '../config/settings-file.ts';
 import { describeTls } from '../config/tls.ts';
 import { writeCoverage } from '../coverage/write.ts';
 import { InputError } from '../input/errors.ts';
@@ -25,6 +26,12 @@ const reports = reportPaths();
 
 function preflight(): boolean {
   try {
+    // The profile's settings file (data/environments/<profile>.env) first: it may name the target.
+    const settings = applySettingsFile();
+    if (settings)
+      console.log(
+        `Settings: ${settings.file} (${settings.applied.length} value(s) not already set in the environment)`,
+      );
     // Unless OICP_MOCK_PORT names one, the embedded mock takes a free port (the run's child processes
     // inherit it); a port the user named must be free.
     const mockPort = process.env.OICP_BASE_URL?.trim() ? undefined : chooseEmbeddedMockPort();

@@ -98,6 +98,8 @@ export function runConformance(
     if (key.startsWith('TEST_') || key.startsWith('PW_')) delete childEnv[key];
   for (const key of ['OICP_MOCK_PORT', 'OICP_BASE_URL', 'OICP_ENV', 'OICP_SCENARIOS'])
     if (!(key in env)) delete childEnv[key];
+  // A developer's own settings file (data/environments/qa.env) must not leak into a test's run.
+  if (!('OICP_SETTINGS_FILE' in env)) childEnv.OICP_SETTINGS_FILE = 'none';
   delete childEnv.FORCE_COLOR;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/conformance.ts', ...args], {
