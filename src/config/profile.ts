@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { InputError, type InputProblem } from '../input/errors.ts';
 import { YamlSource } from '../input/yaml-file.ts';
@@ -142,6 +143,31 @@ export function parseIntSetting(
 
 export function profileFile(name: string): string {
   return path.join(dataDir, 'environments', `${name}.yaml`);
+}
+
+/**
+ * The variable names each other profile of data/environments defines (name → profiles): a scenario may use
+ * test data one target offers and another does not. Profiles that do not parse are left out here; they are
+ * reported when selected.
+ */
+export function variablesOfOtherProfiles(registry: SchemaRegistry, current: string): Map<string, string[]> {
+  const names = new Map<string, string[]>();
+  const dir = path.join(dataDir, 'environments');
+  for (const entry of fs.readdirSync(dir)) {
+    const name = entry.replace(/\.yaml$/, '');
+    if (!entry.endsWith('.yaml') || name === current) continue;
+    let data: ProfileFile;
+    try {
+      const source = YamlSource.read(path.join(dir, entry), `profile '${name}'`);
+      source.validate(registry, schemaId('environment.schema.json'), `profile '${name}'`);
+      data = source.data as ProfileFile;
+    } catch {
+      continue;
+    }
+    for (const variable of Object.keys(data.variables))
+      names.set(variable, [...(names.get(variable) ?? []), name]);
+  }
+  return names;
 }
 
 /** Loads `data/environments/<OICP_ENV>.yaml`, validates it, and applies the environment overrides (DESIGN §2). */

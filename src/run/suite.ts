@@ -1,4 +1,4 @@
-import { loadProfile, type Profile } from '../config/profile.ts';
+import { loadProfile, type Profile, variablesOfOtherProfiles } from '../config/profile.ts';
 import { InputError } from '../input/errors.ts';
 import { generatedNegativeScenarios } from '../negatives/scenarios.ts';
 import { DEFAULT_SCENARIOS, loadScenarios } from '../scenarios/load.ts';
@@ -61,13 +61,34 @@ export function loadSuiteFresh(env: Record<string, string | undefined>): Suite {
   const selection = parseSelection(env.OICP_SCENARIOS);
   const scenarios =
     selection.files === '' ? [] : loadScenarios(schemas, selection.files ?? DEFAULT_SCENARIOS);
-  checkPlaceholders(scenarios, profile.variables, profile.name);
-  for (const scenario of scenarios) {
-    const missing = placeholdersOf(scenario).filter((name) => Object.hasOwn(profile.unavailable, name));
-    if (missing.length > 0) {
-      scenario.skipReason = `profile '${profile.name}' has no test data for ${missing.map((m) => `{{${m}}}`).join(', ')} (set ${missing.map((m) => profile.unavailable[m]).join(', ')})`;
-    }
-  }
+  const elsewhere = variablesOfOtherProfiles(schemas, profile.name);
+  checkPlaceholders(scenarios, profile.variables, profile.name, new Set(elsewhere.keys()));
+  for (const scenario of scenarios) scenario.skipReason = missingTestData(scenario, profile, elsewhere);
   if (selection.generated) scenarios.push(...generatedNegativeScenarios(schemas, profile));
   return { schemas, profile, scenarios };
+}
+
+/**
+ * Why a scenario cannot run against this profile, if it cannot: test data the profile leaves empty
+ * (`${NAME:-}`, name the variable to set), or a variable only other profiles define (name the profile
+ * file to add it to). Undefined when every placeholder resolves.
+ */
+function missingTestData(
+  scenario: Scenario,
+  profile: Profile,
+  elsewhere: ReadonlyMap<string, string[]>,
+): string | undefined {
+  const used = placeholdersOf(scenario);
+  const empty = used.filter((name) => Object.hasOwn(profile.unavailable, name));
+  const undefinedHere = used.filter((name) => !Object.hasOwn(profile.variables, name) && elsewhere.has(name));
+  const reasons: string[] = [];
+  if (empty.length > 0)
+    reasons.push(
+      `no test data for ${empty.map((m) => `{{${m}}}`).join(', ')} (set ${empty.map((m) => profile.unavailable[m]).join(', ')})`,
+    );
+  if (undefinedHere.length > 0)
+    reasons.push(
+      `no variable ${undefinedHere.map((m) => `{{${m}}}`).join(', ')} (defined in profile ${[...new Set(undefinedHere.flatMap((m) => elsewhere.get(m) ?? []))].map((p) => `'${p}'`).join(', ')}; add it to ${profile.file})`,
+    );
+  return reasons.length > 0 ? `profile '${profile.name}' has ${reasons.join(', and ')}` : undefined;
 }

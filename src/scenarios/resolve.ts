@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InputError, type InputProblem } from '../input/errors.ts';
+import { closestAll } from '../text.ts';
 import type { Scenario } from './types.ts';
 
 const PLACEHOLDER = /\{\{\s*(\$?[A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
@@ -42,25 +43,32 @@ export function placeholdersOf(scenario: Scenario): string[] {
 }
 
 /**
- * Every placeholder of every scenario must be a profile variable or a generator. Checked for the whole
- * selection before the first request, so a typo never sends a half-resolved request.
+ * Every placeholder of every scenario must be a variable of some profile or a generator. Checked for the
+ * whole selection before the first request, so a typo never sends a half-resolved request. A variable this
+ * profile lacks but another profile defines is test data this target does not offer: not an error here
+ * (the scenario is skipped, see the suite), while a name no profile knows is a typo, named with the
+ * closest known names.
  */
 export function checkPlaceholders(
   scenarios: Scenario[],
   variables: Record<string, string>,
   profileName: string,
+  definedElsewhere: ReadonlySet<string> = new Set(),
 ): void {
   const problems: InputProblem[] = [];
+  const known = [...new Set([...Object.keys(variables), ...definedElsewhere])];
   for (const scenario of scenarios) {
     const found = new Set<string>();
     collectPlaceholders(templatedParts(scenario), found);
     for (const name of found) {
-      if (GENERATORS.has(name) || Object.hasOwn(variables, name)) continue;
+      if (GENERATORS.has(name) || Object.hasOwn(variables, name) || definedElsewhere.has(name)) continue;
+      const candidates = name.startsWith('$') ? generatorNames : known;
+      const suggestions = closestAll(name, candidates).map((c) => `{{${c}}}`);
       problems.push({
         file: scenario.source.file,
         line: scenario.source.line,
         field: scenario.id,
-        message: `unknown variable {{${name}}}: not in profile '${profileName}' (variables: ${Object.keys(variables).join(', ')}) and not a generator (${generatorNames.join(', ')})`,
+        message: `unknown variable {{${name}}}: ${name.startsWith('$') ? `not a generator (${generatorNames.join(', ')})` : `no profile defines it (profile '${profileName}' is in use)`}${suggestions.length > 0 ? `; did you mean ${suggestions.join(' or ')}?` : ''}`,
       });
     }
   }
