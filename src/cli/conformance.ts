@@ -10,6 +10,7 @@ import { generateAllureReport, type QualityGateResult } from '../report/allure-r
 import { reportPaths } from '../report/paths.ts';
 import { conformanceExitCode, formatQualityGate } from '../report/quality-gate.ts';
 import { summarizeRun } from '../report/summary.ts';
+import { judgeRun } from '../run/run-checks.ts';
 import { loadSuite } from '../run/suite.ts';
 
 /**
@@ -64,12 +65,16 @@ async function main(): Promise<number> {
     fs.rmSync(stale, { recursive: true, force: true });
 
   const playwrightCli = require.resolve('@playwright/test/cli');
+  const started = Date.now();
   const testExitCode = await run(playwrightCli, [
     'test',
     '--config',
     path.join(projectRoot, 'playwright.config.ts'),
     ...process.argv.slice(2),
   ]);
+
+  // What only the whole run can see (unique SessionIDs …): judged before the report, which shows it.
+  const runChecks = judgeRun(reports, loadSuite().profile.name, started);
 
   // Coverage of the run, computed before the report so that the table is attached to it.
   let coverageSummary: string | undefined;
@@ -104,6 +109,7 @@ async function main(): Promise<number> {
   if (coverageSummary) console.log(`\n${coverageSummary}`);
   const summary = summarizeRun(reports.json);
   if (summary) console.log(`\n${summary}`);
+  console.log(runChecks.text);
   if (reportGenerated === true) console.log(formatQualityGate(gate));
   const openCommand =
     reports.allureReport === reportPaths({}).allureReport
@@ -119,7 +125,8 @@ async function main(): Promise<number> {
       `  History     ${reports.allureHistory}`,
     ].join('\n'),
   );
-  return conformanceExitCode({ testExitCode, reportGenerated, gatePassed });
+  const exitCode = conformanceExitCode({ testExitCode, reportGenerated, gatePassed });
+  return exitCode === 0 && !runChecks.passed ? 1 : exitCode;
 }
 
 main().then(

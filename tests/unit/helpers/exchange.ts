@@ -130,5 +130,6 @@ export function buildProfile(variables: Record<string, string> = {}): Profile {
     minIntervalMs: 0,
     retry: NO_RETRY,
     invalidRequests: DEFAULT_INVALID_REQUESTS,
+    hubjectDeviations: [],
   };
 }
