@@ -42,6 +42,15 @@ export default {
       failureCategory('protocol', 'Protocol rule'),
       failureCategory('best-practice', 'Best practice'),
       {
+        // Passed scenarios with an expectation that is not an OICP rule (observed Hubject behaviour or an
+        // assumption) the target did not meet: seen, never a failure, never against the quality gate.
+        id: 'oicp-unconfirmed',
+        name: 'Expectation not confirmed by this target',
+        matchers: [{ statuses: ['passed'], labels: { unconfirmed: '.+' } }],
+        groupBy: [{ label: 'unconfirmed' }],
+        groupByMessage: false,
+      },
+      {
         id: 'oicp-advisories',
         name: 'Advisories (passed, best-practice findings)',
         matchers: [{ statuses: ['passed'], labels: { advisory: '.+' } }],

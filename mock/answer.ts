@@ -55,11 +55,11 @@ export function answerAuthorizeStart(input: MockRequest, context: MockContext): 
   try {
     body = JSON.parse(input.body);
   } catch {
-    return faultBodyResponse(400, 'The request body is not valid JSON', []);
+    return faultBodyResponse(400, VALIDATION_MESSAGE);
   }
-  if (!isJsonObject(body)) return faultBodyResponse(400, 'The request body must be a JSON object', []);
+  if (!isJsonObject(body)) return faultBodyResponse(400, VALIDATION_MESSAGE);
   const problems = validateAuthorizeStart(body);
-  if (problems.length > 0) return faultBodyResponse(400, 'Validation failed', problems);
+  if (problems.length > 0) return validationFaultResponse(problems);
 
   // Only an OperatorID the registry knows can belong to someone else; any other one is left to the
   // URL, which decides the lookup (a body/URL mismatch without TLS is tolerated: our assumption).
@@ -158,13 +158,13 @@ function buildAnswer(outcome: MockOutcome, request: Record<string, unknown>): Au
           : null,
     };
   }
-  const code = outcome.code ?? '106';
+  // A refusal's Description is null, as in every captured Hubject refusal (not the code table's text).
   return {
     SessionID: null,
     ...partnerSessionIds,
     ProviderID: null,
     AuthorizationStatus: 'NotAuthorized',
-    StatusCode: { Code: code, Description: statusText(code), AdditionalInfo: null },
+    StatusCode: { Code: outcome.code ?? '106', Description: null, AdditionalInfo: null },
     AuthorizationStopIdentifications: null,
   };
 }
@@ -177,13 +177,38 @@ export function jsonResponse(status: number, body: unknown): MockResponse {
   };
 }
 
-/** Hubject's FaultBody (HTTP 400 and other request-level failures). */
+/** The message of Hubject's HTTP 400 FaultBody (captured 2021–2022). */
+export const VALIDATION_MESSAGE = 'Error parsing/validating JSON.';
+
+/**
+ * Hubject's FaultBody (HTTP 400 and other request-level failures): the message alone, or with field-level
+ * `validationErrors` (and `extendedInfo: null`, as one captured revision writes it).
+ */
 export function faultBodyResponse(
   status: number,
   message: string,
-  validationErrors: FieldValidationError[],
+  validationErrors: FieldValidationError[] = [],
 ): MockResponse {
-  return jsonResponse(status, { message, validationErrors, extendedInfo: null });
+  return jsonResponse(
+    status,
+    validationErrors.length > 0 ? { message, validationErrors, extendedInfo: null } : { message },
+  );
+}
+
+/**
+ * A request that breaks enforced rules: field errors as `validationErrors`, object-level errors named in the
+ * message ("Error parsing/validating JSON. Object errors: …"), as Hubject answers them.
+ */
+function validationFaultResponse(problems: FieldValidationError[]): MockResponse {
+  const objectErrors = problems.filter((p) => p.objectLevel);
+  const fieldErrors = problems
+    .filter((p) => !p.objectLevel)
+    .map(({ fieldReference, errorMessage }) => ({ fieldReference, errorMessage }));
+  const message =
+    objectErrors.length > 0
+      ? `${VALIDATION_MESSAGE} Object errors: ${objectErrors.map((e) => `${e.fieldReference}: ${e.errorMessage}`).join('; ')}`
+      : VALIDATION_MESSAGE;
+  return faultBodyResponse(400, message, fieldErrors);
 }
 
 /** Hubject's OicpERoamingFault (HTTP 401 code 017, HTTP 404 code 300). */

@@ -17,6 +17,8 @@ export interface FaultEffect {
 }
 
 const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
+/** The SessionID of the OICP SessionID type's documentation, given to every Authorized answer by `repeated-session-id`. */
+const REPEATED_SESSION_ID = 'b2688855-7f00-0002-6d8e-48d883f6abb6';
 const DESCRIPTION_MAX_LENGTH = 200;
 /** 2 MiB: twice the suite's default answer size limit. */
 const OVERSIZE_BYTES = 2 * 1024 * 1024;
@@ -89,6 +91,22 @@ export const FAULT_EFFECTS: Record<FaultName, FaultEffect> = {
         ? answer
         : { ...answer, CPOPartnerSessionID: `${answer.CPOPartnerSessionID}-x` },
   },
+  'cpo-partner-session-id-invented': {
+    reshape: (answer) =>
+      answer.CPOPartnerSessionID === null
+        ? { ...answer, CPOPartnerSessionID: `mock-${randomUUID()}` }
+        : answer,
+  },
+  'repeated-session-id': {
+    reshape: whenAuthorized((answer) => ({ ...answer, SessionID: REPEATED_SESSION_ID })),
+  },
+  'unknown-answer-properties': {
+    reshape: (answer) => ({
+      ...answer,
+      StatusCode: { ...answer.StatusCode, TraceID: randomUUID() },
+      AuthorizationValidUntil: '2030-01-01T00:00:00Z',
+    }),
+  },
   'text-plain-content-type': {
     deliver: (response) => withContentType(response, 'text/plain;charset=utf-8'),
   },
@@ -110,10 +128,13 @@ export const FAULT_EFFECTS: Record<FaultName, FaultEffect> = {
     }),
   },
   'http-500': {
+    // The body Hubject sent with a 500 (captured 2022); the mock keeps UTF-8, so that the fault is the status alone.
     deliver: (response) => ({
       status: 500,
       headers: { ...response.headers, 'Content-Type': JSON_CONTENT_TYPE },
-      body: JSON.stringify({ message: 'Internal Server Error', validationErrors: [], extendedInfo: null }),
+      body: JSON.stringify({
+        StatusCode: { Code: '001', Description: statusText('001'), AdditionalInfo: null },
+      }),
     }),
   },
   'slow-answer': {

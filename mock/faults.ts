@@ -1,8 +1,9 @@
 /**
  * The mock's fault modes: each one a single, realistic contract violation. Running the conformance
- * suite against a fault mode must fail on `expectedCheck`; if it does not, the suite is blind to that
- * violation. Faults only touch answers to valid requests (the HTTP 200 answer path); the 400/401/404
- * error answers stay normal so that a fault never hides behind a request problem.
+ * suite against a fault mode must fail on `expectedCheck` (a check of the registry, or a run-level check);
+ * if it does not, the suite is blind to that violation. Faults only touch answers to valid requests (the
+ * HTTP 200 answer path); the 400/401/404 error answers stay normal so that a fault never hides behind a
+ * request problem.
  */
 
 export const FAULT_NAMES = [
@@ -17,6 +18,9 @@ export const FAULT_NAMES = [
   'malformed-session-id',
   'malformed-provider-id',
   'cpo-partner-session-id-altered',
+  'cpo-partner-session-id-invented',
+  'repeated-session-id',
+  'unknown-answer-properties',
   'text-plain-content-type',
   'latin1-charset',
   'html-error-page',
@@ -88,6 +92,20 @@ export const FAULTS: Record<FaultName, FaultDefinition> = {
     description: 'The CPOPartnerSessionID sent in the request comes back with "-x" appended.',
     expectedCheck: 'cpoPartnerSessionIdEchoed',
   },
+  'cpo-partner-session-id-invented': {
+    description: 'An answer to a request without CPOPartnerSessionID carries one the mock made up.',
+    expectedCheck: 'cpoPartnerSessionIdNotInvented',
+  },
+  'repeated-session-id': {
+    description:
+      'Every Authorized answer carries the same SessionID (each answer alone is well-formed; only the whole run shows it).',
+    expectedCheck: 'authorizedSessionIdsUnique',
+  },
+  'unknown-answer-properties': {
+    description:
+      'Answers carry properties OICP does not define, at the top and inside StatusCode (tolerated: the suite reports an advisory naming them, the run passes).',
+    expectedCheck: 'answerPropertiesKnown',
+  },
   'text-plain-content-type': {
     description: 'The JSON answer is labelled Content-Type: text/plain;charset=utf-8.',
     expectedCheck: 'contentTypeIsJsonUtf8',
@@ -105,12 +123,13 @@ export const FAULTS: Record<FaultName, FaultDefinition> = {
     expectedCheck: 'bodyIsJson',
   },
   'http-500': {
-    description: 'HTTP 500 with a FaultBody instead of an answer.',
+    description:
+      'HTTP 500 with the body Hubject sends then (StatusCode 001, Hubject system error) instead of an answer.',
     expectedCheck: 'httpStatusAsExpected',
   },
   'slow-answer': {
     description:
-      'The normal answer arrives only after the slow delay (default 11 s, over the 10 s OICP budget).',
+      "The normal answer arrives only after the slow delay (default 11 s, over the suite's default budget of 10 s).",
     expectedCheck: 'answeredWithinBudget',
   },
   'malformed-stop-identification': {

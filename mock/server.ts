@@ -76,7 +76,7 @@ export async function startMock(options: MockServerOptions = {}): Promise<Runnin
         tooLarge = true;
         chunks.length = 0;
         // Answer at once; the rest of the body is still read (and dropped) so the client sees the 413.
-        send(res, faultBodyResponse(413, `The request body exceeds ${MAX_BODY_BYTES} bytes`, []));
+        send(res, faultBodyResponse(413, `The request body exceeds ${MAX_BODY_BYTES} bytes`));
         return;
       }
       chunks.push(chunk);

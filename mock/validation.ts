@@ -26,11 +26,34 @@ const PARTNER_SESSION_ID_MAX_LENGTH = 250;
 // The older server export allows 100; the newer OpenAPI says 50. The server is what answers.
 const PARTNER_PRODUCT_ID_MAX_LENGTH = 100;
 
-/** One entry of a FaultBody's `validationErrors`. */
+/**
+ * One problem of a request body. A field problem becomes an entry of the FaultBody's `validationErrors`; an
+ * object-level problem (`objectLevel`) is only named in its `message` ("… Object errors: …"), the way Hubject
+ * answers them (captured 2021–2022).
+ */
 export interface FieldValidationError {
-  /** Dotted path of the field, e.g. `Identification.RFIDMifareFamilyIdentification.UID`. */
+  /**
+   * The Java property path Hubject writes: lowerCamelCase names, dots, `[i]` indexes
+   * (`identification.rfidMifareFamilyIdentification.uid`, like the captured
+   * `operatorEvseData.evseDataRecord[0].hotlinePhoneNumber`).
+   */
   fieldReference: string;
+  /** Bean-Validation wording where the captures show it: `may not be null`, `must match "…"`. */
   errorMessage: string;
+  objectLevel?: true;
+}
+
+/**
+ * An OICP property name as a Java bean property: the first word in lower case, an acronym included
+ * (`RFIDMifareFamilyIdentification` → `rfidMifareFamilyIdentification`, `UID` → `uid`, `OperatorID` →
+ * `operatorID`). The captures show the rule for plain words; for acronyms it is our assumption.
+ */
+export function javaPropertyName(name: string): string {
+  const leading = /^[A-Z]+/.exec(name)?.[0] ?? '';
+  if (leading.length === name.length) return name.toLowerCase();
+  if (leading.length <= 1) return name.charAt(0).toLowerCase() + name.slice(1);
+  // An acronym followed by a word: its last capital starts that word.
+  return leading.slice(0, -1).toLowerCase() + name.slice(leading.length - 1);
 }
 
 /** The Identification members in the order the mock uses when a request carries more than one. */
@@ -54,7 +77,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
 export function validateAuthorizeStart(body: unknown): FieldValidationError[] {
   const problems: FieldValidationError[] = [];
   if (!isJsonObject(body)) {
-    problems.push({ fieldReference: '', errorMessage: 'must be a JSON object' });
+    problems.push({ fieldReference: '', errorMessage: 'must be a JSON object', objectLevel: true });
     return problems;
   }
   const fields = new FieldChecker(body, '', problems);
@@ -65,7 +88,7 @@ export function validateAuthorizeStart(body: unknown): FieldValidationError[] {
   fields.optionalString('EMPPartnerSessionID', undefined, PARTNER_SESSION_ID_MAX_LENGTH);
   fields.optionalString('PartnerProductID', undefined, PARTNER_PRODUCT_ID_MAX_LENGTH);
   const identification = fields.requiredObject('Identification');
-  if (identification) validateIdentification(identification, 'Identification', problems);
+  if (identification) validateIdentification(identification, javaPropertyName('Identification'), problems);
   return problems;
 }
 
@@ -108,7 +131,8 @@ function validateIdentification(
   if (carriesNoMember) {
     problems.push({
       fieldReference: path,
-      errorMessage: `must contain one of ${IDENTIFICATION_MEMBERS.join(', ')}`,
+      errorMessage: `must contain one of ${IDENTIFICATION_MEMBERS.map(javaPropertyName).join(', ')}`,
+      objectLevel: true,
     });
   }
 }
@@ -157,7 +181,7 @@ class FieldChecker {
     if (this.missing(key)) return;
     const value = this.object[key];
     if (typeof value !== 'string' || !allowed.includes(value)) {
-      this.report(key, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+      this.report(key, `must be one of ${allowed.join(', ')}`);
     }
   }
 
@@ -180,7 +204,7 @@ class FieldChecker {
 
   private missing(key: string): boolean {
     if (this.object[key] !== undefined && this.object[key] !== null) return false;
-    this.report(key, 'is required');
+    this.report(key, 'may not be null');
     return true;
   }
 
@@ -191,11 +215,11 @@ class FieldChecker {
       return;
     }
     if (pattern && !pattern.test(value)) {
-      this.report(key, `must match the pattern ${pattern.source}, got ${JSON.stringify(value)}`);
+      this.report(key, `must match "${pattern.source}"`);
     }
     const length = [...value].length;
     if (maxLength !== undefined && length > maxLength) {
-      this.report(key, `must be at most ${maxLength} characters long, got ${length}`);
+      this.report(key, `size must be between 0 and ${maxLength}`);
     }
   }
 
@@ -204,6 +228,7 @@ class FieldChecker {
   }
 
   private reference(key: string): string {
-    return this.path ? `${this.path}.${key}` : key;
+    const property = javaPropertyName(key);
+    return this.path ? `${this.path}.${property}` : property;
   }
 }

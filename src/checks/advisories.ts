@@ -13,7 +13,7 @@ export const notAuthorizedWithoutSessionId: Check = {
   verdict: 'advisory',
   category: 'best-practice',
   source:
-    'Hubject discards the session of a refused authorization; its answers show SessionID null (DESIGN §5–6)',
+    'observed, not an OICP rule: Hubject answers a refused authorization with SessionID null (the integration guide; refusals captured 2021–2022 in OpenChargingCloud/WWCP_OICP, CPOClient.cs); the session of a refusal must not be used',
   appliesTo: (ex) => authorizationStatusOf(ex) === 'NotAuthorized',
   verify(ex) {
     const sessionId = answerObject(ex)?.SessionID;
@@ -50,7 +50,8 @@ export const processIdCaptured: Check = {
   title: "Hubject's Process-ID header is present (quote it in support tickets)",
   verdict: 'advisory',
   category: 'best-practice',
-  source: 'Hubject answers carry a Process-ID header (DESIGN §5–6)',
+  source:
+    'observed, not an OICP rule: Hubject answers carry a Process-ID header (answers captured 2021–2022 in OpenChargingCloud/WWCP_OICP, CPOClient.cs), the reference of a Hubject support ticket',
   appliesTo: (ex) => ex.hubject && ex.answer !== undefined,
   verify(ex) {
     if (ex.answer?.headers['process-id']) return;

@@ -20,7 +20,7 @@ export const authorizedHasSessionId: Check = {
   title: 'An Authorized answer carries a SessionID in GUID form',
   verdict: 'failure',
   category: 'protocol',
-  source: `${OPERATION}: Hubject generates a SessionID for the charging process; SessionID type (GUID)`,
+  source: `${OPERATION}: "Hubject generates a SessionID for the charging process"; SessionID type (GUID)`,
   appliesTo: isAuthorized,
   verify(ex, { schemas }) {
     const sessionId = answerObject(ex)?.SessionID;
@@ -39,7 +39,7 @@ export const authorizedHasProviderId: Check = {
   title: 'An Authorized answer names the authorizing EMP (ProviderID)',
   verdict: 'failure',
   category: 'protocol',
-  source: `${OPERATION}: the answer of an authorizing EMP must contain its ProviderID; ProviderID type`,
+  source: `${OPERATION}: the EMP's response "MUST contain the ProviderID and the AuthorizationStatus"; ProviderID type`,
   appliesTo: isAuthorized,
   verify(ex, { schemas }) {
     const providerId = answerObject(ex)?.ProviderID;
@@ -58,7 +58,8 @@ export const authorizedHasSuccessCode: Check = {
   title: 'An Authorized answer has StatusCode.Code 000',
   verdict: 'failure',
   category: 'protocol',
-  source: 'OICP 2.3 status codes: 000 success; any other code is an error',
+  source:
+    'OICP 2.3 StatusCode: 000 Success; Hubject integration guide, eRoamingAuthorizeStart: any other status code is an error',
   appliesTo: isAuthorized,
   verify(ex) {
     const code = statusCodeOf(ex)?.Code;
@@ -75,7 +76,8 @@ export const notAuthorizedHasErrorCode: Check = {
   title: 'A NotAuthorized answer has an error code (StatusCode.Code other than 000)',
   verdict: 'failure',
   category: 'protocol',
-  source: 'OICP 2.3 status codes: 000 success; a refusal carries the code of its reason',
+  source:
+    'OICP 2.3 StatusCode: 000 Success, every other code an error; a refusal carries the code of its reason',
   appliesTo: isNotAuthorized,
   verify(ex) {
     const code = statusCodeOf(ex)?.Code;
@@ -92,7 +94,8 @@ export const statusCodeInOicpTable: Check = {
   title: 'StatusCode.Code is a code of the OICP status code table',
   verdict: 'failure',
   category: 'protocol',
-  source: 'OICP 2.3 StatusCode (code table; schemas/oicp/StatusCodeCode.schema.json)',
+  source:
+    'OICP 2.3 StatusCode.Code table (schemas/oicp/StatusCodeCode.schema.json, docs/errata.md E-02); known Hubject deviation: E-16',
   appliesTo: (ex) => statusCodeOf(ex) !== undefined && 'Code' in (statusCodeOf(ex) ?? {}),
   verify(ex, { schemas }) {
     const code = statusCodeOf(ex)?.Code;
@@ -100,9 +103,13 @@ export const statusCodeInOicpTable: Check = {
     throw new CheckFailure(this, {
       expected: 'a three-digit code string from the OICP table (000, 001, …, 700)',
       received: `StatusCode.Code ${show(code)}`,
+      deviation: typeof code === 'string' && STATUS_CODE_PAGE_EXTRAS.includes(code) ? 'E-16' : undefined,
     });
   },
 };
+
+/** The codes Hubject's status-code page lists besides the OICP table (docs/errata.md E-16). */
+const STATUS_CODE_PAGE_EXTRAS = ['401', '404', '500'];
 
 export const STATUS_TEXT_LIMITS = { Description: 200, AdditionalInfo: 1000 } as const;
 
@@ -111,7 +118,8 @@ export const statusTextWithinLimits: Check = {
   title: 'StatusCode.Description has at most 200 and AdditionalInfo at most 1000 characters',
   verdict: 'failure',
   category: 'protocol',
-  source: 'OICP 2.3 StatusCode: Description max 200, AdditionalInfo max 1000',
+  source:
+    'OICP 2.3 StatusCode: Description max 200, AdditionalInfo max 1000 characters (written as maximum, read as a length: docs/errata.md E-01)',
   appliesTo: (ex) => statusCodeOf(ex) !== undefined,
   verify(ex) {
     const statusCode = statusCodeOf(ex) ?? {};
@@ -134,7 +142,7 @@ export const cpoPartnerSessionIdEchoed: Check = {
   title: 'The CPOPartnerSessionID sent in the request comes back unchanged',
   verdict: 'failure',
   category: 'protocol',
-  source: `${OPERATION}: CPOPartnerSessionID, the CPO's session id of the operation`,
+  source: `${OPERATION}: CPOPartnerSessionID is "the session id assigned by the CPO to the related operation", so the answer carries the one the CPO sent (Hubject refusals captured 2021–2022 echo it: OpenChargingCloud/WWCP_OICP, WWCP_OICPv2.3/CPO/CPOClient.cs)`,
   appliesTo: (ex) =>
     typeof requestObject(ex)?.CPOPartnerSessionID === 'string' &&
     ex.answer?.status === 200 &&
@@ -155,7 +163,7 @@ export const stopIdentificationsWellFormed: Check = {
   title: 'AuthorizationStopIdentifications, when present, hold OICP identification objects',
   verdict: 'failure',
   category: 'protocol',
-  source: `${OPERATION}: AuthorizationStopIdentifications, a list of Identification (schemas/oicp/Identification.schema.json)`,
+  source: `${OPERATION}: AuthorizationStopIdentifications, a list of Identification (schemas/oicp/Identification.schema.json); members OICP does not list are tolerated (docs/errata.md E-12)`,
   appliesTo: (ex) => {
     const value = answerObject(ex)?.AuthorizationStopIdentifications;
     return value !== undefined && value !== null;
@@ -169,7 +177,7 @@ export const stopIdentificationsWellFormed: Check = {
       });
     }
     const problems = value.flatMap((entry, index) => {
-      const violations = schemas.violations(OICP.identification, entry);
+      const violations = schemas.answerViolations(OICP.identification, entry);
       return violations.length === 0
         ? []
         : [`[${index}] ${show(entry, 80)}: ${formatViolations(violations).replace(/\n/g, '; ')}`];
@@ -179,6 +187,32 @@ export const stopIdentificationsWellFormed: Check = {
       expected:
         'each entry an object with one of RFIDMifareFamilyIdentification, QRCodeIdentification, PlugAndChargeIdentification, RemoteIdentification, RFIDIdentification',
       received: problems.join('\n    '),
+    });
+  },
+};
+
+export const cpoPartnerSessionIdNotInvented: Check = {
+  name: 'cpoPartnerSessionIdNotInvented',
+  title: 'A CPOPartnerSessionID the request did not carry is not invented (null or absent)',
+  verdict: 'failure',
+  category: 'protocol',
+  source: `${OPERATION}: CPOPartnerSessionID is "the session id assigned by the CPO to the related operation"; a request without one leaves none to return (the integration guide's example answer: null)`,
+  appliesTo: (ex) => {
+    const request = requestObject(ex);
+    return (
+      request !== undefined &&
+      (request.CPOPartnerSessionID === undefined || request.CPOPartnerSessionID === null) &&
+      ex.answer?.status === 200 &&
+      authorizationStatusOf(ex) !== undefined
+    );
+  },
+  verify(ex) {
+    const received = answerObject(ex)?.CPOPartnerSessionID;
+    if (received === undefined || received === null) return;
+    throw new CheckFailure(this, {
+      expected: 'CPOPartnerSessionID null or absent (the request carried none)',
+      received: `CPOPartnerSessionID ${show(received)}`,
+      hint: 'only the CPO assigns a CPOPartnerSessionID; an invented one cannot be correlated with any session of the CPO',
     });
   },
 };

@@ -1,6 +1,7 @@
 import { notAuthorizedWithoutSessionId, processIdCaptured, requestCarriesEvseId } from './advisories.ts';
 import type { Check } from './check.ts';
 import {
+  answerPropertiesKnown,
   authorizationStatusAsExpected,
   bodyMatchesSchema,
   fieldsAsExpected,
@@ -11,6 +12,7 @@ import {
   authorizedHasSessionId,
   authorizedHasSuccessCode,
   cpoPartnerSessionIdEchoed,
+  cpoPartnerSessionIdNotInvented,
   notAuthorizedHasErrorCode,
   statusCodeInOicpTable,
   statusTextWithinLimits,
@@ -46,7 +48,9 @@ export const CHECKS: readonly Check[] = [
   statusCodeInOicpTable,
   statusTextWithinLimits,
   cpoPartnerSessionIdEchoed,
+  cpoPartnerSessionIdNotInvented,
   stopIdentificationsWellFormed,
+  answerPropertiesKnown,
   notAuthorizedWithoutSessionId,
   requestCarriesEvseId,
   processIdCaptured,

@@ -13,6 +13,7 @@ import { reportPaths } from '../report/paths.ts';
 import { conformanceExitCode, formatQualityGate } from '../report/quality-gate.ts';
 import { summarizeRun } from '../report/summary.ts';
 import { describeStop, FailFast } from '../run/fail-fast.ts';
+import { judgeRun } from '../run/run-checks.ts';
 import { loadSuite } from '../run/suite.ts';
 
 /**
@@ -77,12 +78,16 @@ async function main(): Promise<number> {
     fs.rmSync(stale, { recursive: true, force: true });
 
   const playwrightCli = require.resolve('@playwright/test/cli');
+  const started = Date.now();
   const testExitCode = await run(playwrightCli, [
     'test',
     '--config',
     path.join(projectRoot, 'playwright.config.ts'),
     ...process.argv.slice(2),
   ]);
+
+  // What only the whole run can see (unique SessionIDs …): judged before the report, which shows it.
+  const runChecks = judgeRun(reports, loadSuite().profile.name, started);
 
   // Coverage of the run, computed before the report so that the table is attached to it.
   let coverageSummary: string | undefined;
@@ -120,6 +125,7 @@ async function main(): Promise<number> {
   // A dead target stopped the run: said once, here, instead of once per scenario.
   const stop = FailFast.stopOf(reports.runState);
   if (stop) console.log(`\n✘ ${describeStop(stop)}\n  The remaining scenarios were not run.`);
+  console.log(runChecks.text);
   if (reportGenerated === true) console.log(formatQualityGate(gate));
   const openCommand =
     reports.allureReport === reportPaths({}).allureReport
@@ -135,7 +141,8 @@ async function main(): Promise<number> {
       `  History     ${reports.allureHistory}`,
     ].join('\n'),
   );
-  return stop ? 1 : conformanceExitCode({ testExitCode, reportGenerated, gatePassed });
+  const exitCode = conformanceExitCode({ testExitCode, reportGenerated, gatePassed });
+  return stop || (exitCode === 0 && !runChecks.passed) ? 1 : exitCode;
 }
 
 main().then(

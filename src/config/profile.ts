@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { DeviationId } from '../checks/deviations.ts';
 import { InputError, type InputProblem } from '../input/errors.ts';
 import { YamlSource } from '../input/yaml-file.ts';
 import type { RuleKind } from '../negatives/derive.ts';
@@ -42,6 +43,8 @@ export interface Profile {
   /** The largest answer body accepted (bytes, counted while reading, after decompression). */
   maxAnswerBytes: number;
   failFast: FailFastPolicy;
+  /** Known Hubject deviations (docs/errata.md) reported as advisories instead of failures against this target. */
+  hubjectDeviations: DeviationId[];
 }
 
 /**
@@ -75,8 +78,8 @@ export const NO_RETRY: RetryPolicy = { attempts: 1, onStatus: [], delayMs: 0 };
 const DEFAULT_RETRY_STATUSES = [408, 502, 503, 504];
 
 /**
- * The suite's time budget of one answer, network included: our setting, in line with the timeouts Hubject
- * applies between partners (the OICP text's "within 10 seconds" is stated for eRoamingAuthorizeRemoteStart).
+ * The suite's own budget for one answer, network included, set after Hubject's timeouts: OICP states no answer
+ * time for AuthorizeStart (its "within 10 seconds" is written for eRoamingAuthorizeRemoteStart).
  */
 export const DEFAULT_TIME_BUDGET_MS = 10_000;
 /** The longest time budget accepted: beyond it a dead target holds a run for hours. */
@@ -100,6 +103,7 @@ interface ProfileFile {
   maxAnswerBytes?: number;
   failFast?: Partial<FailFastPolicy>;
   invalidRequests?: Partial<Record<RuleKind, { status: number; body?: ResponseBodyKind }>>;
+  hubjectDeviations?: DeviationId[];
   variables: Record<string, string>;
   tls?: Partial<Omit<TlsSettings, 'insecure'>> & { insecure?: boolean; clientCertificateRequired?: boolean };
 }
@@ -272,6 +276,7 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     },
     maxAnswerBytes: data.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES,
     failFast: { ...DEFAULT_FAIL_FAST, ...data.failFast },
+    hubjectDeviations: data.hubjectDeviations ?? [],
   };
 }
 

@@ -3,7 +3,7 @@ import type { Profile } from '../config/profile.ts';
 import { YamlSource } from '../input/yaml-file.ts';
 import { dataDir } from '../paths.ts';
 import { resolveScenario } from '../scenarios/resolve.ts';
-import type { Scenario } from '../scenarios/types.ts';
+import type { Basis, Scenario } from '../scenarios/types.ts';
 import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
 import { type BaseRequest, NegativeCaseDeriver, type NegativeVariant } from './derive.ts';
 
@@ -60,9 +60,37 @@ function toScenario(variant: NegativeVariant, profile: Profile): Scenario {
     reference: SCHEMA_DOC,
     invalid: true,
     request: { operatorId: variant.operatorId, body: variant.body },
-    expect: { status: answer.status, body: answer.body, fields: {} },
+    expect: {
+      status: answer.status,
+      body: answer.body,
+      fields: {},
+      basis: { default: basisOfVariant(variant, profile), byExpectation: {} },
+    },
     source: { file: SCHEMA_FILE, line: 1 },
   };
+}
+
+/**
+ * A broken enforced rule is a broken OICP type rule, which Hubject rejects (its authorization API export:
+ * HTTP 400 "Validation error" with a FaultBody). That a lint-only rule is not enforced is our assumption
+ * (docs/errata.md, "Lint rules versus server rules").
+ */
+function basisOfVariant(variant: NegativeVariant, profile: Profile): Basis {
+  if (variant.kind === 'enforced' && / instead of a string$/.test(variant.mutation)) {
+    return {
+      kind: 'assumption',
+      citation: `${variant.rule}: OICP types the field as a string; whether Hubject's JSON binding rejects a number or converts it to a string (as Java JSON binders do by default) is not documented`,
+    };
+  }
+  return variant.kind === 'enforced'
+    ? {
+        kind: 'rule',
+        citation: `OICP 2.3 eRoamingAuthorizeStart, rule ${variant.rule}; a request breaking it is rejected (Hubject's authorization API export: HTTP 400 "Validation error" with a FaultBody; profile '${profile.name}' invalidRequests.enforced)`,
+      }
+    : {
+        kind: 'assumption',
+        citation: `${variant.rule} is a lint-only rule of ours: Hubject is not known to enforce it, so the request is answered as usual (docs/errata.md, "Lint rules versus server rules"; profile '${profile.name}' invalidRequests.lint)`,
+      };
 }
 
 /** One scenario per rule of the request schema, made from the base requests with the profile's values. */

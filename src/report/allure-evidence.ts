@@ -17,6 +17,12 @@ import { type OicpType, typesOfChecks } from './oicp-docs.ts';
 /** The Allure label naming each advisory a scenario raised (the report's "Advisories" category). */
 export const ADVISORY_LABEL = 'advisory';
 
+/**
+ * The Allure label naming each expectation the target did not confirm (observed behaviour or assumption, not
+ * an OICP rule): the report's category "Expectation not confirmed by this target".
+ */
+export const UNCONFIRMED_LABEL = 'unconfirmed';
+
 /** What the runner's response-headers.json attachment says about the answer. */
 export interface AnswerSummary {
   status?: string;
@@ -51,13 +57,19 @@ export function parseAnswerSummary(body: string): AnswerSummary {
 export interface VerdictsSummary {
   failed: Array<{ check: string; category: string }>;
   applied: string[];
+  /** `<expectation> (<basis>)` of each expectation the target did not confirm. */
+  unconfirmed: string[];
 }
 
 export function parseVerdicts(body: string): VerdictsSummary {
   const verdicts = parseScenarioVerdicts(body);
   return verdicts
-    ? { failed: verdicts.failed, applied: appliedChecks(verdicts) }
-    : { failed: [], applied: [] };
+    ? {
+        failed: verdicts.failed,
+        applied: appliedChecks(verdicts),
+        unconfirmed: verdicts.unconfirmed.map((u) => `${u.expectation} (${u.basis})`),
+      }
+    : { failed: [], applied: [], unconfirmed: [] };
 }
 
 /** How the test ended, as Playwright's TestInfo tells it after the body ran. */
@@ -99,7 +111,11 @@ export class AllureEvidence {
     if (this.advisories.has(finding.check)) return;
     if (this.advisories.size === 0) await allure.tag(ADVISORY_LABEL);
     this.advisories.add(finding.check);
-    await allure.label(ADVISORY_LABEL, finding.check);
+    // An accepted Hubject deviation says which one: the category groups by this value.
+    const value = finding.deviation
+      ? `${finding.check} (Hubject deviation ${finding.deviation})`
+      : finding.check;
+    await allure.label(ADVISORY_LABEL, value);
   }
 
   /** After the test body: a failed scenario gets its category (Allure label and Playwright annotation). */
@@ -128,6 +144,8 @@ export class AllureEvidence {
 
   private async verdicts(verdicts: VerdictsSummary): Promise<void> {
     this.failedChecks = verdicts.failed;
+    if (verdicts.unconfirmed.length > 0) await allure.tag(UNCONFIRMED_LABEL);
+    for (const expectation of verdicts.unconfirmed) await allure.label(UNCONFIRMED_LABEL, expectation);
     const types = typesOfChecks(verdicts.applied).filter((type) => !this.linkedTypes.has(type));
     for (const type of types) this.linkedTypes.add(type);
     if (types.length > 0) await allure.links(...types.map(typeLink));

@@ -1,13 +1,23 @@
 import type { Check } from '../checks/check.ts';
+import { RUN_CHECKS, type RunCheck } from '../checks/run-level.ts';
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 /**
- * docs/checks.md, rendered from the registry so that the documentation cannot drift from the code
+ * docs/checks.md, rendered from the registries so that the documentation cannot drift from the code
  * (a test compares the file with this rendering; `npm run docs:checks` rewrites it).
  */
-export function renderChecksDoc(checks: readonly Check[]): string {
+export function renderChecksDoc(
+  checks: readonly Check[],
+  runChecks: readonly RunCheck[] = RUN_CHECKS,
+): string {
   const rows = checks.map(
     (check) =>
-      `| \`${check.name}\` | ${check.verdict} | ${check.category} | ${check.title} | ${check.source.replace(/\|/g, '\\|')} |`,
+      `| \`${check.name}\` | ${check.verdict} | ${check.category} | ${check.expectation ? `\`${check.expectation}\`` : '—'} | ${check.title} | ${cell(check.source)} |`,
+  );
+  const runRows = runChecks.map(
+    (check) =>
+      `| \`${check.name}\` | ${check.verdict} | ${check.category} | ${check.title} | ${cell(check.source)} |`,
   );
   return `# Checks
 
@@ -16,10 +26,28 @@ Every answer is judged by the applicable checks of \`src/checks/registry.ts\`, i
 that is reported (Allure step, annotation, console count) and does not fail the run. Each failed check
 states what was expected, what arrived, and where the rule comes from.
 
-This file is generated from the registry: \`npm run docs:checks\`.
+A check that judges one of the scenario's expectations (column *expectation*) fails the scenario only
+when that expectation's basis is an OICP rule; an unmet expectation that is observed Hubject behaviour or
+an assumption is reported as *not confirmed by this target* and does not fail it
+([scenarios.md](scenarios.md#where-an-expectation-comes-from)). A finding that is a known Hubject deviation
+(docs/errata.md E-15 to E-17) is an advisory marked "Hubject deviation E-nn" in a profile that lists it
+under \`hubjectDeviations\` (the \`qa\` profile), and a failure everywhere else.
+
+This file is generated from the registries: \`npm run docs:checks\`.
+
+| check | verdict | category | expectation | rule | source |
+|---|---|---|---|---|---|
+${rows.join('\n')}
+
+## Run-level checks
+
+What no single scenario can see: judged once after every scenario has run (\`src/checks/run-level.ts\`), from
+the answer summary each scenario's \`verdicts.json\` records. A failed run-level check fails the run (exit
+code 1); the console prints the result, \`run-checks.json\` keeps it, and the Allure report shows it as the
+test *Run-level checks* with one step per check.
 
 | check | verdict | category | rule | source |
 |---|---|---|---|---|
-${rows.join('\n')}
+${runRows.join('\n')}
 `;
 }

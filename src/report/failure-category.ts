@@ -18,7 +18,7 @@ export const FAILURE_CATEGORIES: Readonly<Record<FailureCategory, { title: strin
   status: {
     title: 'Unexpected status / code',
     meaning:
-      'the HTTP status, AuthorizationStatus, StatusCode or a field is not the one the scenario expects',
+      'the HTTP status, AuthorizationStatus, StatusCode or a field is not the one the scenario expects as an OICP rule',
   },
   schema: {
     title: 'Schema violation',

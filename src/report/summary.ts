@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { FAILURE_CATEGORIES, FAILURE_CATEGORY_ANNOTATION, type FailureCategory } from './failure-category.ts';
 import { readRunResults, type ScenarioRun } from './run-results.ts';
+import { formatUnconfirmed, unconfirmedLines } from './unconfirmed.ts';
 
 /** One failed scenario, as the console summary states it. */
 export interface FailedScenario {
@@ -20,6 +21,8 @@ export interface RunSummary {
   skipped: number;
   flaky: number;
   advisories: number;
+  /** One line per expectation the target did not confirm (src/report/unconfirmed.ts). */
+  unconfirmed: string[];
 }
 
 // Playwright leaves ANSI colour codes in error messages.
@@ -76,6 +79,7 @@ export function readRunSummary(jsonReportFile: string): RunSummary | undefined {
     skipped,
     flaky,
     advisories,
+    unconfirmed: unconfirmedLines(results.scenarios),
   };
 }
 
@@ -85,6 +89,7 @@ export function totalsLine(summary: RunSummary): string {
     summary.skipped ? `${summary.skipped} skipped` : '',
     summary.flaky ? `${summary.flaky} flaky` : '',
     summary.advisories ? `${summary.advisories} advisory finding(s)` : '',
+    summary.unconfirmed.length ? `${summary.unconfirmed.length} expectation(s) not confirmed` : '',
   ].filter(Boolean);
   return [`${summary.passed} passed, ${summary.failedCount} failed`, ...extra].join(', ');
 }
@@ -114,6 +119,7 @@ export function formatRunSummary(summary: RunSummary): string {
       lines.push('', `By category: ${[...byCategory].map(([title, n]) => `${title} ${n}`).join(', ')}`);
     lines.push('');
   }
+  lines.push(...formatUnconfirmed(summary.unconfirmed));
   lines.push(totalsLine(summary));
   return lines.join('\n');
 }

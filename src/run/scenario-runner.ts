@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Check, type CheckContext, CheckFailure } from '../checks/check.ts';
+import { answerObject, type Check, type CheckContext, CheckFailure, requestObject } from '../checks/check.ts';
 import { CHECKS } from '../checks/registry.ts';
 import type { Profile } from '../config/profile.ts';
 import { decodeAnswer, prepareRequest } from '../exchange/request.ts';
@@ -18,7 +18,14 @@ import { placeholdersOf, resolveScenario } from '../scenarios/resolve.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { formatViolations, OICP, type SchemaRegistry } from '../schemas/registry.ts';
 import type { FailFast } from './fail-fast.ts';
-import { checkVerdict, type ScenarioVerdicts, VERDICTS_ATTACHMENT } from './verdicts.ts';
+import { judgeFinding } from './judgement.ts';
+import {
+  type AnswerSummary,
+  checkVerdict,
+  type ScenarioVerdicts,
+  type UnconfirmedExpectation,
+  VERDICTS_ATTACHMENT,
+} from './verdicts.ts';
 
 /** How the runner reports: a Playwright/Allure implementation in specs/, a recording one in tests. */
 export interface RunHooks {
@@ -42,6 +49,8 @@ export interface ScenarioOutcome {
   exchange?: Exchange;
   failures: CheckFailure[];
   advisories: CheckFailure[];
+  /** Expectations that are not OICP rules and that the target did not meet: reported, never failures. */
+  unconfirmed: UnconfirmedExpectation[];
 }
 
 /** The scenario's request is not what the scenario says it is (a valid request marked invalid, or the reverse). */
@@ -113,6 +122,7 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
   const context: CheckContext = { schemas };
   const failures: CheckFailure[] = [];
   const advisories: CheckFailure[] = [];
+  const unconfirmed: UnconfirmedExpectation[] = [];
   const passed: string[] = [];
   const notApplicable: string[] = [];
   for (const check of checks) {
@@ -121,6 +131,7 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
       continue;
     }
     const label = `${check.verdict === 'advisory' ? 'Advisory' : 'Check'} ${check.name}: ${check.title}`;
+    let finding: CheckFailure;
     try {
       await hooks.step(label, async () => {
         try {
@@ -131,21 +142,44 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
         }
       });
       passed.push(check.name);
+      continue;
     } catch (error) {
       if (!(error instanceof CheckFailure)) throw error;
-      if (check.verdict === 'advisory') {
-        advisories.push(error);
-        await hooks.advisory(error);
-      } else failures.push(error);
+      finding = error;
+    }
+    // What the finding means here: the check's verdict, the basis of the expectations it judged, and the
+    // Hubject deviations the profile accepts.
+    const judged = judgeFinding(check, finding, exchange.scenario, profile.hubjectDeviations);
+    if (judged.failure) failures.push(judged.failure);
+    if (judged.advisory) {
+      advisories.push(judged.advisory);
+      await hooks.advisory(judged.advisory);
+    }
+    for (const found of judged.unconfirmed) {
+      // Expected and received are masked already (the finding was); the citation is the scenario writer's text.
+      const expectation = { ...found, citation: redactor.text(found.citation) };
+      unconfirmed.push(expectation);
+      await hooks.step(
+        `Expectation not confirmed by this target: ${expectation.expectation} (${expectation.basis})`,
+        async () =>
+          hooks.attach(
+            `unconfirmed-${expectation.expectation}.txt`,
+            'text/plain',
+            unconfirmedText(expectation),
+          ),
+      );
     }
   }
+  const answer = answerSummary(exchange);
   const verdicts: ScenarioVerdicts = {
     scenario: scenario.id,
     attempts: exchange.attempts,
     failed: failures.map(checkVerdict),
     advisories: advisories.map(checkVerdict),
+    unconfirmed,
     passed,
     notApplicable,
+    ...(answer ? { answer } : {}),
   };
   await hooks.attach(VERDICTS_ATTACHMENT, 'application/json', json(verdicts));
   if (failures.length > 0) {
@@ -153,7 +187,38 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
     if (hint) await hooks.attach('test-data-hint.txt', 'text/plain', hint);
     throw new ScenarioFailed(failures, hint);
   }
-  return { exchange, failures, advisories };
+  return { exchange, failures, advisories, unconfirmed };
+}
+
+/** What the run-level checks need of the answer (they read verdicts, never response attachments). */
+function answerSummary(exchange: Exchange): AnswerSummary | undefined {
+  if (!exchange.answer) return undefined;
+  const body = answerObject(exchange);
+  const sessionId = typeof body?.SessionID === 'string' ? body.SessionID : undefined;
+  const sent = requestObject(exchange)?.SessionID;
+  return {
+    status: exchange.answer.status,
+    ...(typeof body?.AuthorizationStatus === 'string'
+      ? { authorizationStatus: body.AuthorizationStatus }
+      : {}),
+    ...(sessionId !== undefined ? { sessionId } : {}),
+    ...(sessionId !== undefined && typeof sent === 'string' && sent.toLowerCase() === sessionId.toLowerCase()
+      ? { sessionIdSentByCpo: true }
+      : {}),
+  };
+}
+
+function unconfirmedText(expectation: UnconfirmedExpectation): string {
+  return [
+    `Expectation not confirmed by this target: ${expectation.expectation} (checked by ${expectation.check})`,
+    `  expected: ${expectation.expected}`,
+    `  received: ${expectation.received}`,
+    `  basis: ${expectation.basis} — ${expectation.citation}`,
+    '',
+    `Not an OICP rule (${expectation.basis === 'observed' ? 'observed Hubject behaviour' : 'an assumption of the scenario'}), so it does not fail the scenario.`,
+    'If the target is right, correct the expectation (or its basis) in the scenario file; if the target is a mock,',
+    'it answers differently from what the scenario takes Hubject to do.',
+  ].join('\n');
 }
 
 async function lintRequest(

@@ -1,4 +1,5 @@
 import type { CheckFailure } from '../checks/check.ts';
+import type { BasisKind, ExpectationKey } from '../scenarios/types.ts';
 
 /** The runner's record of one scenario's checks, attached to every test as `verdicts.json`. */
 export const VERDICTS_ATTACHMENT = 'verdicts.json';
@@ -9,6 +10,34 @@ export interface CheckVerdict {
   expected: string;
   received: string;
   rule: string;
+  /** A known Hubject deviation (docs/errata.md) the profile accepts: why a failure became an advisory. */
+  deviation?: string;
+}
+
+/**
+ * An expectation that is not an OICP rule (observed Hubject behaviour or an assumption) and that the target
+ * did not meet: reported, never a failure. Addressed by scenario id and expectation key.
+ */
+export interface UnconfirmedExpectation {
+  check: string;
+  expectation: ExpectationKey;
+  basis: Exclude<BasisKind, 'rule'>;
+  citation: string;
+  expected: string;
+  /** What the target answered instead. */
+  received: string;
+}
+
+/**
+ * What the answer said, as far as the run-level checks need it (src/run/run-checks.ts): they judge the
+ * whole run from the verdicts, never from the response attachments.
+ */
+export interface AnswerSummary {
+  status: number;
+  authorizationStatus?: string;
+  sessionId?: string;
+  /** The answer's SessionID is the one the request carried (the CPO named the session, Hubject did not generate it). */
+  sessionIdSentByCpo?: boolean;
 }
 
 export interface ScenarioVerdicts {
@@ -17,8 +46,11 @@ export interface ScenarioVerdicts {
   attempts?: number;
   failed: CheckVerdict[];
   advisories: CheckVerdict[];
+  unconfirmed: UnconfirmedExpectation[];
   passed: string[];
   notApplicable: string[];
+  /** Absent when no answer arrived. */
+  answer?: AnswerSummary;
 }
 
 export function checkVerdict(failure: CheckFailure): CheckVerdict {
@@ -28,16 +60,32 @@ export function checkVerdict(failure: CheckFailure): CheckVerdict {
     expected: failure.expected,
     received: failure.received,
     rule: failure.source,
+    ...(failure.deviation && failure.verdict === 'advisory' ? { deviation: failure.deviation } : {}),
   };
 }
 
-/** Every check that judged the answer: failed, advisory or passed (not the ones that did not apply). */
+/** Every check that judged the answer: failed, advisory, unconfirmed or passed (not the ones that did not apply). */
 export function appliedChecks(verdicts: ScenarioVerdicts): string[] {
   return [
-    ...verdicts.failed.map((f) => f.check),
-    ...verdicts.advisories.map((a) => a.check),
-    ...verdicts.passed,
+    ...new Set([
+      ...verdicts.failed.map((f) => f.check),
+      ...verdicts.advisories.map((a) => a.check),
+      ...verdicts.unconfirmed.map((u) => u.check),
+      ...verdicts.passed,
+    ]),
   ];
+}
+
+function answerSummaryOf(value: unknown): AnswerSummary | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const { status, authorizationStatus, sessionId, sessionIdSentByCpo } = value as Record<string, unknown>;
+  if (typeof status !== 'number') return undefined;
+  return {
+    status,
+    ...(typeof authorizationStatus === 'string' ? { authorizationStatus } : {}),
+    ...(typeof sessionId === 'string' ? { sessionId } : {}),
+    ...(sessionIdSentByCpo === true ? { sessionIdSentByCpo } : {}),
+  };
 }
 
 /** Reads a verdicts.json body; undefined when it is not one (a truncated or foreign attachment). */
@@ -47,13 +95,18 @@ export function parseVerdicts(text: string): ScenarioVerdicts | undefined {
     if (!data || typeof data !== 'object') return undefined;
     // Tolerant of missing lists: a partial record still says what it says.
     const list = <T>(value: T[] | undefined): T[] => (Array.isArray(value) ? value : []);
+    const answer = answerSummaryOf(data.answer);
     return {
       scenario: String(data.scenario ?? ''),
       attempts: data.attempts,
       failed: list(data.failed).filter((f) => typeof f?.check === 'string'),
       advisories: list(data.advisories).filter((a) => typeof a?.check === 'string'),
+      unconfirmed: list(data.unconfirmed).filter(
+        (u) => typeof u?.check === 'string' && typeof u?.expectation === 'string',
+      ),
       passed: list(data.passed).filter((p) => typeof p === 'string'),
       notApplicable: list(data.notApplicable),
+      ...(answer ? { answer } : {}),
     };
   } catch {
     return undefined;

@@ -5,7 +5,17 @@ import { InputError, type InputProblem } from '../input/errors.ts';
 import { YamlSource } from '../input/yaml-file.ts';
 import { dataDir, projectRoot } from '../paths.ts';
 import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
-import type { ResponseBodyKind, Scenario, ScenarioExpectation, ScenarioRequest, Severity } from './types.ts';
+import { expectationKeys, isWrittenBasis, parseBasis, type WrittenBasis } from './basis.ts';
+import type {
+  Basis,
+  ExpectationBases,
+  ExpectationKey,
+  ResponseBodyKind,
+  Scenario,
+  ScenarioExpectation,
+  ScenarioRequest,
+  Severity,
+} from './types.ts';
 
 export const DEFAULT_SCENARIOS = 'data/scenarios/**/*.yaml';
 
@@ -63,9 +73,12 @@ function expand(pattern: string): string[] {
   return [];
 }
 
+type WrittenBases = WrittenBasis | Record<string, WrittenBasis>;
+
 interface ScenarioFileData {
   feature: string;
   reference?: string;
+  basis?: WrittenBases;
   scenarios: Array<{
     id: string;
     title: string;
@@ -76,9 +89,51 @@ interface ScenarioFileData {
     reference?: string;
     invalid?: boolean;
     request: ScenarioRequest;
-    expect: Omit<ScenarioExpectation, 'body' | 'fields'> &
-      Partial<Pick<ScenarioExpectation, 'body' | 'fields'>>;
+    expect: Omit<ScenarioExpectation, 'body' | 'fields' | 'basis'> &
+      Partial<Pick<ScenarioExpectation, 'body' | 'fields'>> & { basis?: WrittenBases };
   }>;
+}
+
+/** A written basis: one basis (for every expectation) or a map of `default` and expectation keys. */
+function parseBases(written: WrittenBases | undefined): { default?: Basis; byKey: Record<string, Basis> } {
+  if (!written) return { byKey: {} };
+  if (isWrittenBasis(written)) return { default: parseBasis(written), byKey: {} };
+  const { default: fallback, ...byKey } = written as Record<string, WrittenBasis>;
+  return {
+    default: fallback ? parseBasis(fallback) : undefined,
+    byKey: Object.fromEntries(Object.entries(byKey).map(([key, basis]) => [key, parseBasis(basis)])),
+  };
+}
+
+/**
+ * The bases of one scenario, from its own `expect.basis` and its file's `basis`: for each expectation its own
+ * key, else the file's key, else the scenario's default, else the file's default (basisOf). A key of the
+ * scenario naming an expectation it does not make is a mistake (a typo would silently leave the expectation a
+ * rule): reported through `problem`. The file's keys apply where a scenario makes that expectation.
+ */
+function basesOf(
+  own: WrittenBases | undefined,
+  file: WrittenBases | undefined,
+  expectations: readonly ExpectationKey[],
+  problem: (key: string, message: string) => void,
+): ExpectationBases | undefined {
+  const ofScenario = parseBases(own);
+  const ofFile = parseBases(file);
+  for (const key of Object.keys(ofScenario.byKey)) {
+    if (!expectations.includes(key as ExpectationKey))
+      problem(
+        key,
+        `names no expectation of this scenario (it expects: ${expectations.join(', ')}); a basis needs the expectation it qualifies`,
+      );
+  }
+  const byExpectation: ExpectationBases['byExpectation'] = {};
+  for (const key of expectations) {
+    const basis = ofScenario.byKey[key] ?? ofFile.byKey[key];
+    if (basis) byExpectation[key] = basis;
+  }
+  const fallback = ofScenario.default ?? ofFile.default;
+  if (!fallback && Object.keys(byExpectation).length === 0) return undefined;
+  return { ...(fallback ? { default: fallback } : {}), byExpectation };
 }
 
 /** Reads one scenario file: YAML syntax, then the scenario schema, then rules a schema cannot say. */
@@ -103,6 +158,15 @@ export function loadScenarioFile(file: string, registry: SchemaRegistry): Scenar
         source.problem(at('request', 'rawBody'), 'is not JSON, so the scenario must say invalid: true'),
       );
     }
+    const { basis: writtenBases, ...expectations } = raw.expect;
+    const expect: ScenarioExpectation = {
+      ...expectations,
+      body: raw.expect.body ?? defaultBodyKind(raw.expect.status),
+      fields: raw.expect.fields ?? {},
+    };
+    const basis = basesOf(writtenBases, data.basis, expectationKeys({ expect }), (key, message) =>
+      problems.push(source.problem(at('expect', 'basis', key), message)),
+    );
     return {
       id: raw.id,
       title: raw.title,
@@ -114,11 +178,7 @@ export function loadScenarioFile(file: string, registry: SchemaRegistry): Scenar
       reference: raw.reference ?? data.reference,
       invalid: raw.invalid ?? false,
       request: raw.request,
-      expect: {
-        ...raw.expect,
-        body: raw.expect.body ?? defaultBodyKind(raw.expect.status),
-        fields: raw.expect.fields ?? {},
-      },
+      expect: basis ? { ...expect, basis } : expect,
       source: { file: source.displayPath, line: source.locate(at()).line ?? 1 },
     };
   });

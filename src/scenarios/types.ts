@@ -13,12 +13,40 @@ export interface ScenarioRequest {
   contentType?: string;
 }
 
+/**
+ * Where an expectation comes from. Only an unmet `rule` fails a scenario; an unmet `observed` or
+ * `assumption` is reported as "not confirmed by this target" (docs/scenarios.md, "Where an expectation
+ * comes from").
+ */
+export type BasisKind = 'rule' | 'observed' | 'assumption';
+
+export interface Basis {
+  kind: BasisKind;
+  /** The OICP rule cited, the evidence of the observation (source, date), or what is assumed. */
+  citation: string;
+}
+
+/**
+ * The address of one expectation of a scenario: `status`, `body`, `authorizationStatus`, `statusCode`, or
+ * `fields.<dotted path>` for a field matcher. With the scenario id it names an expectation across runs.
+ */
+export type ExpectationKey = 'status' | 'body' | 'authorizationStatus' | 'statusCode' | `fields.${string}`;
+
+/** The bases a scenario gives: a default for its expectations and one per expectation key. */
+export interface ExpectationBases {
+  /** The scenario's own default, else the file's; absent: an expectation without basis is a rule. */
+  default?: Basis;
+  byExpectation: Partial<Record<ExpectationKey, Basis>>;
+}
+
 export interface ScenarioExpectation {
   status: number;
   body: ResponseBodyKind;
   authorizationStatus?: AuthorizationStatus;
   statusCode?: string;
   fields: Record<string, Matcher>;
+  /** Absent: every expectation is a rule of the scenario (a user's scenario is the user's own contract). */
+  basis?: ExpectationBases;
 }
 
 /** One scenario as written in a YAML file, with where it was written. */

@@ -60,25 +60,54 @@ function describe(error: ErrorObject): SchemaViolation {
   return { path: error.instancePath, message, keyword: error.keyword, ...(property ? { property } : {}) };
 }
 
+function plainAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true });
+  addFormats(ajv);
+  return ajv;
+}
+
 /**
- * Every schema under schemas/, loaded into one ajv (draft 2020-12) instance and compiled on first use by `$id`.
- * Plain ajv options on purpose: the schemas must work in anyone's ajv, so patterns are written unicode-safe
- * instead of relaxing `unicodeRegExp` (docs/errata.md, E-04).
+ * The same schema without any `additionalProperties: false`, at every depth: the answer view (docs/errata.md
+ * E-12). The OICP types are shared by requests and answers; a request is linted strictly (an unknown name is
+ * most likely a typo the server drops, E-11), an answer is Hubject's to extend.
+ */
+function openedForAnswers(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(openedForAnswers);
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node as JsonSchema)
+      .filter(([keyword, value]) => !(keyword === 'additionalProperties' && value === false))
+      .map(([keyword, value]) => [keyword, openedForAnswers(value)]),
+  );
+}
+
+/** `AuthorizationStopIdentifications[0].RFIDMifareFamilyIdentification.UID` */
+function propertyPath(parent: string, key: string | number): string {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  return parent ? `${parent}.${key}` : key;
+}
+
+/**
+ * Every schema under schemas/, loaded into plain ajv (draft 2020-12) instances and compiled on first use by
+ * `$id`: once as written (requests, our own files) and once opened for answers (no `additionalProperties:
+ * false`, E-12). Plain ajv options on purpose: the schemas must work in anyone's ajv, so patterns are written
+ * unicode-safe instead of relaxing `unicodeRegExp` (docs/errata.md, E-04).
  */
 export class SchemaRegistry {
-  private readonly ajv: Ajv2020;
+  private readonly ajv = plainAjv();
+  private readonly answerAjv = plainAjv();
   private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly compiledForAnswers = new Map<string, ValidateFunction>();
   private readonly documents = new Map<string, JsonSchema>();
   readonly ids: readonly string[];
 
   constructor(dir: string = schemasDir) {
-    this.ajv = new Ajv2020({ allErrors: true });
-    addFormats(this.ajv);
     const ids: string[] = [];
     for (const file of listSchemaFiles(dir)) {
       const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as JsonSchema;
       if (typeof schema.$id !== 'string') throw new Error(`${file}: schema has no $id`);
       this.ajv.addSchema(schema);
+      this.answerAjv.addSchema(openedForAnswers(schema) as JsonSchema);
       this.documents.set(schema.$id, schema);
       ids.push(schema.$id);
     }
@@ -93,21 +122,108 @@ export class SchemaRegistry {
   }
 
   validator(id: string): ValidateFunction {
-    let validate = this.compiled.get(id);
-    if (!validate) {
-      validate = this.ajv.getSchema(id);
-      if (!validate) throw new Error(`no schema with $id ${id}`);
-      this.compiled.set(id, validate);
-    }
-    return validate;
+    return compiledBy(this.ajv, this.compiled, id);
   }
 
-  /** Validates and returns the violations, most specific first; an empty list means valid. */
+  /** Validates as written and returns the violations, most specific first; an empty list means valid. */
   violations(id: string, value: unknown): SchemaViolation[] {
-    const validate = this.validator(id);
-    if (validate(value)) return [];
-    return pruneAlternatives((validate.errors ?? []).map(describe));
+    return violationsOf(this.validator(id), value);
   }
+
+  /**
+   * Validates an answer: every rule of the schema except `additionalProperties: false`, so that a property
+   * OICP does not list never fails an answer (E-12). `unknownProperties` names those properties.
+   */
+  answerViolations(id: string, value: unknown): SchemaViolation[] {
+    return violationsOf(compiledBy(this.answerAjv, this.compiledForAnswers, id), value);
+  }
+
+  /**
+   * The paths of the properties in `value` that the schema does not declare, at every depth
+   * (`AuthorizationStopIdentifications[0].RFIDMifareFamilyIdentification.Serial`). Follows `$ref`,
+   * `allOf`, `anyOf` / `oneOf` and `items`; a property any applicable branch declares is known.
+   */
+  unknownProperties(id: string, value: unknown): string[] {
+    const found = new Set<string>();
+    this.collectUnknown([{ node: this.document(id), documentId: id }], value, '', found);
+    return [...found];
+  }
+
+  private collectUnknown(nodes: SchemaAt[], value: unknown, at: string, found: Set<string>): void {
+    const facets = nodes.flatMap((n) => this.facetsOf(n.node, n.documentId, new Set()));
+    if (Array.isArray(value)) {
+      const items = facets.flatMap(({ node, documentId }) =>
+        node.items && typeof node.items === 'object' ? [{ node: node.items as JsonSchema, documentId }] : [],
+      );
+      if (items.length === 0) return;
+      for (const [index, item] of value.entries())
+        this.collectUnknown(items, item, propertyPath(at, index), found);
+      return;
+    }
+    if (!value || typeof value !== 'object') return;
+    const declaring = facets.filter(({ node }) => node.properties && typeof node.properties === 'object');
+    // A schema that says nothing about this object's properties cannot call one of them unknown.
+    if (declaring.length === 0) return;
+    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+      const childNodes = declaring.flatMap(({ node, documentId }) => {
+        const declared = (node.properties as Record<string, unknown>)[key];
+        return declared !== undefined && typeof declared === 'object'
+          ? [{ node: declared as JsonSchema, documentId }]
+          : [];
+      });
+      const isDeclared = declaring.some(({ node }) => Object.hasOwn(node.properties as object, key));
+      if (!isDeclared) found.add(propertyPath(at, key));
+      else this.collectUnknown(childNodes, child, propertyPath(at, key), found);
+    }
+  }
+
+  /** The node and every subschema that applies to the same value: `$ref` targets, `allOf`, `anyOf`, `oneOf`. */
+  private facetsOf(node: JsonSchema, documentId: string, seen: Set<JsonSchema>): SchemaAt[] {
+    if (seen.has(node)) return [];
+    seen.add(node);
+    const facets: SchemaAt[] = [{ node, documentId }];
+    if (typeof node.$ref === 'string') {
+      const target = this.resolveRef(node.$ref, documentId);
+      facets.push(...this.facetsOf(target.node, target.documentId, seen));
+    }
+    for (const keyword of ['allOf', 'anyOf', 'oneOf']) {
+      const branches = node[keyword];
+      if (!Array.isArray(branches)) continue;
+      for (const branch of branches as JsonSchema[])
+        if (branch && typeof branch === 'object') facets.push(...this.facetsOf(branch, documentId, seen));
+    }
+    return facets;
+  }
+
+  private resolveRef(ref: string, documentId: string): SchemaAt {
+    const url = new URL(ref, documentId);
+    const id = `${url.origin}${url.pathname}`;
+    let node: unknown = this.document(id);
+    for (const segment of url.hash.replace(/^#\/?/, '').split('/').filter(Boolean))
+      node = (node as JsonSchema)[decodeURIComponent(segment)];
+    return { node: (node ?? {}) as JsonSchema, documentId: id };
+  }
+}
+
+interface SchemaAt {
+  node: JsonSchema;
+  /** The `$id` of the document the node belongs to: relative `$ref`s resolve against it. */
+  documentId: string;
+}
+
+function compiledBy(ajv: Ajv2020, cache: Map<string, ValidateFunction>, id: string): ValidateFunction {
+  let validate = cache.get(id);
+  if (!validate) {
+    validate = ajv.getSchema(id);
+    if (!validate) throw new Error(`no schema with $id ${id}`);
+    cache.set(id, validate);
+  }
+  return validate;
+}
+
+function violationsOf(validate: ValidateFunction, value: unknown): SchemaViolation[] {
+  if (validate(value)) return [];
+  return pruneAlternatives((validate.errors ?? []).map(describe));
 }
 
 /**

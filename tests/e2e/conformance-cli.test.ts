@@ -32,22 +32,31 @@ test('OICP_SCENARIOS=<one file> runs only that file; results, JUnit and the Allu
   expect(fs.existsSync(path.join(run.reportsDir, 'allure-report', 'index.html'))).toBe(true);
   const allureResults = fs
     .readdirSync(path.join(run.reportsDir, 'allure-results'))
-    .filter((f) => f.endsWith('-result.json'));
-  expect(allureResults).toHaveLength(3);
+    .filter((f) => f.endsWith('-result.json'))
+    .map(
+      (f) =>
+        JSON.parse(fs.readFileSync(path.join(run.reportsDir, 'allure-results', f), 'utf8')) as {
+          name: string;
+        },
+    );
+  // One result per scenario, and one for the run-level checks.
+  expect(allureResults.map((r) => r.name).filter((name) => name !== 'Run-level checks')).toHaveLength(3);
+  expect(allureResults.filter((r) => r.name === 'Run-level checks')).toHaveLength(1);
+  expect(run.stdout).toContain('Run-level checks: ');
+  expect(fs.existsSync(path.join(run.reportsDir, 'run-checks.json'))).toBe(true);
 });
 
 test('a broken scenario file stops the run with file and line, exit code 2, and nothing is sent', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-broken-'));
   const file = path.join(dir, 'broken.yaml');
-  fs.writeFileSync(
-    file,
-    fs.readFileSync(RFID_FILE, 'utf8').replace('severity: critical', 'severity: urgent'),
-  );
+  const broken = fs.readFileSync(RFID_FILE, 'utf8').replace('severity: critical', 'severity: urgent');
+  fs.writeFileSync(file, broken);
+  const line = broken.split('\n').findIndex((text) => text.includes('severity: urgent')) + 1;
   const run = await runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: `${RFID_FILE},${file}` });
   expect(run.exitCode).toBe(2);
   expect(run.stderr).toContain('nothing was sent');
   expect(run.stderr).toMatch(
-    new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8:15 scenarios\\[0\\]\\.severity`),
+    new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:15 scenarios\\[0\\]\\.severity`),
   );
   expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
   expect(mock.requestCount()).toBe(0);

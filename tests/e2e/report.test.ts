@@ -259,7 +259,11 @@ test('a failing certification scenario lands in its category with its explanatio
   expect(gate.find((rule) => rule.rule === 'certification/maxFailures')).toMatchObject({ success: false });
   expect(second.stdout).toContain('Quality gate: FAILED');
   expect(second.stdout).toMatch(
-    /✘ rfid-unknown-uid-not-authorized · Renamed: .* · \[Unexpected status \/ code\] authorizationStatusAsExpected, statusCodeAsExpected: expected AuthorizationStatus "NotAuthorized", received AuthorizationStatus "Authorized"/,
+    /✘ rfid-unknown-uid-not-authorized · Renamed: .* · \[Unexpected status \/ code\] authorizationStatusAsExpected: expected AuthorizationStatus "NotAuthorized", received AuthorizationStatus "Authorized"/,
+  );
+  // Its code (102) is an assumption: reported beside the failure as not confirmed, not as a second failure.
+  expect(second.stdout).toContain(
+    '  ? rfid-unknown-uid-not-authorized · statusCode (assumption): expected StatusCode.Code "102", received StatusCode.Code "000"',
   );
   expect(second.stdout).toContain('1 passed, 2 failed');
 
@@ -298,4 +302,100 @@ test('failures outside the certification scenarios fail the run but not the gate
     /✘ rfid-guide-example-authorized · .* · \[Transport error\] POST http:\/\/127\.0\.0\.1:\d+\/api\/oicp\/.* failed: /,
   );
   expect(run.stdout).toContain(`By category: Transport error ${failed.length}`);
+});
+
+const BASES_FIXTURE = `feature: Bases and the whole run
+scenarios:
+  - id: fixture-authorized-first
+    title: A known card is authorized
+    request:
+      operatorId: "{{operatorId}}"
+      body:
+        OperatorID: "{{operatorId}}"
+        EvseID: "{{evseId}}"
+        Identification: { RFIDMifareFamilyIdentification: { UID: "{{authorizedUid}}" } }
+    expect: { status: 200, authorizationStatus: Authorized, statusCode: "000", basis: { rule: "OICP 2.3 eRoamingAuthorizeStart" } }
+  - id: fixture-authorized-second
+    title: Another known card is authorized
+    request:
+      operatorId: "{{operatorId}}"
+      body:
+        OperatorID: "{{operatorId}}"
+        EvseID: "{{evseId}}"
+        Identification: { RFIDMifareFamilyIdentification: { UID: "{{authorizedUid20}}" } }
+    expect: { status: 200, authorizationStatus: Authorized, statusCode: "000", basis: { rule: "OICP 2.3 eRoamingAuthorizeStart" } }
+  - id: fixture-refusal-code-assumed
+    title: An unknown card is refused, with 106 by assumption
+    request:
+      operatorId: "{{operatorId}}"
+      body:
+        OperatorID: "{{operatorId}}"
+        EvseID: "{{evseId}}"
+        Identification: { RFIDMifareFamilyIdentification: { UID: "{{unknownUid}}" } }
+    expect:
+      status: 200
+      authorizationStatus: NotAuthorized
+      statusCode: "106"
+      basis:
+        default: { rule: "OICP 2.3 eRoamingAuthorizeStart" }
+        statusCode: { assumption: "the broadcast answers an unknown card with 106" }
+`;
+
+test('an unconfirmed assumption is its own category on a passed test; the run-level checks are a test of their own that fails the run', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-bases-'));
+  const file = path.join(dir, 'bases.yaml');
+  fs.writeFileSync(file, BASES_FIXTURE);
+  // Every Authorized answer with the same SessionID: each scenario is fine, only the whole run shows it.
+  const mock = await startMock({ port: 0, fault: 'repeated-session-id' });
+  let run: ConformanceRun;
+  try {
+    run = await runConformance({
+      OICP_BASE_URL: mock.url,
+      OICP_SCENARIOS: file,
+      OICP_ALLURE_HISTORY: tempHistory(),
+    });
+  } finally {
+    await mock.close();
+  }
+  expect(run.exitCode, run.stdout + run.stderr).toBe(1);
+  expect(run.stdout).toContain('3 passed, 0 failed, 1 expectation(s) not confirmed');
+  expect(run.stdout).toContain(
+    '  ? fixture-refusal-code-assumed · statusCode (assumption): expected StatusCode.Code "106", received StatusCode.Code "102"',
+  );
+  expect(run.stdout).toContain('Run-level checks: FAILED\n  ✘ authorizedSessionIdsUnique:');
+
+  const assumed = allureResults(run).get('fixture-refusal-code-assumed') as AllureResult;
+  expect(assumed.status).toBe('passed');
+  expect(labels(assumed, 'unconfirmed')).toEqual(['statusCode (assumption)']);
+  expect(labels(assumed, 'tag')).toContain('unconfirmed');
+  const step = allSteps(assumed.steps).find(
+    (s) => s.name === 'Expectation not confirmed by this target: statusCode (assumption)',
+  );
+  expect(
+    allSteps(step?.steps).some((s) => s.attachments?.some((a) => a.name === 'unconfirmed-statusCode.txt')),
+  ).toBe(true);
+
+  const runLevel = fs
+    .readdirSync(path.join(run.reportsDir, 'allure-results'))
+    .filter((f) => f.endsWith('-result.json'))
+    .map(
+      (f) =>
+        JSON.parse(fs.readFileSync(path.join(run.reportsDir, 'allure-results', f), 'utf8')) as AllureResult,
+    )
+    .find((r) => r.name === 'Run-level checks');
+  expect(runLevel?.status).toBe('failed');
+  expect(runLevel?.steps?.map((s) => [s.name, s.status])).toEqual([
+    [
+      'Run check authorizedSessionIdsUnique: Every Authorized answer of the run carries its own SessionID',
+      'failed',
+    ],
+  ]);
+
+  const categories = reportCategories(run);
+  expect(categories.get('Expectation not confirmed by this target')).toEqual([
+    'An unknown card is refused, with 106 by assumption [fixture-refusal-code-assumed]',
+  ]);
+  expect(categories.get('Protocol rule')).toContain('Run-level checks');
+  // The gate judges certification scenarios: none here failed; the exit code still follows the run-level check.
+  expect(reportJson<GateResult[]>(run, 'quality-gate.json').every((rule) => rule.success)).toBe(true);
 });

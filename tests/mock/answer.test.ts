@@ -53,43 +53,60 @@ test.describe('error answers', () => {
     expect(response.headers['Content-Type']).toBe('application/json;charset=utf-8');
   });
 
-  test('a body that is not JSON is 400 with an empty validationErrors list', () => {
+  test('a body that is not JSON is 400 with the message alone', () => {
     for (const body of ['{"OperatorID": "DE*ABC",', '', 'not json']) {
       const response = ask(body);
       expect(response.status).toBe(400);
-      expect(response.json()).toEqual({
-        message: 'The request body is not valid JSON',
-        validationErrors: [],
-        extendedInfo: null,
-      });
+      expect(response.json()).toEqual({ message: 'Error parsing/validating JSON.' });
     }
   });
 
-  test('JSON that is not an object is 400', () => {
+  test('JSON that is not an object is 400 with the message alone', () => {
     for (const body of ['[]', '"DE*ABC"', 'null', '42']) {
       const response = ask(body);
       expect(response.status).toBe(400);
-      expect(response.json()).toEqual({
-        message: 'The request body must be a JSON object',
-        validationErrors: [],
-        extendedInfo: null,
-      });
+      expect(response.json()).toEqual({ message: 'Error parsing/validating JSON.' });
     }
   });
 
-  test('a body that breaks an enforced rule is 400 with one entry per problem', () => {
+  test('a body that breaks enforced rules is 400 with one entry per field: Java property paths, Bean-Validation wording', () => {
     const response = ask({
       OperatorID: 'DE**ABC',
       Identification: { RFIDMifareFamilyIdentification: { UID: '12ab' } },
     });
     expect(response.status).toBe(400);
-    const body = response.json() as { message: string; validationErrors: { fieldReference: string }[] };
-    expect(body.message).toBe('Validation failed');
-    expect(body.validationErrors.map((error) => error.fieldReference)).toEqual([
-      'OperatorID',
-      'Identification.RFIDMifareFamilyIdentification.UID',
-    ]);
-    expect(Object.keys(body)).toEqual(['message', 'validationErrors', 'extendedInfo']);
+    expect(response.json()).toEqual({
+      message: 'Error parsing/validating JSON.',
+      validationErrors: [
+        {
+          fieldReference: 'operatorID',
+          errorMessage: 'must match "^(([A-Za-z]{2}\\*?[A-Za-z0-9]{3})|(\\+?[0-9]{1,3}\\*[0-9]{3}))$"',
+        },
+        {
+          fieldReference: 'identification.rfidMifareFamilyIdentification.uid',
+          errorMessage: 'must match "^([0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$"',
+        },
+      ],
+      extendedInfo: null,
+    });
+    expect(ask({ Identification: { RFIDMifareFamilyIdentification: {} } }).json()).toMatchObject({
+      validationErrors: [
+        { fieldReference: 'operatorID', errorMessage: 'may not be null' },
+        {
+          fieldReference: 'identification.rfidMifareFamilyIdentification.uid',
+          errorMessage: 'may not be null',
+        },
+      ],
+    });
+  });
+
+  test('an object-level error (an Identification without member) is named in the message, without validationErrors', () => {
+    const response = ask({ OperatorID: 'DE*ABC', Identification: {} });
+    expect(response.status).toBe(400);
+    expect(response.json()).toEqual({
+      message:
+        'Error parsing/validating JSON. Object errors: identification: must contain one of rfidMifareFamilyIdentification, qrCodeIdentification, plugAndChargeIdentification, remoteIdentification, rfidIdentification',
+    });
   });
 });
 
@@ -178,18 +195,17 @@ test.describe('authorized answers', () => {
 });
 
 test.describe('refused answers', () => {
-  const refusals: { name: string; body: Record<string, unknown>; code: string; description: string }[] = [
+  // Every refusal's Description is null, as in the captured Hubject refusals.
+  const refusals: { name: string; body: Record<string, unknown>; code: string }[] = [
     {
       name: 'an unknown card',
       body: rfidRequest('DEADBEEF'),
       code: '102',
-      description: 'RFID Authentication failed – invalid UID',
     },
     {
       name: 'a card without contract',
       body: rfidRequest('11223344556677'),
       code: '210',
-      description: 'No valid contract',
     },
     {
       name: 'a QR code with the wrong PIN',
@@ -198,7 +214,6 @@ test.describe('refused answers', () => {
         Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3', PIN: '9999' } },
       },
       code: '101',
-      description: 'QR Code Authentication failed – Invalid Credentials',
     },
     {
       name: 'a QR code without PIN',
@@ -207,7 +222,6 @@ test.describe('refused answers', () => {
         Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3' } },
       },
       code: '101',
-      description: 'QR Code Authentication failed – Invalid Credentials',
     },
     {
       name: 'a QR code with a HashedPIN instead of the PIN',
@@ -221,7 +235,6 @@ test.describe('refused answers', () => {
         },
       },
       code: '101',
-      description: 'QR Code Authentication failed – Invalid Credentials',
     },
     {
       name: 'a QR code with an unknown EvcoID',
@@ -230,7 +243,6 @@ test.describe('refused answers', () => {
         Identification: { QRCodeIdentification: { EvcoID: 'DE-XXX-C12345678-9', PIN: '1234' } },
       },
       code: '101',
-      description: 'QR Code Authentication failed – Invalid Credentials',
     },
     {
       name: 'a QR code for a contract without PIN',
@@ -239,13 +251,11 @@ test.describe('refused answers', () => {
         Identification: { QRCodeIdentification: { EvcoID: 'DE*8EO*Aet5e4*3', PIN: '' } },
       },
       code: '101',
-      description: 'QR Code Authentication failed – Invalid Credentials',
     },
     {
       name: 'a QR code without PIN for a contract without PIN',
       body: { OperatorID: 'DE*ABC', Identification: { QRCodeIdentification: { EvcoID: 'DE*8EO*Aet5e4*3' } } },
       code: '101',
-      description: 'QR Code Authentication failed – Invalid Credentials',
     },
     {
       name: 'a QR code contract that is no longer valid',
@@ -254,7 +264,6 @@ test.describe('refused answers', () => {
         Identification: { QRCodeIdentification: { EvcoID: 'DE8EOAet5e43', PIN: '0000' } },
       },
       code: '210',
-      description: 'No valid contract',
     },
     {
       name: 'Plug&Charge with an unknown EvcoID',
@@ -263,13 +272,11 @@ test.describe('refused answers', () => {
         Identification: { PlugAndChargeIdentification: { EvcoID: 'DE*8EO*Zzzzzz*3' } },
       },
       code: '105',
-      description: 'PLC Authentication failed - invalid EvcoID',
     },
     {
       name: 'remote identification with an unknown EvcoID',
       body: { OperatorID: 'DE*ABC', Identification: { RemoteIdentification: { EvcoID: 'DE*8EO*Zzzzzz*3' } } },
       code: '105',
-      description: 'PLC Authentication failed - invalid EvcoID',
     },
   ];
 
@@ -293,7 +300,7 @@ test.describe('refused answers', () => {
         EMPPartnerSessionID: 'emp-1',
         ProviderID: null,
         AuthorizationStatus: 'NotAuthorized',
-        StatusCode: { Code: refusal.code, Description: refusal.description, AdditionalInfo: null },
+        StatusCode: { Code: refusal.code, Description: null, AdditionalInfo: null },
         AuthorizationStopIdentifications: null,
       });
     });
@@ -430,7 +437,7 @@ test.describe('EVSEs of an operator whose EVSEs the registry lists (DE*EVS)', ()
         SessionID: null,
         ProviderID: null,
         AuthorizationStatus: 'NotAuthorized',
-        StatusCode: { Code: '603', Description: 'Unknown EVSE ID', AdditionalInfo: null },
+        StatusCode: { Code: '603', Description: null, AdditionalInfo: null },
       });
     }
     // IDs are compared exactly as written: the compact form of a listed EVSE is another ID.
@@ -438,16 +445,16 @@ test.describe('EVSEs of an operator whose EVSEs the registry lists (DE*EVS)', ()
   });
 
   test('a listed EVSE with a refusal refuses every authorization at it with its code', () => {
-    const states: [string, string, string][] = [
-      ['DE*EVS*E6010001*1', '601', 'EVSE already reserved'],
-      ['DE*EVS*E6020001*1', '602', 'EVSE already in use/ wrong token'],
-      ['DE*EVS*E6040001*1', '604', 'EVSE ID is not Hubject compatible'],
-      ['DE*EVS*E7000001*1', '700', 'EVSE out of service'],
+    const states: [string, string][] = [
+      ['DE*EVS*E6010001*1', '601'],
+      ['DE*EVS*E6020001*1', '602'],
+      ['DE*EVS*E6040001*1', '604'],
+      ['DE*EVS*E7000001*1', '700'],
     ];
-    for (const [evseId, code, description] of states) {
+    for (const [evseId, code] of states) {
       const answer = atEvse(evseId);
       expect(answer.AuthorizationStatus).toBe('NotAuthorized');
-      expect(answer.StatusCode).toEqual({ Code: code, Description: description, AdditionalInfo: null });
+      expect(answer.StatusCode).toEqual({ Code: code, Description: null, AdditionalInfo: null });
       // The EVSE is judged before the identification: an unknown card gets the EVSE's code too.
       expect(codeOf(atEvse(evseId, 'DEADBEEF'))).toBe(code);
     }
@@ -497,65 +504,55 @@ test.describe('refusal codes of the shipped test cards and contracts', () => {
     name: string;
     identification: Record<string, unknown>;
     code: string;
-    description: string;
   }[] = [
     {
       name: 'an unreadable card',
       identification: { RFIDMifareFamilyIdentification: { UID: 'C0DE0103' } },
       code: '103',
-      description: 'RFID Authentication failed – card not readable',
     },
     {
       name: 'a card no EMP answers positively for',
       identification: { RFIDMifareFamilyIdentification: { UID: 'C0DE0106' } },
       code: '106',
-      description: 'No positive authentication response',
     },
     {
       name: 'a QR code contract whose app times out (right PIN)',
       identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CQRTIMOUT-1', PIN: '1100' } },
       code: '110',
-      description: 'QR Code App Authentication failed – time out error',
     },
     {
       name: 'a Plug&Charge contract with an invalid underlying EvcoID',
       identification: { PlugAndChargeIdentification: { EvcoID: 'DE-8EO-CPNC00120-0' } },
       code: '120',
-      description: 'PLC (ISO/ IEC 15118) Authentication failed – invalid underlying EvcoID',
     },
     {
       name: 'a Plug&Charge contract with an invalid certificate',
       identification: { PlugAndChargeIdentification: { EvcoID: 'DE-8EO-CPNC00121-1' } },
       code: '121',
-      description: 'PLC (ISO/ IEC 15118) Authentication failed – invalid certificate',
     },
     {
       name: 'a Plug&Charge contract whose check times out',
       identification: { PlugAndChargeIdentification: { EvcoID: 'DE-8EO-CPNC00122-2' } },
       code: '122',
-      description: 'PLC (ISO/ IEC 15118) Authentication failed – time out error',
     },
     {
       name: 'a locked contract',
       identification: { PlugAndChargeIdentification: { EvcoID: 'DE-8EO-CLOCKED01-5' } },
       code: '200',
-      description: 'EvcoID locked',
     },
     {
       name: 'a contract of an EMP that does not respond',
       identification: { PlugAndChargeIdentification: { EvcoID: 'DE-NRS-C00000310-0' } },
       code: '310',
-      description: 'Partner did not respond',
     },
     {
       name: 'a contract of an EMP whose service is not available',
       identification: { PlugAndChargeIdentification: { EvcoID: 'DE-NAV-C00000320-0' } },
       code: '320',
-      description: 'Service not available',
     },
   ];
 
-  for (const { name, identification, code, description } of cases) {
+  for (const { name, identification, code } of cases) {
     test(`${name} is NotAuthorized with code ${code}`, () => {
       const answer = answerOf({
         OperatorID: 'DE*ABC',
@@ -566,7 +563,7 @@ test.describe('refusal codes of the shipped test cards and contracts', () => {
         SessionID: null,
         ProviderID: null,
         AuthorizationStatus: 'NotAuthorized',
-        StatusCode: { Code: code, Description: description, AdditionalInfo: null },
+        StatusCode: { Code: code, Description: null, AdditionalInfo: null },
         AuthorizationStopIdentifications: null,
       });
     });

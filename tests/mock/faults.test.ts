@@ -50,6 +50,9 @@ test.describe('fault catalogue', () => {
       'malformed-session-id': 'authorizedHasSessionId',
       'malformed-provider-id': 'bodyMatchesSchema',
       'cpo-partner-session-id-altered': 'cpoPartnerSessionIdEchoed',
+      'cpo-partner-session-id-invented': 'cpoPartnerSessionIdNotInvented',
+      'repeated-session-id': 'authorizedSessionIdsUnique',
+      'unknown-answer-properties': 'answerPropertiesKnown',
       'text-plain-content-type': 'contentTypeIsJsonUtf8',
       'latin1-charset': 'contentTypeIsJsonUtf8',
       'html-error-page': 'bodyIsJson',
@@ -74,10 +77,13 @@ test.describe('faults leave error answers alone', () => {
       const invalidJson = ask('{', { fault });
       expect(invalidJson.status).toBe(400);
       expect(invalidJson.headers['Content-Type']).toBe('application/json;charset=utf-8');
-      expect(bodyOf(invalidJson).validationErrors).toEqual([]);
+      expect(bodyOf(invalidJson)).toEqual({ message: 'Error parsing/validating JSON.' });
       expect(invalidJson.delayMs).toBeUndefined();
 
-      const invalidBody = ask({ OperatorID: 'DE*ABC', Identification: {} }, { fault });
+      const invalidBody = ask(
+        { OperatorID: 'DE*ABC', Identification: { RFIDMifareFamilyIdentification: {} } },
+        { fault },
+      );
       expect(invalidBody.status).toBe(400);
       expect(bodyOf(invalidBody).validationErrors).toHaveLength(1);
 
@@ -149,6 +155,27 @@ test.describe('each fault is its one violation', () => {
     'malformed-provider-id': (authorized) => {
       expect(bodyOf(authorized)).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE**ICE' });
     },
+    'cpo-partner-session-id-invented': (authorized, refused) => {
+      // Sent ones come back unchanged; only a request without one gets one made up.
+      expect(bodyOf(authorized).CPOPartnerSessionID).toBe('cpo-4711');
+      expect(bodyOf(refused).CPOPartnerSessionID).toBe('cpo-4712');
+      const withoutOwn = ask(rfidRequest('044A2DAA856280'), { fault: 'cpo-partner-session-id-invented' });
+      expect(bodyOf(withoutOwn).CPOPartnerSessionID).toMatch(/^mock-[0-9a-f-]{36}$/);
+      expect(bodyOf(withoutOwn).AuthorizationStatus).toBe('Authorized');
+    },
+    'repeated-session-id': (authorized, refused) => {
+      const again = ask(rfidRequest('AABBCCDD'), { fault: 'repeated-session-id' });
+      expect(bodyOf(authorized).SessionID).toBe('b2688855-7f00-0002-6d8e-48d883f6abb6');
+      expect(bodyOf(again).SessionID).toBe(bodyOf(authorized).SessionID);
+      expect(bodyOf(refused).SessionID).toBeNull();
+    },
+    'unknown-answer-properties': (authorized, refused) => {
+      for (const answer of [authorized, refused]) {
+        expect(bodyOf(answer).AuthorizationValidUntil).toBe('2030-01-01T00:00:00Z');
+        expect(statusCodeOf(answer).TraceID).toMatch(GUID);
+      }
+      expect(bodyOf(authorized)).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE*ICE' });
+    },
     'cpo-partner-session-id-altered': (authorized, refused) => {
       expect(bodyOf(authorized).CPOPartnerSessionID).toBe('cpo-4711-x');
       expect(bodyOf(refused).CPOPartnerSessionID).toBe('cpo-4712-x');
@@ -182,9 +209,7 @@ test.describe('each fault is its one violation', () => {
       expect(authorized.status).toBe(500);
       expect(authorized.headers['Content-Type']).toBe('application/json;charset=utf-8');
       expect(bodyOf(authorized)).toEqual({
-        message: 'Internal Server Error',
-        validationErrors: [],
-        extendedInfo: null,
+        StatusCode: { Code: '001', Description: 'Hubject system error', AdditionalInfo: null },
       });
     },
     'slow-answer': (authorized, refused) => {
@@ -223,11 +248,7 @@ test.describe('each fault is its one violation', () => {
       expect(bodyOf(authorized).ProviderID).toBe('DE*ICE');
     },
     'wrong-refusal-code': (authorized, refused) => {
-      expect(statusCodeOf(refused)).toEqual({
-        Code: '106',
-        Description: 'No positive authentication response',
-        AdditionalInfo: null,
-      });
+      expect(statusCodeOf(refused)).toEqual({ Code: '106', Description: null, AdditionalInfo: null });
       expect(statusCodeOf(authorized).Code).toBe('000');
       const noContract = ask(rfidRequest('11223344556677'), { fault: 'wrong-refusal-code' });
       expect(statusCodeOf(noContract).Code).toBe('106');
@@ -269,10 +290,7 @@ test.describe('each fault is its one violation', () => {
       CPOPartnerSessionID: 'cpo-4711',
       StatusCode: { Code: '000', Description: null, AdditionalInfo: null },
     });
-    expect(statusCodeOf(refused)).toEqual({
-      Code: '102',
-      Description: 'RFID Authentication failed – invalid UID',
-      AdditionalInfo: null,
-    });
+    expect(statusCodeOf(refused)).toEqual({ Code: '102', Description: null, AdditionalInfo: null });
+    expect(bodyOf(ask(rfidRequest('044A2DAA856280'))).CPOPartnerSessionID).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import {
   EVCO_ID_PATTERN,
   EVSE_ID_PATTERN,
+  javaPropertyName,
   OPERATOR_ID_PATTERN,
   PROVIDER_ID_PATTERN,
   SESSION_ID_PATTERN,
@@ -127,27 +128,53 @@ test.describe('accepted requests', () => {
 });
 
 test.describe('rejected requests name the field', () => {
-  test('missing mandatory fields', () => {
+  test('missing mandatory fields: Java property paths, Bean-Validation wording as captured', () => {
     expect(validateAuthorizeStart({})).toEqual([
-      { fieldReference: 'OperatorID', errorMessage: 'is required' },
-      { fieldReference: 'Identification', errorMessage: 'is required' },
+      { fieldReference: 'operatorID', errorMessage: 'may not be null' },
+      { fieldReference: 'identification', errorMessage: 'may not be null' },
     ]);
     expect(fieldReferences({ OperatorID: null, Identification: null })).toEqual([
-      'OperatorID',
-      'Identification',
+      'operatorID',
+      'identification',
     ]);
   });
 
-  test('a body that is not an object', () => {
+  test('a body that is not an object is an object-level problem', () => {
     expect(validateAuthorizeStart([])).toEqual([
-      { fieldReference: '', errorMessage: 'must be a JSON object' },
+      { fieldReference: '', errorMessage: 'must be a JSON object', objectLevel: true },
+    ]);
+  });
+
+  test('OICP names become Java property names: the first word in lower case, an acronym included', () => {
+    expect(
+      [
+        'OperatorID',
+        'Identification',
+        'RFIDMifareFamilyIdentification',
+        'QRCodeIdentification',
+        'UID',
+        'PIN',
+        'CPOPartnerSessionID',
+        'EvcoID',
+        'HashedPIN',
+      ].map(javaPropertyName),
+    ).toEqual([
+      'operatorID',
+      'identification',
+      'rfidMifareFamilyIdentification',
+      'qrCodeIdentification',
+      'uid',
+      'pin',
+      'cpoPartnerSessionID',
+      'evcoID',
+      'hashedPIN',
     ]);
   });
 
   test('wrong JSON types', () => {
     expect(validateAuthorizeStart({ OperatorID: 42, Identification: 'RFID' })).toEqual([
-      { fieldReference: 'OperatorID', errorMessage: 'must be a string, got a number' },
-      { fieldReference: 'Identification', errorMessage: 'must be an object, got a string' },
+      { fieldReference: 'operatorID', errorMessage: 'must be a string, got a number' },
+      { fieldReference: 'identification', errorMessage: 'must be an object, got a string' },
     ]);
     expect(
       fieldReferences({
@@ -160,12 +187,12 @@ test.describe('rejected requests name the field', () => {
         Identification: { RFIDMifareFamilyIdentification: [] },
       }),
     ).toEqual([
-      'EvseID',
-      'SessionID',
-      'CPOPartnerSessionID',
-      'EMPPartnerSessionID',
-      'PartnerProductID',
-      'Identification.RFIDMifareFamilyIdentification',
+      'evseID',
+      'sessionID',
+      'cpoPartnerSessionID',
+      'empPartnerSessionID',
+      'partnerProductID',
+      'identification.rfidMifareFamilyIdentification',
     ]);
   });
 
@@ -177,13 +204,14 @@ test.describe('rejected requests name the field', () => {
       Identification: { RFIDMifareFamilyIdentification: { UID: '044a2daa856280' } },
     });
     expect(problems.map((problem) => problem.fieldReference)).toEqual([
-      'OperatorID',
-      'EvseID',
-      'SessionID',
-      'Identification.RFIDMifareFamilyIdentification.UID',
+      'operatorID',
+      'evseID',
+      'sessionID',
+      'identification.rfidMifareFamilyIdentification.uid',
     ]);
-    expect(problems[0]?.errorMessage).toContain('"DE**ABC"');
-    expect(problems[3]?.errorMessage).toMatch(/^must match the pattern /);
+    // Bean-Validation wording: the pattern, not the value (a value could be a PIN).
+    expect(problems[0]?.errorMessage).toBe(`must match "${OPERATOR_ID_PATTERN.source}"`);
+    expect(problems[3]?.errorMessage).toBe(`must match "${UID_PATTERN.source}"`);
   });
 
   test('over-long partner session and product ids', () => {
@@ -196,9 +224,9 @@ test.describe('rejected requests name the field', () => {
         Identification: rfid,
       }),
     ).toEqual([
-      { fieldReference: 'CPOPartnerSessionID', errorMessage: 'must be at most 250 characters long, got 251' },
-      { fieldReference: 'EMPPartnerSessionID', errorMessage: 'must be at most 250 characters long, got 251' },
-      { fieldReference: 'PartnerProductID', errorMessage: 'must be at most 100 characters long, got 101' },
+      { fieldReference: 'cpoPartnerSessionID', errorMessage: 'size must be between 0 and 250' },
+      { fieldReference: 'empPartnerSessionID', errorMessage: 'size must be between 0 and 250' },
+      { fieldReference: 'partnerProductID', errorMessage: 'size must be between 0 and 100' },
     ]);
   });
 
@@ -206,8 +234,8 @@ test.describe('rejected requests name the field', () => {
     for (const identification of [{}, { RFIDMifareFamilyIdentification: null, QRCodeIdentification: null }]) {
       const problems = validateAuthorizeStart({ OperatorID: 'DE*ABC', Identification: identification });
       expect(problems).toHaveLength(1);
-      expect(problems[0]?.fieldReference).toBe('Identification');
-      expect(problems[0]?.errorMessage).toContain('RFIDMifareFamilyIdentification');
+      expect(problems[0]).toMatchObject({ fieldReference: 'identification', objectLevel: true });
+      expect(problems[0]?.errorMessage).toContain('rfidMifareFamilyIdentification');
     }
   });
 
@@ -224,11 +252,11 @@ test.describe('rejected requests name the field', () => {
         },
       }),
     ).toEqual([
-      'Identification.RFIDMifareFamilyIdentification.UID',
-      'Identification.QRCodeIdentification.EvcoID',
-      'Identification.PlugAndChargeIdentification.EvcoID',
-      'Identification.RemoteIdentification.EvcoID',
-      'Identification.RFIDIdentification.UID',
+      'identification.rfidMifareFamilyIdentification.uid',
+      'identification.qrCodeIdentification.evcoID',
+      'identification.plugAndChargeIdentification.evcoID',
+      'identification.remoteIdentification.evcoID',
+      'identification.rfidIdentification.uid',
     ]);
   });
 
@@ -243,24 +271,24 @@ test.describe('rejected requests name the field', () => {
     });
     expect(problems).toEqual([
       {
-        fieldReference: 'Identification.QRCodeIdentification.EvcoID',
-        errorMessage: expect.stringMatching(/pattern/),
+        fieldReference: 'identification.qrCodeIdentification.evcoID',
+        errorMessage: `must match "${EVCO_ID_PATTERN.source}"`,
       },
       {
-        fieldReference: 'Identification.QRCodeIdentification.PIN',
+        fieldReference: 'identification.qrCodeIdentification.pin',
         errorMessage: 'must be a string, got a number',
       },
       {
-        fieldReference: 'Identification.QRCodeIdentification.HashedPIN',
+        fieldReference: 'identification.qrCodeIdentification.hashedPIN',
         errorMessage: 'must be an object, got a string',
       },
       {
-        fieldReference: 'Identification.PlugAndChargeIdentification.EvcoID',
-        errorMessage: expect.stringMatching(/pattern/),
+        fieldReference: 'identification.plugAndChargeIdentification.evcoID',
+        errorMessage: `must match "${EVCO_ID_PATTERN.source}"`,
       },
       {
-        fieldReference: 'Identification.RFIDIdentification.RFID',
-        errorMessage: 'must be one of mifareCls, mifareDes, calypso, nfc, mifareFamily, got "mifare"',
+        fieldReference: 'identification.rfidIdentification.rfid',
+        errorMessage: 'must be one of mifareCls, mifareDes, calypso, nfc, mifareFamily',
       },
     ]);
   });

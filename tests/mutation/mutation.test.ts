@@ -4,6 +4,7 @@ import { expect, test } from '@playwright/test';
 import { FAULT_NAMES, FAULTS, type FaultName } from '../../mock/faults.ts';
 import { type RunningMock, startMock } from '../../mock/server.ts';
 import { CHECKS } from '../../src/checks/registry.ts';
+import { RUN_CHECKS, type RunCheckResult } from '../../src/checks/run-level.ts';
 import {
   computeCoverage,
   loadExplainedGaps,
@@ -11,6 +12,7 @@ import {
   unexplainedGaps,
 } from '../../src/coverage/coverage.ts';
 import { EXPLAINED_GAPS_FILE, requestFields } from '../../src/coverage/write.ts';
+import { RUN_CHECKS_FILE } from '../../src/run/run-checks.ts';
 import { loadSuiteFresh } from '../../src/run/suite.ts';
 import {
   type ConformanceRun,
@@ -22,21 +24,25 @@ import { MUTATION_ROWS_DIR, type MutationRow } from './table.ts';
 
 /**
  * The proof that the suite sees what it claims to see: the real conformance run (child process, JSON
- * reporter) against the embedded mock in each fault mode must fail on the check the fault names, and
- * against the fault-free mock it must pass.
+ * reporter) against the embedded mock in each fault mode must fail on the check the fault names (a check of
+ * the registry, or a run-level check), and against the fault-free mock it must pass.
  *
- * Representative subset per fault run, four scenarios picked by id: an Authorized answer with a ProviderID
- * matcher, two refusals with their codes (102, 210), and a CPOPartnerSessionID to echo — every fault acts
- * on at least one of these answers. The fault-free run uses the whole catalogue and the generated cases.
+ * Representative subset per fault run, five scenarios picked by id: an Authorized answer with a ProviderID
+ * matcher and no CPOPartnerSessionID, two RFID refusals (102, an assumption; 210, observed), a refusal whose
+ * code is an OICP rule (101, a wrong PIN), and a CPOPartnerSessionID to echo — every fault acts on at least
+ * one of these answers, and two Authorized answers give the run-level checks something to compare. The
+ * fault-free run uses the whole catalogue and the generated cases.
  */
 const MUTATION_FILES = [
   'data/scenarios/authorize-start/rfid.yaml',
   'data/scenarios/authorize-start/session-ids.yaml',
+  'data/scenarios/authorize-start/qr-code.yaml',
 ].join(',');
 const MUTATION_SCENARIO_IDS = [
   'rfid-guide-example-authorized',
   'rfid-unknown-uid-not-authorized',
   'rfid-card-without-contract-not-authorized',
+  'qr-code-wrong-pin-not-authorized',
   'cpo-partner-session-id-echoed',
 ];
 /** Playwright's --grep on the `[id]` suffix of the test titles. */
@@ -69,6 +75,13 @@ async function runAgainst(
 
 const failedChecks = (results: ScenarioResult[]) =>
   [...new Set(results.flatMap((r) => r.verdicts?.failed.map((f) => f.check) ?? []))].sort();
+/** The run-level checks the run failed, from the run-checks.json the conformance CLI writes. */
+const failedRunChecks = (run: ConformanceRun): string[] => {
+  const file = path.join(run.reportsDir, RUN_CHECKS_FILE);
+  if (!fs.existsSync(file)) return [];
+  const { results } = JSON.parse(fs.readFileSync(file, 'utf8')) as { results: RunCheckResult[] };
+  return results.filter((r) => r.status === 'failed').map((r) => r.check);
+};
 const advisoryChecks = (results: ScenarioResult[]) =>
   [...new Set(results.flatMap((r) => r.verdicts?.advisories.map((f) => f.check) ?? []))].sort();
 
@@ -77,9 +90,10 @@ test('every check of the registry is named by a fault mode, so removing any chec
   // requestCarriesEvseId judges the request, not the target: the fault-free run proves it (see below).
   // Advisory faults (not-authorized-with-session-id, missing-process-id) name the advisories.
   named.add('requestCarriesEvseId');
-  const unnamed = CHECKS.map((c) => c.name).filter((name) => !named.has(name));
+  const all = [...CHECKS, ...RUN_CHECKS].map((c) => c.name);
+  const unnamed = all.filter((name) => !named.has(name));
   expect(unnamed, 'checks no mutation test would miss').toEqual([]);
-  for (const fault of Object.values(FAULTS)) expect(CHECKS.map((c) => c.name)).toContain(fault.expectedCheck);
+  for (const fault of Object.values(FAULTS)) expect(all).toContain(fault.expectedCheck);
 });
 
 test('no fault: the whole catalogue passes against the embedded mock, with the expected advisories only', async () => {
@@ -98,6 +112,17 @@ test('no fault: the whole catalogue passes against the embedded mock, with the e
     run.stdout + run.stderr,
   ).toEqual([]);
   expect(run.exitCode).toBe(0);
+  // The mock is our model of Hubject: it confirms every expectation of the catalogue, the assumptions included.
+  const unconfirmed = results.flatMap((r) =>
+    (r.verdicts?.unconfirmed ?? []).map((u) => `${r.id} ${u.expectation}: received ${u.received}`),
+  );
+  expect(unconfirmed).toEqual([]);
+  expect(failedRunChecks(run)).toEqual([]);
+  expect(run.stdout).toContain('Run-level checks: passed (authorizedSessionIdsUnique)');
+  // Nothing the mock answers is unknown to the OICP schemas.
+  expect(results.flatMap((r) => r.verdicts?.advisories.map((a) => a.check) ?? [])).not.toContain(
+    'answerPropertiesKnown',
+  );
   expect(results.length).toBeGreaterThanOrEqual(12);
   expect(mock.requestCount()).toBe(results.length);
   // The whole catalogue leaves no unexplained gap: every field, rule, expected code and check is covered.
@@ -115,6 +140,34 @@ test('no fault: the whole catalogue passes against the embedded mock, with the e
   expect(withoutEvse?.verdicts?.advisories.map((a) => a.check)).toEqual(['requestCarriesEvseId']);
 });
 
+/**
+ * What a fault run proves beyond its named check. wrong-refusal-code answers every refusal with 106: the code
+ * of a wrong PIN (101) is an OICP rule and fails; 102 for an unknown card is an assumption and 210 an
+ * observation, so those scenarios pass and the console lists them as not confirmed by this target.
+ */
+const ALSO_PROVES: Partial<Record<FaultName, (results: ScenarioResult[], run: ConformanceRun) => void>> = {
+  'wrong-refusal-code': (results, run) => {
+    const byId = new Map(results.map((r) => [r.id, r]));
+    expect(byId.get('qr-code-wrong-pin-not-authorized')?.status).toBe('failed');
+    for (const [id, basis] of [
+      ['rfid-unknown-uid-not-authorized', 'assumption'],
+      ['rfid-card-without-contract-not-authorized', 'observed'],
+    ] as const) {
+      expect(byId.get(id)?.status, id).toBe('passed');
+      expect(byId.get(id)?.verdicts?.unconfirmed, id).toEqual([
+        expect.objectContaining({
+          expectation: 'statusCode',
+          basis,
+          received: expect.stringContaining('"106"'),
+        }),
+      ]);
+      expect(run.stdout).toContain(`  ? ${id} · statusCode (${basis}): expected StatusCode.Code`);
+    }
+    expect(run.stdout).toContain('Expectation not confirmed by this target');
+    expect(run.stdout).toMatch(/, 2 expectation\(s\) not confirmed/);
+  },
+};
+
 for (const fault of FAULT_NAMES) {
   const { expectedCheck, description } = FAULTS[fault];
   test(`fault ${fault} is caught by ${expectedCheck}`, async () => {
@@ -126,7 +179,7 @@ for (const fault of FAULT_NAMES) {
       [...MUTATION_SCENARIO_IDS].sort(),
     );
     const isAdvisory = CHECKS.find((c) => c.name === expectedCheck)?.verdict === 'advisory';
-    const seen = isAdvisory ? advisoryChecks(results) : failedChecks(results);
+    const seen = isAdvisory ? advisoryChecks(results) : [...failedChecks(results), ...failedRunChecks(run)];
     const caught = seen.includes(expectedCheck);
     record({
       fault,
@@ -140,9 +193,15 @@ for (const fault of FAULT_NAMES) {
     if (isAdvisory) {
       // An advisory is reported, never a failure.
       expect(run.exitCode).toBe(0);
+    } else if (RUN_CHECKS.some((c) => c.name === expectedCheck)) {
+      // What only the whole run shows: every scenario passes, the run fails.
+      expect(run.exitCode, 'a run-level violation must fail the run').toBe(1);
+      expect(run.stdout).toMatch(/\d+ passed, 0 failed/);
+      expect(run.stdout).toContain(`Run-level checks: FAILED\n  ✘ ${expectedCheck}:`);
     } else {
       expect(run.exitCode, 'a contract violation must fail the run').toBe(1);
       expect(run.stdout).toMatch(/\d+ passed, [1-9]\d* failed/);
     }
+    ALSO_PROVES[fault]?.(results, run);
   });
 }

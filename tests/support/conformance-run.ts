@@ -35,7 +35,14 @@ interface JsonResult {
 /** The runner's verdicts.json attachment of one scenario. */
 export interface Verdicts {
   failed: Array<{ check: string; expected: string; received: string }>;
-  advisories: Array<{ check: string }>;
+  advisories: Array<{ check: string; deviation?: string }>;
+  unconfirmed?: Array<{
+    check: string;
+    expectation: string;
+    basis: string;
+    expected: string;
+    received: string;
+  }>;
   passed: string[];
   notApplicable: string[];
 }

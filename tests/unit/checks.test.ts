@@ -1,6 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { type Check, type CheckContext, CheckFailure } from '../../src/checks/check.ts';
+import { answerPropertiesKnown } from '../../src/checks/expectations.ts';
+import { statusCodeInOicpTable } from '../../src/checks/protocol.ts';
 import { CHECKS, checkNamed } from '../../src/checks/registry.ts';
+import { contentTypeIsJsonUtf8 } from '../../src/checks/transport.ts';
 import type { Exchange, HttpAnswer } from '../../src/exchange/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import {
@@ -79,6 +82,76 @@ const partnerNotFound404 = httpAnswer(
   { StatusCode: { Code: '300', Description: 'Partner not found' } },
   { status: 404, statusText: 'Not Found' },
 );
+const partnerNotFound404Latin1 = httpAnswer(
+  { StatusCode: { Code: '300', Description: 'Partner not found', AdditionalInfo: null } },
+  { status: 404, statusText: 'Not Found', contentType: 'application/json;charset=ISO-8859-1' },
+);
+/** HTTP 400 FaultBodies as Hubject sends them (captured 2021–2022): field errors, extendedInfo, message alone. */
+const faultBody400Captured = httpAnswer(
+  {
+    message: 'Error parsing/validating JSON.',
+    validationErrors: [
+      {
+        fieldReference: 'operatorEvseData.evseDataRecord[0].hotlinePhoneNumber',
+        errorMessage: 'must match "^\\+[0-9]{5,15}$"',
+      },
+      {
+        fieldReference: 'operatorEvseData.evseDataRecord[0].geoCoordinates',
+        errorMessage: 'may not be null',
+      },
+    ],
+  },
+  { status: 400, statusText: 'Bad Request' },
+);
+const faultBody400WithExtendedInfo = httpAnswer(
+  {
+    message: 'Error parsing/validating JSON.',
+    validationErrors: [{ fieldReference: 'identification', errorMessage: 'may not be null' }],
+    extendedInfo: null,
+  },
+  { status: 400, statusText: 'Bad Request' },
+);
+const faultBody400MessageOnly = httpAnswer(
+  {
+    message: 'Error parsing/validating JSON. Object errors: identification: must contain exactly one member',
+  },
+  { status: 400, statusText: 'Bad Request' },
+);
+/**
+ * An Authorized answer an EMP relayed (its own texts, its EMPPartnerSessionID, stop identifications as Hubject
+ * serialises them), extended with properties OICP does not list at every depth: top level, StatusCode, a stop
+ * identification entry and a member inside it.
+ */
+const EXTENDED_AUTHORIZED = {
+  SessionID: 'b2688855-7f00-0002-6d8e-48d883f6abb6',
+  CPOPartnerSessionID: null,
+  EMPPartnerSessionID: '2345ABC',
+  ProviderID: 'DE-8EO',
+  AuthorizationStatus: 'Authorized',
+  StatusCode: {
+    Code: '000',
+    Description: 'Authorized by EMP backend',
+    AdditionalInfo: 'tariff A',
+    TraceId: 'x1',
+  },
+  AuthorizationStopIdentifications: [
+    {
+      RFIDMifareFamilyIdentification: { UID: 'AABBCCDD', Label: 'fleet card' },
+      QRCodeIdentification: null,
+      PlugAndChargeIdentification: null,
+      RemoteIdentification: null,
+      RFIDIdentification: null,
+      ContractValidUntil: '2030-01-01T00:00:00Z',
+    },
+  ],
+  AuthorizationValidUntil: '2030-01-01T00:00:00Z',
+};
+const EXTENDED_PROPERTY_PATHS = [
+  'StatusCode.TraceId',
+  'AuthorizationStopIdentifications[0].RFIDMifareFamilyIdentification.Label',
+  'AuthorizationStopIdentifications[0].ContractValidUntil',
+  'AuthorizationValidUntil',
+];
 const edgeProxy403 = httpAnswer('<html><body><h1>403 Forbidden</h1></body></html>', {
   status: 403,
   statusText: 'Forbidden',
@@ -280,13 +353,37 @@ const CASES: Record<string, CheckCases> = {
         exchange: buildExchange({ answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { contentType: null }) }),
         mentions: ['Content-Type (absent)', 'media type (none)'],
       },
+      {
+        name: 'a 404 fault declared ISO-8859-1, as Hubject sent it in 2022 (known deviation E-15)',
+        exchange: buildExchange({ scenario: expect404, answer: partnerNotFound404Latin1 }),
+        mentions: ['charset ISO-8859-1', 'known Hubject deviation E-15'],
+      },
     ],
     notApplicable: [
       {
         name: 'empty body',
-        exchange: buildExchange({ answer: httpAnswer('', { status: 204, contentType: null }) }),
+        exchange: buildExchange({
+          scenario: buildScenario({ expect: { status: 204 } }),
+          answer: httpAnswer('', { status: 204, contentType: null }),
+        }),
       },
       { name: 'no answer', exchange: buildExchange({ answer: null }) },
+      {
+        name: "the proxy's HTML page of a scenario accepting any body (the over-1-MiB request)",
+        exchange: buildExchange({
+          scenario: buildScenario({
+            expect: { status: 413, body: 'any', authorizationStatus: undefined, statusCode: undefined },
+          }),
+          answer: httpAnswer('<html><body>413 Request Entity Too Large</body></html>', {
+            status: 413,
+            contentType: 'text/html',
+          }),
+        }),
+      },
+      {
+        name: 'an answer with another HTTP status than expected (judged by httpStatusAsExpected)',
+        exchange: buildExchange({ answer: edgeProxy403 }),
+      },
     ],
   },
   bodyIsJson: {
@@ -299,9 +396,13 @@ const CASES: Record<string, CheckCases> = {
     ],
     fails: [
       {
-        name: 'HTML page from the edge proxy',
-        exchange: buildExchange({ answer: edgeProxy403 }),
-        mentions: ['a JSON body', 'HTTP 403', 'text/html', '"<html><body>'],
+        name: 'HTML page with HTTP 200',
+        exchange: buildExchange({
+          answer: httpAnswer('<html><body><h1>Service unavailable</h1></body></html>', {
+            contentType: 'text/html',
+          }),
+        }),
+        mentions: ['a JSON body', 'HTTP 200', 'text/html', '"<html><body>'],
       },
       {
         name: 'empty body',
@@ -313,9 +414,13 @@ const CASES: Record<string, CheckCases> = {
       {
         name: "scenario expects body 'any'",
         exchange: buildExchange({
-          scenario: buildScenario({ expect: { body: 'any' } }),
+          scenario: buildScenario({ expect: { status: 403, body: 'any' } }),
           answer: edgeProxy403,
         }),
+      },
+      {
+        name: 'HTML page from the edge proxy where HTTP 200 is expected (judged by httpStatusAsExpected)',
+        exchange: buildExchange({ answer: edgeProxy403 }),
       },
       { name: 'no answer', exchange: buildExchange({ answer: null }) },
     ],
@@ -336,8 +441,45 @@ const CASES: Record<string, CheckCases> = {
         name: '404 StatusCode 300',
         exchange: buildExchange({ scenario: expect404, answer: partnerNotFound404 }),
       },
+      {
+        name: '400 FaultBody without extendedInfo, Java property paths (captured)',
+        exchange: buildExchange({ scenario: expectFault400, answer: faultBody400Captured }),
+      },
+      {
+        name: '400 FaultBody with extendedInfo null (captured, later revision)',
+        exchange: buildExchange({ scenario: expectFault400, answer: faultBody400WithExtendedInfo }),
+      },
+      {
+        name: '400 FaultBody with the message alone (captured object-level error)',
+        exchange: buildExchange({ scenario: expectFault400, answer: faultBody400MessageOnly }),
+      },
+      {
+        name: 'Authorized answer relayed from an EMP, with properties OICP does not list at every depth',
+        exchange: buildExchange({ answer: httpAnswer(EXTENDED_AUTHORIZED) }),
+      },
     ],
     fails: [
+      {
+        name: 'a 400 whose body is not a FaultBody at all (a StatusCode body)',
+        exchange: buildExchange({
+          scenario: expectFault400,
+          answer: httpAnswer({ StatusCode: { Code: '022', Description: 'Data error' } }, { status: 400 }),
+        }),
+        mentions: ['a body valid against FaultBody', "must have required property 'message'"],
+      },
+      {
+        name: 'a 500 with the StatusCode body Hubject sends instead of a FaultBody (known deviation E-17)',
+        exchange: buildExchange({
+          scenario: buildScenario({
+            expect: { status: 500, body: 'FaultBody', authorizationStatus: undefined, statusCode: undefined },
+          }),
+          answer: httpAnswer(
+            { StatusCode: { Code: '001', Description: 'Hubject system error', AdditionalInfo: null } },
+            { status: 500, contentType: 'application/json;charset=ISO-8859-1' },
+          ),
+        }),
+        mentions: ['a body valid against FaultBody', 'known Hubject deviation E-17'],
+      },
       {
         name: 'unknown AuthorizationStatus',
         exchange: buildExchange({ answer: authorized({ AuthorizationStatus: 'Accepted' }) }),
@@ -621,6 +763,14 @@ const CASES: Record<string, CheckCases> = {
         exchange: buildExchange({ answer: statusCode({ Code: '17' }) }),
         mentions: ['StatusCode.Code "17"'],
       },
+      {
+        name: '"404" of Hubject\'s status-code page (known deviation E-16)',
+        exchange: buildExchange({
+          scenario: expect404,
+          answer: httpAnswer({ StatusCode: { Code: '404' } }, { status: 404 }),
+        }),
+        mentions: ['StatusCode.Code "404"', 'known Hubject deviation E-16'],
+      },
     ],
     notApplicable: [
       {
@@ -764,6 +914,19 @@ const CASES: Record<string, CheckCases> = {
         name: 'empty list',
         exchange: buildExchange({ answer: authorized({ AuthorizationStopIdentifications: [] }) }),
       },
+      {
+        name: 'an entry with a member OICP does not list and an unknown property inside a member',
+        exchange: buildExchange({
+          answer: authorized({
+            AuthorizationStopIdentifications: [
+              {
+                RFIDMifareFamilyIdentification: { UID: 'AABBCCDD', PrintedNumber: 'DE-001' },
+                BiometricIdentification: null,
+              },
+            ],
+          }),
+        }),
+      },
     ],
     fails: [
       {
@@ -774,7 +937,7 @@ const CASES: Record<string, CheckCases> = {
         mentions: [
           'each entry an object with one of RFIDMifareFamilyIdentification',
           '[0] {"UID":"AABBCCDD"}',
-          "unknown property 'UID'",
+          "must have required property 'RFIDMifareFamilyIdentification'",
         ],
       },
       {
@@ -824,6 +987,95 @@ const CASES: Record<string, CheckCases> = {
       {
         name: 'absent',
         exchange: buildExchange({ answer: authorized({ AuthorizationStopIdentifications: undefined }) }),
+      },
+    ],
+  },
+  cpoPartnerSessionIdNotInvented: {
+    passes: [
+      { name: 'no CPOPartnerSessionID sent, null answered', exchange: buildExchange() },
+      {
+        name: 'no CPOPartnerSessionID sent, none answered',
+        exchange: buildExchange({ answer: authorized({ CPOPartnerSessionID: undefined }) }),
+      },
+      {
+        name: 'CPOPartnerSessionID sent as null, null answered',
+        exchange: buildExchange({
+          scenario: buildScenario({ request: { body: rfidRequestBody({ CPOPartnerSessionID: null }) } }),
+        }),
+      },
+    ],
+    fails: [
+      {
+        name: 'a CPOPartnerSessionID in the answer of a request without one',
+        exchange: buildExchange({ answer: authorized({ CPOPartnerSessionID: 'session-4711' }) }),
+        mentions: [
+          'CPOPartnerSessionID null or absent (the request carried none)',
+          'CPOPartnerSessionID "session-4711"',
+        ],
+      },
+      {
+        name: 'an invented one in a refusal',
+        exchange: buildExchange({
+          scenario: expectNotAuthorized102,
+          answer: refused({ CPOPartnerSessionID: '' }),
+        }),
+        mentions: ['CPOPartnerSessionID ""'],
+      },
+    ],
+    notApplicable: [
+      {
+        name: 'request with a CPOPartnerSessionID (cpoPartnerSessionIdEchoed judges it)',
+        exchange: buildExchange({ scenario: withCpoSession, answer: guideAnswer }),
+      },
+      { name: 'HTTP 401 fault', exchange: buildExchange({ scenario: expect401, answer: unauthorized401 }) },
+      {
+        name: 'raw body that is not JSON',
+        exchange: buildExchange({
+          scenario: buildScenario({ request: { body: undefined, rawBody: 'OperatorID=DE*ABC' } }),
+        }),
+      },
+      { name: 'no answer', exchange: buildExchange({ answer: null }) },
+    ],
+  },
+  answerPropertiesKnown: {
+    passes: [
+      { name: 'integration guide answer', exchange: buildExchange() },
+      {
+        name: '400 FaultBody, captured',
+        exchange: buildExchange({ scenario: expectFault400, answer: faultBody400Captured }),
+      },
+      { name: '401 fault', exchange: buildExchange({ scenario: expect401, answer: unauthorized401 }) },
+    ],
+    fails: [
+      {
+        name: 'properties OICP does not list, at every depth, each named by its path',
+        exchange: buildExchange({ answer: httpAnswer(EXTENDED_AUTHORIZED) }),
+        mentions: [
+          'only the properties eRoamingAuthorizationStart defines',
+          '4 other properties',
+          ...EXTENDED_PROPERTY_PATHS,
+        ],
+      },
+      {
+        name: 'an extra property in a 404 fault body',
+        exchange: buildExchange({
+          scenario: expect404,
+          answer: httpAnswer(
+            { StatusCode: { Code: '300' }, timestamp: '2022-03-01T10:00:00Z' },
+            { status: 404 },
+          ),
+        }),
+        mentions: ['1 other property: timestamp'],
+      },
+    ],
+    notApplicable: [
+      {
+        name: 'an answer with another HTTP status than expected',
+        exchange: buildExchange({ scenario: expectFault400, answer: httpAnswer(EXTENDED_AUTHORIZED) }),
+      },
+      {
+        name: 'no JSON',
+        exchange: buildExchange({ answer: httpAnswer('<html></html>', { contentType: 'text/html' }) }),
       },
     ],
   },
@@ -985,6 +1237,7 @@ test.describe('realistic Hubject answers', () => {
       'authorizedHasSuccessCode',
       'statusCodeInOicpTable',
       'statusTextWithinLimits',
+      'cpoPartnerSessionIdNotInvented',
     ]);
   });
 
@@ -994,7 +1247,7 @@ test.describe('realistic Hubject answers', () => {
       answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { headers: { 'Process-ID': 'a8b9c1d2' } }),
     });
     expect(judge(exchange, 'advisory')).toEqual({
-      applied: ['requestCarriesEvseId', 'processIdCaptured'],
+      applied: ['answerPropertiesKnown', 'requestCarriesEvseId', 'processIdCaptured'],
       failures: [],
     });
   });
@@ -1015,9 +1268,10 @@ test.describe('realistic Hubject answers', () => {
       'notAuthorizedHasErrorCode',
       'statusCodeInOicpTable',
       'statusTextWithinLimits',
+      'cpoPartnerSessionIdNotInvented',
     ]);
     expect(judge(exchange, 'advisory')).toEqual({
-      applied: ['notAuthorizedWithoutSessionId', 'requestCarriesEvseId'],
+      applied: ['answerPropertiesKnown', 'notAuthorizedWithoutSessionId', 'requestCarriesEvseId'],
       failures: [],
     });
   });
@@ -1092,5 +1346,84 @@ test.describe('pathological answers', () => {
     const exchange = buildExchange({ answer: httpAnswer(deep) });
     const failure = failureOf(checkNamed('bodyIsJson') as Check, exchange);
     expect(failure.received).toContain('nested 5000 levels deep');
+  });
+});
+
+test.describe('answers as Hubject really sends them (captured 2021–2022): no failure', () => {
+  test('an Authorized answer relayed from an EMP, extended at every depth: every failure check passes, the advisory names each new property', () => {
+    const exchange = buildExchange({ answer: httpAnswer(EXTENDED_AUTHORIZED) });
+    expect(judge(exchange, 'failure').failures).toEqual([]);
+    const advisory = failureOf(answerPropertiesKnown, exchange);
+    for (const path of EXTENDED_PROPERTY_PATHS) expect(advisory.received).toContain(path);
+    expect(advisory.received).not.toContain('EMPPartnerSessionID');
+  });
+
+  test('a refusal as captured (Description null, the CPOPartnerSessionID as sent): every failure check passes', () => {
+    const exchange = buildExchange({
+      scenario: buildScenario({
+        request: { body: rfidRequestBody({ CPOPartnerSessionID: 'cpo-4711' }) },
+        expect: { authorizationStatus: 'NotAuthorized', statusCode: '210' },
+      }),
+      answer: httpAnswer(
+        '{"SessionID": null, "CPOPartnerSessionID": "cpo-4711", "EMPPartnerSessionID": null, "ProviderID": null, ' +
+          '"AuthorizationStatus": "NotAuthorized", "StatusCode": {"Code": "210", "Description": null, ' +
+          '"AdditionalInfo": null}, "AuthorizationStopIdentifications": null}',
+        { headers: { 'transfer-encoding': 'chunked', 'process-id': '5d6c5a4e-1b2c-4d3e-8f90-a1b2c3d4e5f6' } },
+      ),
+      hubject: true,
+    });
+    expect(judge(exchange, 'failure').failures).toEqual([]);
+    expect(judge(exchange, 'advisory').failures).toEqual([]);
+  });
+
+  for (const [name, answer] of [
+    ['field errors, no extendedInfo', faultBody400Captured],
+    ['field errors and extendedInfo null', faultBody400WithExtendedInfo],
+    ['the message alone', faultBody400MessageOnly],
+  ] as const) {
+    test(`a 400 FaultBody with ${name} passes every failure check of a 400 scenario`, () => {
+      const { applied, failures } = judge(buildExchange({ scenario: expectFault400, answer }), 'failure');
+      expect(failures).toEqual([]);
+      expect(applied).toContain('bodyMatchesSchema');
+    });
+  }
+
+  test('charset ISO-8859-1 is the known deviation E-15 on an error answer only, never on HTTP 200', () => {
+    const onError = failureOf(
+      contentTypeIsJsonUtf8,
+      buildExchange({ scenario: expect404, answer: partnerNotFound404Latin1 }),
+    );
+    expect(onError.deviation).toBe('E-15');
+    const on200 = failureOf(
+      contentTypeIsJsonUtf8,
+      buildExchange({
+        answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, {
+          contentType: 'application/json;charset=ISO-8859-1',
+        }),
+      }),
+    );
+    expect(on200.deviation).toBeUndefined();
+    // Not JSON at all is no known deviation, whatever the charset.
+    const html = failureOf(
+      contentTypeIsJsonUtf8,
+      buildExchange({
+        scenario: expect404,
+        answer: httpAnswer('{"StatusCode":{"Code":"300"}}', {
+          status: 404,
+          contentType: 'text/html;charset=ISO-8859-1',
+        }),
+      }),
+    );
+    expect(html.deviation).toBeUndefined();
+  });
+
+  test('codes 401, 404, 500 of the status-code page are the known deviation E-16; another unknown code is not', () => {
+    for (const code of ['401', '404', '500'])
+      expect(
+        failureOf(statusCodeInOicpTable, buildExchange({ answer: statusCode({ Code: code }) })).deviation,
+      ).toBe('E-16');
+    expect(
+      failureOf(statusCodeInOicpTable, buildExchange({ answer: statusCode({ Code: '999' }) })).deviation,
+    ).toBeUndefined();
   });
 });

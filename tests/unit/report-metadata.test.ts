@@ -152,7 +152,7 @@ test('the verdicts attachment gives the failed checks in order and every applied
   expect(verdicts.applied.sort()).toEqual(
     ['answeredWithinBudget', 'bodyMatchesSchema', 'httpStatusAsExpected', 'requestCarriesEvseId'].sort(),
   );
-  expect(parseVerdicts('{')).toEqual({ failed: [], applied: [] });
+  expect(parseVerdicts('{')).toEqual({ failed: [], applied: [], unconfirmed: [] });
 });
 
 test('the environment table states target, profile, versions and run start, and nothing of the account', () => {

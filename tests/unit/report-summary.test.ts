@@ -4,6 +4,7 @@ import path from 'node:path';
 import { readRawConfig } from '@allurereport/core';
 import { expect, test } from '@playwright/test';
 import { projectRoot } from '../../src/paths.ts';
+import { UNCONFIRMED_LABEL } from '../../src/report/allure-evidence.ts';
 import {
   FAILURE_CATEGORIES,
   FAILURE_CATEGORY_LABEL,
@@ -12,6 +13,7 @@ import {
 } from '../../src/report/failure-category.ts';
 import { conformanceExitCode, formatQualityGate } from '../../src/report/quality-gate.ts';
 import { formatRunSummary, readRunSummary, summarizeRun, totalsLine } from '../../src/report/summary.ts';
+import { UNCONFIRMED_TITLE } from '../../src/report/unconfirmed.ts';
 
 const base64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
 
@@ -162,6 +164,14 @@ test('allurerc.mjs files every failure category under the summary’s words, in 
   }
   expect(rules.slice(0, 3).map((r) => r.id)).toEqual(['oicp-configuration', 'oicp-transport', 'oicp-status']);
   expect(rules.some((r) => r.id === 'oicp-advisories')).toBe(true);
+  // Passed scenarios with an expectation the target did not confirm: their own category, before the advisories.
+  const ids = rules.map((r) => r.id);
+  const unconfirmed = rules.find((r) => r.id === 'oicp-unconfirmed');
+  expect(unconfirmed?.name).toBe(UNCONFIRMED_TITLE);
+  expect([unconfirmed?.matchers ?? []].flat()).toEqual([
+    { statuses: ['passed'], labels: { [UNCONFIRMED_LABEL]: '.+' } },
+  ]);
+  expect(ids.indexOf('oicp-unconfirmed')).toBeLessThan(ids.indexOf('oicp-advisories'));
 });
 
 test('allurerc.mjs gates on zero failed certification scenarios and keeps a history outside the reports', async () => {

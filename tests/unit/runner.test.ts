@@ -142,6 +142,8 @@ test('a good answer: resolves, reports resolve, lint, send and checks in order, 
     'Check authorizedHasSuccessCode: An Authorized answer has StatusCode.Code 000',
     'Check statusCodeInOicpTable: StatusCode.Code is a code of the OICP status code table',
     'Check statusTextWithinLimits: StatusCode.Description has at most 200 and AdditionalInfo at most 1000 characters',
+    'Check cpoPartnerSessionIdNotInvented: A CPOPartnerSessionID the request did not carry is not invented (null or absent)',
+    'Advisory answerPropertiesKnown: The answer carries only properties OICP defines (any other is reported, never a failure)',
     'Advisory requestCarriesEvseId: The request names the EVSE (EvseID)',
   ]);
 
@@ -155,6 +157,13 @@ test('a good answer: resolves, reports resolve, lint, send and checks in order, 
   ]);
   const verdicts = JSON.parse(hooks.attachment('verdicts.json').body) as Record<string, unknown>;
   expect(verdicts.failed).toEqual([]);
+  expect(verdicts.unconfirmed).toEqual([]);
+  // What the run-level checks need, recorded with the verdicts (not read back from the response attachment).
+  expect(verdicts.answer).toEqual({
+    status: 200,
+    authorizationStatus: 'Authorized',
+    sessionId: '3b129fb6-c4af-476e-8bec-6e307c8e5d25',
+  });
   expect(verdicts.passed).toEqual(expect.arrayContaining(['authorizedHasSessionId', 'bodyMatchesSchema']));
   expect(verdicts.notApplicable).toEqual(expect.arrayContaining(['notAuthorizedHasErrorCode']));
   expect(hooks.attachment('scenario.json').body).toContain('"request"');
@@ -545,5 +554,204 @@ test.describe('retry policy and pacing', () => {
     const gaps = times.slice(1).map((time, i) => time - (times[i] ?? time));
     expect(gaps).toHaveLength(2);
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(145);
+  });
+});
+
+test.describe('expectations by basis: only an unmet OICP rule fails the scenario', () => {
+  const refusal102 = httpAnswer(
+    answerBody({
+      SessionID: null,
+      ProviderID: null,
+      AuthorizationStatus: 'NotAuthorized',
+      StatusCode: { Code: '106', Description: null, AdditionalInfo: null },
+    }),
+  );
+  const expecting102 = (basis?: Scenario['expect']['basis']) =>
+    buildScenario({
+      expect: { authorizationStatus: 'NotAuthorized', statusCode: '102', ...(basis ? { basis } : {}) },
+    });
+
+  test('an unmet assumption is reported as not confirmed, with expected, received, basis and citation; the scenario passes', async () => {
+    const scenario = expecting102({
+      default: { kind: 'rule', citation: 'OICP 2.3 eRoamingAuthorizeStart' },
+      byExpectation: {
+        statusCode: { kind: 'assumption', citation: 'Hubject answers an unknown UID with 102' },
+      },
+    });
+    const { hooks, outcome } = run(scenario, answering(refusal102));
+    const result = await outcome;
+
+    expect(result.failures).toEqual([]);
+    expect(result.unconfirmed).toEqual([
+      {
+        check: 'statusCodeAsExpected',
+        expectation: 'statusCode',
+        basis: 'assumption',
+        citation: 'Hubject answers an unknown UID with 102',
+        expected: 'StatusCode.Code "102"',
+        received: 'StatusCode.Code "106"',
+      },
+    ]);
+    expect(hooks.steps).toContain('Expectation not confirmed by this target: statusCode (assumption)');
+    const text = hooks.attachment('unconfirmed-statusCode.txt').body;
+    expect(text).toContain('expected: StatusCode.Code "102"');
+    expect(text).toContain('received: StatusCode.Code "106"');
+    expect(text).toContain('basis: assumption — Hubject answers an unknown UID with 102');
+    const verdicts = JSON.parse(hooks.attachment('verdicts.json').body) as Record<string, unknown>;
+    expect(verdicts.failed).toEqual([]);
+    expect(verdicts.unconfirmed).toEqual(result.unconfirmed);
+    expect(hooks.advisories).toEqual([]);
+  });
+
+  test('observed behaviour is not confirmed either; the same expectation as a rule (or without basis) fails', async () => {
+    const observed = await run(
+      expecting102({ default: { kind: 'observed', citation: 'capture 2022' }, byExpectation: {} }),
+      answering(refusal102),
+    ).outcome;
+    expect(observed.unconfirmed.map((u) => [u.expectation, u.basis])).toEqual([['statusCode', 'observed']]);
+
+    for (const basis of [
+      undefined,
+      { default: { kind: 'rule' as const, citation: 'OICP table' }, byExpectation: {} },
+    ]) {
+      const error = await rejection(run(expecting102(basis), answering(refusal102)).outcome);
+      expect(error).toBeInstanceOf(ScenarioFailed);
+      expect((error as ScenarioFailed).failures.map((f) => f.check)).toEqual(['statusCodeAsExpected']);
+    }
+  });
+
+  test('field matchers are judged one by one: the rule fails, the assumption beside it is only reported', async () => {
+    const scenario = buildScenario({
+      request: { body: rfidRequestBody({ EMPPartnerSessionID: 'emp-1' }) },
+      expect: {
+        fields: {
+          ProviderID: { equals: 'DE*XYZ' },
+          EMPPartnerSessionID: { equals: 'emp-1' },
+        },
+        basis: {
+          byExpectation: {
+            'fields.EMPPartnerSessionID': {
+              kind: 'assumption',
+              citation: 'Hubject relays it when the EMP sets none',
+            },
+          },
+        },
+      },
+    });
+    const { hooks, outcome } = run(scenario, answering(httpAnswer(INTEGRATION_GUIDE_AUTHORIZED)));
+    const error = await rejection(outcome);
+
+    expect(error).toBeInstanceOf(ScenarioFailed);
+    const [failure] = (error as ScenarioFailed).failures;
+    expect(failure?.check).toBe('fieldsAsExpected');
+    expect(failure?.expected).toBe('ProviderID to equal "DE*XYZ"');
+    expect(failure?.received).toBe('ProviderID = "DE*ICE"');
+    const verdicts = JSON.parse(hooks.attachment('verdicts.json').body) as {
+      failed: Array<{ expected: string }>;
+      unconfirmed: Array<{ expectation: string; received: string }>;
+    };
+    expect(verdicts.failed.map((f) => f.expected)).toEqual(['ProviderID to equal "DE*XYZ"']);
+    expect(verdicts.unconfirmed).toEqual([
+      expect.objectContaining({
+        expectation: 'fields.EMPPartnerSessionID',
+        received: 'EMPPartnerSessionID = null',
+      }),
+    ]);
+  });
+
+  test('an unexpected HTTP status under an assumed status is not confirmed, and the body checks of that status stay out', async () => {
+    const scenario = buildScenario({
+      invalid: true,
+      request: { body: rfidRequestBody({ Padding: 'x' }) },
+      expect: {
+        status: 413,
+        body: 'any',
+        authorizationStatus: undefined,
+        statusCode: undefined,
+        basis: {
+          default: { kind: 'assumption', citation: 'an edge proxy limits the body size' },
+          byExpectation: {},
+        },
+      },
+    });
+    const proxyPage = httpAnswer('<html><body>Bad Request</body></html>', {
+      status: 400,
+      contentType: 'text/html',
+    });
+    const result = await run(scenario, answering(proxyPage)).outcome;
+    expect(result.failures).toEqual([]);
+    expect(result.unconfirmed.map((u) => u.expectation)).toEqual(['status']);
+  });
+});
+
+test.describe('known Hubject deviations', () => {
+  const expect404 = buildScenario({
+    request: { operatorId: 'DE*ZZZ', body: rfidRequestBody({ OperatorID: 'DE*ZZZ' }) },
+    expect: { status: 404, body: 'OicpERoamingFault', authorizationStatus: undefined, statusCode: '300' },
+  });
+  const latin1NotFound = httpAnswer(
+    { StatusCode: { Code: '300', Description: 'Partner not found', AdditionalInfo: null } },
+    { status: 404, statusText: 'Not Found', contentType: 'application/json;charset=ISO-8859-1' },
+  );
+
+  test('a profile that accepts E-15 reports the ISO-8859-1 error answer as an advisory "Hubject deviation E-15"', async () => {
+    const hooks = new RecordingHooks();
+    const result = await runScenario(expect404, {
+      profile: { ...buildProfile(), hubjectDeviations: ['E-15'] },
+      transport: answering(latin1NotFound),
+      schemas: schemaRegistry(),
+      hooks,
+    });
+    expect(result.failures).toEqual([]);
+    expect(hooks.advisories.map((a) => [a.check, a.verdict, a.deviation])).toEqual([
+      ['contentTypeIsJsonUtf8', 'advisory', 'E-15'],
+    ]);
+    expect(hooks.advisories[0]?.oneLine).toContain('(Hubject deviation E-15)');
+    expect(hooks.advisories[0]?.message).toContain('Hubject deviation E-15 (docs/errata.md)');
+    const verdicts = JSON.parse(hooks.attachment('verdicts.json').body) as { advisories: unknown[] };
+    expect(verdicts.advisories).toEqual([
+      expect.objectContaining({ check: 'contentTypeIsJsonUtf8', deviation: 'E-15' }),
+    ]);
+  });
+
+  test('against a profile that does not accept it (the mock) the same answer fails, naming the erratum', async () => {
+    const error = await rejection(run(expect404, answering(latin1NotFound)).outcome);
+    expect(error).toBeInstanceOf(ScenarioFailed);
+    const [failure] = (error as ScenarioFailed).failures;
+    expect(failure?.check).toBe('contentTypeIsJsonUtf8');
+    expect(failure?.message).toContain('known Hubject deviation E-15');
+    expect(failure?.message).toContain('hubjectDeviations: [E-15]');
+  });
+
+  test('accepting a deviation never excuses anything else: ISO-8859-1 on an HTTP 200 answer still fails', async () => {
+    const hooks = new RecordingHooks();
+    const error = await rejection(
+      runScenario(buildScenario(), {
+        profile: { ...buildProfile(), hubjectDeviations: ['E-15', 'E-16', 'E-17'] },
+        transport: answering(
+          httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { contentType: 'application/json;charset=ISO-8859-1' }),
+        ),
+        schemas: schemaRegistry(),
+        hooks,
+      }),
+    );
+    expect((error as ScenarioFailed).failures.map((f) => f.check)).toEqual(['contentTypeIsJsonUtf8']);
+  });
+});
+
+test('the answer summary marks a SessionID the CPO sent itself, so that the run-level check does not count it', async () => {
+  const sent = 'f98efba4-02d8-4fa0-b810-9a9d50d2c527';
+  const scenario = buildScenario({ request: { body: rfidRequestBody({ SessionID: sent }) } });
+  const { hooks, outcome } = run(
+    scenario,
+    answering(httpAnswer(answerBody({ SessionID: sent.toUpperCase() }))),
+  );
+  await outcome;
+  const verdicts = JSON.parse(hooks.attachment('verdicts.json').body) as Record<string, unknown>;
+  expect(verdicts.answer).toEqual({
+    status: 200,
+    authorizationStatus: 'Authorized',
+    sessionId: sent.toUpperCase(),
+    sessionIdSentByCpo: true,
   });
 });

@@ -4,8 +4,10 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { loadProfile } from '../../src/config/profile.ts';
 import { InputError } from '../../src/input/errors.ts';
+import { basisOf, basisTable, expectationKeys, expectationsOf } from '../../src/scenarios/basis.ts';
 import { defaultBodyKind, loadScenarios, selectScenarioFiles } from '../../src/scenarios/load.ts';
 import { checkPlaceholders, resolveScenario } from '../../src/scenarios/resolve.ts';
+import type { Scenario } from '../../src/scenarios/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 
 const registry = schemaRegistry();
@@ -204,4 +206,117 @@ test('variables resolve everywhere; a generator gives one value per scenario run
   );
   // The loaded scenario itself is never modified.
   expect((scenario.request.body as Record<string, unknown>).OperatorID).toBe('{{operatorId}}');
+});
+
+test.describe('where an expectation comes from (basis)', () => {
+  const withBases = (fileBasis: string, expectBasis: string) => `feature: Bases
+${fileBasis}
+scenarios:
+  - id: based
+    title: One scenario with bases
+    request:
+      operatorId: "{{operatorId}}"
+      body:
+        OperatorID: "{{operatorId}}"
+        Identification: { RFIDMifareFamilyIdentification: { UID: "{{unknownUid}}" } }
+    expect:
+      status: 200
+      authorizationStatus: NotAuthorized
+      statusCode: "102"
+      fields:
+        EMPPartnerSessionID: { isNull: true }
+${expectBasis}
+`;
+  const load = (text: string) => loadScenarios(registry, write(tempDir(), 'bases.yaml', text))[0] as Scenario;
+  const kinds = (scenario: Scenario) =>
+    Object.fromEntries(expectationKeys(scenario).map((key) => [key, basisOf(scenario, key).kind]));
+
+  test('without any basis every expectation is a rule, marked as not stated', () => {
+    const scenario = load(withBases('', ''));
+    expect(kinds(scenario)).toEqual({
+      status: 'rule',
+      body: 'rule',
+      authorizationStatus: 'rule',
+      statusCode: 'rule',
+      'fields.EMPPartnerSessionID': 'rule',
+    });
+    expect(basisOf(scenario, 'status').stated).toBe(false);
+  });
+
+  test('one basis for all, or a map: the own key wins, then the file key, then the own default, then the file default', () => {
+    const scenario = load(
+      withBases(
+        `basis:
+  default: { rule: "OICP 2.3 eRoamingAuthorizeStart" }
+  statusCode: { observed: "capture 2022" }
+  body: { rule: "OICP 2.3 answer body" }`,
+        `      basis:
+        default: { assumption: "the scenario's own assumption" }
+        fields.EMPPartnerSessionID: { observed: "capture 2021" }`,
+      ),
+    );
+    expect(kinds(scenario)).toEqual({
+      status: 'assumption',
+      body: 'rule',
+      authorizationStatus: 'assumption',
+      statusCode: 'observed',
+      'fields.EMPPartnerSessionID': 'observed',
+    });
+    expect(basisOf(scenario, 'fields.EMPPartnerSessionID')).toEqual({
+      kind: 'observed',
+      citation: 'capture 2021',
+      stated: true,
+    });
+    const single = load(
+      withBases('basis: { rule: "OICP 2.3 everything" }', '      basis: { assumption: "all of it" }'),
+    );
+    expect(new Set(Object.values(kinds(single)))).toEqual(new Set(['assumption']));
+    const fileOnly = load(withBases('basis: { observed: "capture 2022" }', ''));
+    expect(basisOf(fileOnly, 'statusCode')).toEqual({
+      kind: 'observed',
+      citation: 'capture 2022',
+      stated: true,
+    });
+  });
+
+  test('a basis for an expectation the scenario does not make is an error with its line', () => {
+    const error = problemsOf(() =>
+      load(
+        withBases(
+          '',
+          '      basis:\n        fields.ProviderID: { assumption: "a typo leaves nothing to qualify" }',
+        ),
+      ),
+    );
+    expect(error.problems[0]?.message).toContain('names no expectation of this scenario');
+    expect(error.problems[0]?.message).toContain('fields.EMPPartnerSessionID');
+    expect(error.problems[0]?.line).toBe(18);
+  });
+
+  test('a basis says exactly one of rule, observed, assumption, with a citation', () => {
+    for (const bad of [
+      '      basis: { rule: "a", assumption: "b" }',
+      '      basis: { guess: "c" }',
+      '      basis: { rule: "" }',
+      '      basis:\n        statuscode: { rule: "typo in the key" }',
+    ]) {
+      expect(() => load(withBases('', bad)), bad).toThrow(InputError);
+    }
+  });
+
+  test('the basis table counts expectations by basis and kind', () => {
+    const scenario = load(
+      withBases('basis: { rule: "OICP 2.3" }', '      basis:\n        statusCode: { assumption: "x" }'),
+    );
+    expect(basisTable(expectationsOf([scenario]))).toBe(
+      [
+        '| basis | status | body | authorizationStatus | statusCode | fields | total |',
+        '|---|---:|---:|---:|---:|---:|---:|',
+        '| rule | 1 | 1 | 1 | 0 | 1 | 4 |',
+        '| observed | 0 | 0 | 0 | 0 | 0 | 0 |',
+        '| assumption | 0 | 0 | 0 | 1 | 0 | 1 |',
+        '| **total** | 1 | 1 | 1 | 1 | 1 | 5 |',
+      ].join('\n'),
+    );
+  });
 });

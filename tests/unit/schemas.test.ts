@@ -221,8 +221,59 @@ test('answer: stop identifications as Hubject may serialise them (other members 
   expect(registry.violations(OICP.response, answer)).toEqual([]);
 });
 
-test('answer: unknown additional properties are tolerated (Hubject may extend its answers)', () => {
-  expect(registry.violations(OICP.response, { ...GUIDE_ANSWER, SomethingNew: 1 })).toEqual([]);
+test('erratum E-12: answers tolerate unknown properties at every depth, and each one is named by its path', () => {
+  const extended = {
+    ...GUIDE_ANSWER,
+    SomethingNew: 1,
+    StatusCode: { Code: '000', Description: null, AdditionalInfo: null, Severity: 'info' },
+    AuthorizationStopIdentifications: [
+      {
+        RFIDMifareFamilyIdentification: { UID: 'AABBCCDD', Label: 'fleet' },
+        QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3', PIN: null, HashedPIN: null, Origin: 'app' },
+        FutureIdentification: { Token: 'x' },
+      },
+    ],
+  };
+  expect(registry.answerViolations(OICP.response, extended)).toEqual([]);
+  expect(registry.unknownProperties(OICP.response, extended).sort()).toEqual(
+    [
+      'AuthorizationStopIdentifications[0].FutureIdentification',
+      'AuthorizationStopIdentifications[0].QRCodeIdentification.Origin',
+      'AuthorizationStopIdentifications[0].RFIDMifareFamilyIdentification.Label',
+      'SomethingNew',
+      'StatusCode.Severity',
+    ].sort(),
+  );
+  // Tolerance never relaxes what OICP does say: a bad UID inside the same entry still fails.
+  const badUid = structuredClone(extended);
+  (badUid.AuthorizationStopIdentifications[0] as Record<string, unknown>).RFIDMifareFamilyIdentification = {
+    UID: 'aabbccdd',
+    Label: 'fleet',
+  };
+  expect(registry.answerViolations(OICP.response, badUid).map((v) => v.path)).toContain(
+    '/AuthorizationStopIdentifications/0/RFIDMifareFamilyIdentification/UID',
+  );
+  expect(registry.unknownProperties(OICP.response, GUIDE_ANSWER)).toEqual([]);
+  expect(
+    registry.unknownProperties(OICP.faultBody, {
+      message: 'Error parsing/validating JSON.',
+      validationErrors: [
+        { fieldReference: 'identification', errorMessage: 'may not be null', code: 'NotNull' },
+      ],
+      extendedInfo: null,
+      timestamp: 1,
+    }),
+  ).toEqual(['validationErrors[0].code', 'timestamp']);
+});
+
+test('erratum E-11: requests stay strict, an unknown property inside an identification is a lint violation', () => {
+  const request = {
+    ...GUIDE_REQUEST,
+    Identification: { RFIDMifareFamilyIdentification: { UID: '044A2DAA856280', Label: 'fleet' } },
+  };
+  expect(registry.violations(OICP.request, request).map((v) => v.message)).toContain(
+    "unknown property 'Label'",
+  );
 });
 
 test('request lint: the rules stricter than the server are enforced', () => {
@@ -303,6 +354,33 @@ test('request lint: the official variants of a valid request pass', () => {
     { OperatorID: 'DE*ABC', Identification: GUIDE_REQUEST.Identification },
   ];
   for (const body of ok) expect(registry.violations(OICP.request, body), JSON.stringify(body)).toEqual([]);
+});
+
+test('fault bodies: every FaultBody shape Hubject was seen to send passes; a 400 body that says nothing does not', () => {
+  for (const body of [
+    {
+      message: 'Error parsing/validating JSON.',
+      validationErrors: [
+        {
+          fieldReference: 'operatorEvseData.evseDataRecord[0].hotlinePhoneNumber',
+          errorMessage: 'must match "^\\+[0-9]{5,15}$"',
+        },
+      ],
+    },
+    {
+      message: 'Error parsing/validating JSON.',
+      validationErrors: [{ fieldReference: 'identification', errorMessage: 'may not be null' }],
+      extendedInfo: null,
+    },
+    { message: 'Error parsing/validating JSON. Object errors: identification: must not be empty' },
+  ])
+    expect(registry.answerViolations(OICP.faultBody, body), JSON.stringify(body)).toEqual([]);
+  expect(registry.answerViolations(OICP.faultBody, { StatusCode: { Code: '022' } }).length).toBeGreaterThan(
+    0,
+  );
+  expect(
+    registry.answerViolations(OICP.faultBody, { message: null, validationErrors: [] }).length,
+  ).toBeGreaterThan(0);
 });
 
 test('fault bodies: the 400 fault body and the 401/404 StatusCode body as Hubject sends them', () => {

@@ -139,5 +139,6 @@ export function buildProfile(variables: Record<string, string> = {}): Profile {
     invalidRequests: DEFAULT_INVALID_REQUESTS,
     maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
     failFast: DEFAULT_FAIL_FAST,
+    hubjectDeviations: [],
   };
 }
