@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
 import { ChromiumNotFound, findChromium, HEADLESS_CHROMIUM_ARGS } from '../src/report/chromium.ts';
 import { reportPaths } from '../src/report/paths.ts';
+import { expandTree } from '../src/report/report-page.ts';
 import { pickDetailTest, reportTests, screenshotFiles } from '../src/report/screenshots.ts';
 import { serveDirectory } from '../src/report/static-server.ts';
 
@@ -35,28 +36,6 @@ async function capture(page: Page, file: string): Promise<void> {
   await page.setViewportSize({ width: WIDTH, height: Math.min(Math.max(height + 160, 1000), MAX_HEIGHT) });
   await page.waitForTimeout(300);
   await page.screenshot({ path: file, fullPage: true });
-}
-
-/**
- * Opens every group of the results tree, so that the overview lists every scenario. The report keeps no
- * open/closed marker in the page: a click that shrinks the tree closed a group, and is undone.
- */
-async function expandTree(page: Page): Promise<void> {
-  const tree = page.locator('[data-testid="tree-content"]').first();
-  const size = async () => (await tree.textContent())?.length ?? 0;
-  const opened = new Set<string>();
-  for (let round = 0; round < 500; round++) {
-    const ids = await page
-      .locator('[data-testid="tree-section"]')
-      .evaluateAll((sections) => sections.map((section) => section.getAttribute('data-tree-node-id') ?? ''));
-    const next = ids.find((id) => id !== '' && !opened.has(id));
-    if (next === undefined) return;
-    opened.add(next);
-    const arrow = page.locator(`[data-tree-node-id="${next}"] > [data-testid="tree-arrow"]`);
-    const before = await size();
-    await arrow.click();
-    if ((await size()) < before) await arrow.click();
-  }
 }
 
 async function openTab(page: Page, name: string): Promise<void> {

@@ -1,5 +1,9 @@
+import { Redactor } from '../src/redact.ts';
+import { withoutSuiteFrames } from '../src/report/failure-presentation.ts';
+import { ANNOTATION } from '../src/report/run-record.ts';
+import { scenarioYaml } from '../src/report/scenario-source.ts';
 import { runScenario } from '../src/run/scenario-runner.ts';
-import { loadSuite } from '../src/run/suite.ts';
+import { loadSuite, missingTestData } from '../src/run/suite.ts';
 import { test } from './fixtures.ts';
 
 // Scenario files are data: each scenario becomes one test. A broken file fails here, at collection,
@@ -16,15 +20,35 @@ for (const feature of features) {
           tag: scenario.tags.map((tag) => `@${tag}`),
         },
         async ({ suite, transport, hooks, evidence }, testInfo) => {
-          // Test data the target does not offer (an empty profile value): skipped, and the report says why.
-          test.skip(scenario.skipReason !== undefined, scenario.skipReason);
-          // Added at run time: Playwright's report shows them, the Allure report takes them from labels.
+          // Added at run time: Playwright's report shows them, the run record and Allure read them.
           testInfo.annotations.push(
-            { type: 'scenario', description: scenario.id },
-            { type: 'source', description: `${scenario.source.file}:${scenario.source.line}` },
+            { type: ANNOTATION.scenario, description: scenario.id },
+            { type: ANNOTATION.source, description: `${scenario.source.file}:${scenario.source.line}` },
           );
+          // Labels first, so that a skipped scenario still sits in its feature in the report.
           await evidence.describe(scenario, suite.profile);
-          await runScenario(scenario, { profile: suite.profile, schemas: suite.schemas, transport, hooks });
+          const source = scenario.tags.includes('generated')
+            ? undefined
+            : scenarioYaml(scenario.source.file, scenario.id, Redactor.forVariables(suite.profile.variables));
+          if (source) {
+            await hooks.step(`Scenario as written (${scenario.source.file}:${scenario.source.line})`, () =>
+              hooks.attach('scenario.yaml', 'text/yaml', source),
+            );
+          }
+          // Test data the target does not offer (an empty profile value): skipped, and the report says why.
+          if (scenario.skipReason !== undefined) {
+            const { settings } = missingTestData(scenario, suite.profile);
+            testInfo.annotations.push({ type: ANNOTATION.enableWith, description: settings.join(', ') });
+            test.skip(true, scenario.skipReason);
+          }
+          await runScenario(scenario, {
+            profile: suite.profile,
+            schemas: suite.schemas,
+            transport,
+            hooks,
+          }).catch((error: unknown) => {
+            throw withoutSuiteFrames(error);
+          });
         },
       );
     }

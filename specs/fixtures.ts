@@ -1,10 +1,14 @@
 import { type APIRequestContext, test as base, request } from '@playwright/test';
-import type { CheckFailure } from '../src/checks/check.ts';
+import { CheckFailure } from '../src/checks/check.ts';
 import { clientCertificates } from '../src/config/tls.ts';
 import { PlaywrightTransport } from '../src/exchange/playwright-transport.ts';
 import type { Transport } from '../src/exchange/types.ts';
 import { Redactor } from '../src/redact.ts';
 import { AllureEvidence } from '../src/report/allure-evidence.ts';
+import { limitAttachment } from '../src/report/attachment-limit.ts';
+import { withoutSuiteFrames } from '../src/report/failure-presentation.ts';
+import { ANNOTATION } from '../src/report/run-record.ts';
+import { cutLine } from '../src/report/summary.ts';
 import type { RunHooks } from '../src/run/scenario-runner.ts';
 import { loadSuite, type Suite } from '../src/run/suite.ts';
 
@@ -25,6 +29,9 @@ interface TestFixtures {
   /** Reports the runner's phases as Playwright steps (Allure steps) and attachments. */
   hooks: RunHooks;
 }
+
+const isAdvisory = (error: unknown): error is CheckFailure =>
+  error instanceof CheckFailure && error.verdict === 'advisory';
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   suite: [async ({}, use) => use(loadSuite()), { scope: 'worker' }],
@@ -50,18 +57,42 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await evidence.finish(testInfo);
   },
   hooks: async ({ evidence }, use, testInfo) => {
+    const findingsAttached = new Set<string>();
+    // Every format of the reports carries every attachment: each is cut to a size worth keeping.
+    const attach = async (name: string, contentType: string, body: string) => {
+      const limited = limitAttachment(body, contentType);
+      await testInfo.attach(name, { contentType: limited.contentType, body: limited.body });
+      await evidence.attached(name, body);
+    };
+    const attachFinding = async (finding: CheckFailure) => {
+      if (findingsAttached.has(finding.check)) return;
+      findingsAttached.add(finding.check);
+      await attach(`advisory-${finding.check}.txt`, 'text/plain', finding.message);
+    };
     await use({
-      step: (title, body) => test.step(title, body, { box: true }),
-      attach: async (name, contentType, body) => {
-        await testInfo.attach(name, { contentType, body });
-        await evidence.attached(name, body);
-      },
-      advisory: async (finding: CheckFailure) => {
-        testInfo.annotations.push({ type: 'advisory', description: finding.oneLine });
-        await testInfo.attach(`advisory-${finding.check}.txt`, {
-          contentType: 'text/plain',
-          body: finding.message,
+      // Not boxed: a boxed step rewrites an error's stack to the step's call site inside the suite; the
+      // errors that explain themselves carry no frames at all (withoutSuiteFrames).
+      step: async <T>(title: string, body: () => Promise<T>): Promise<T> => {
+        let finding: CheckFailure | undefined;
+        const result = await test.step(title, async () => {
+          try {
+            return await body();
+          } catch (error) {
+            if (!isAdvisory(error)) throw withoutSuiteFrames(error);
+            // A finding, not an error: the step passes and says what it found; the runner still hears of
+            // it below and records the advisory.
+            finding = error;
+            await test.step(`Finding: ${cutLine(error.oneLine, 240)}`, () => attachFinding(error));
+            return undefined as T;
+          }
         });
+        if (finding) throw finding;
+        return result;
+      },
+      attach,
+      advisory: async (finding: CheckFailure) => {
+        testInfo.annotations.push({ type: ANNOTATION.advisory, description: finding.oneLine });
+        await attachFinding(finding);
         await evidence.advisory(finding);
       },
     });

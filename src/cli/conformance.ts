@@ -1,34 +1,35 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { describeTls } from '../config/tls.ts';
 import { writeCoverage } from '../coverage/write.ts';
 import { InputError } from '../input/errors.ts';
 import { projectRoot } from '../paths.ts';
-import { generateAllureReport, type QualityGateResult } from '../report/allure-report.ts';
-import { reportPaths } from '../report/paths.ts';
+import { generateAllureReport, type QualityGateResult, type ReportLayout } from '../report/allure-report.ts';
+import { removeRunOutputs, reportPaths } from '../report/paths.ts';
 import { conformanceExitCode, formatQualityGate } from '../report/quality-gate.ts';
-import { summarizeRun } from '../report/summary.ts';
+import { acquireReportsLock, ReportsFolderBusy } from '../report/reports-lock.ts';
+import { readRunRecord } from '../report/run-record.ts';
+import { consoleWidth, formatRunSummary, runSummary } from '../report/summary.ts';
 import { loadSuite } from '../run/suite.ts';
 
 /**
- * `npm run conformance [-- <playwright test options>]`: checks the configuration, runs the scenarios,
- * generates the Allure report (categories, history, quality gate), prints a summary. Exit code 0 only if
- * every scenario passed and the quality gate held; 1 otherwise; 2 when the configuration is wrong (and
- * then nothing was sent).
+ * `npm run conformance [-- <playwright test options>]`: takes the reports folder, checks the configuration,
+ * runs the scenarios, generates the Allure report (categories, history, quality gate), prints a summary.
+ * Exit code 0 only if every scenario passed and the quality gate held; 1 otherwise; 2 when the
+ * configuration is wrong or the reports folder is in use by another run (and then nothing was sent).
  */
 const require = createRequire(import.meta.url);
 const reports = reportPaths();
+/** This run's id: the run record carries it, so that the summary never reads another run's. */
+const runId = randomUUID();
 
 function preflight(): boolean {
   try {
-    const { profile, scenarios } = loadSuite();
-    const target = profile.startEmbeddedMock ? `${profile.baseUrl} (embedded mock)` : profile.baseUrl;
-    console.log(
-      `OICP conformance: ${scenarios.length} scenario(s), profile '${profile.name}', target ${target}`,
-    );
-    if (profile.baseUrl.startsWith('https:')) console.log(`TLS: ${describeTls(profile.tls)}`);
+    // Loaded here to stop on a configuration error before anything starts; the header (how many
+    // scenarios will run, after --grep and --shard) is printed by the run's reporter.
+    loadSuite();
     return true;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
@@ -43,7 +44,7 @@ function run(command: string, args: string[]): Promise<number> {
     const child = spawn(process.execPath, [command, ...args], {
       cwd: projectRoot,
       stdio: 'inherit',
-      env: process.env,
+      env: { ...process.env, OICP_RUN_ID: runId },
     });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.once('SIGINT', forward);
@@ -56,12 +57,48 @@ function run(command: string, args: string[]): Promise<number> {
   });
 }
 
-async function main(): Promise<number> {
-  if (!preflight()) return 2;
+function reportLines(layout: ReportLayout | undefined, folderReason: string | undefined): string[] {
+  const index = path.join(reports.allureReport, 'index.html');
+  const open =
+    reports.allureReport === reportPaths({}).allureReport
+      ? 'npm run report'
+      : `npx allure open ${reports.allureReport}`;
+  const allure =
+    layout === 'single-file'
+      ? [`  Allure      ${index}  (one file: opens from disk; send it as evidence)`]
+      : layout === 'folder'
+        ? [
+            `  Allure      ${reports.allureReport}/  (a folder, ${folderReason}: open it with ${open}; see README "Very large runs")`,
+          ]
+        : ['  Allure      not generated'];
+  return [
+    '',
+    'Reports:',
+    ...allure,
+    `  JUnit       ${reports.junit}`,
+    `  Playwright  ${path.join(reports.html, 'index.html')}`,
+    `  History     ${reports.allureHistory}`,
+  ];
+}
 
-  // Stale results must never reach a report. The Allure history is kept: it is what makes the trends.
-  for (const stale of [reports.allureResults, reports.junit, reports.json])
-    fs.rmSync(stale, { recursive: true, force: true });
+async function main(): Promise<number> {
+  let lock: ReturnType<typeof acquireReportsLock>;
+  try {
+    lock = acquireReportsLock(reports.root);
+  } catch (error) {
+    if (!(error instanceof ReportsFolderBusy)) throw error;
+    console.error(`${error.message}\nNothing was sent.`);
+    return 2;
+  }
+  process.on('exit', () => lock.release());
+
+  // Whatever an earlier run left could be mistaken for this run's: gone before anything else happens,
+  // also when this run stops on a configuration error. The Allure history is kept: it makes the trends.
+  removeRunOutputs(reports);
+  if (!preflight()) {
+    console.error(`No report was written; ${reports.root} holds no results of an earlier run.`);
+    return 2;
+  }
 
   const playwrightCli = require.resolve('@playwright/test/cli');
   const testExitCode = await run(playwrightCli, [
@@ -70,23 +107,34 @@ async function main(): Promise<number> {
     path.join(projectRoot, 'playwright.config.ts'),
     ...process.argv.slice(2),
   ]);
+  const record = readRunRecord(reports.root, runId);
+  const width = consoleWidth();
 
   // Coverage of the run, computed before the report so that the table is attached to it.
   let coverageSummary: string | undefined;
-  try {
-    coverageSummary = writeCoverage(loadSuite(), reports).summary;
-  } catch (error) {
-    console.error(
-      `The coverage table could not be written: ${error instanceof Error ? error.message : String(error)}`,
-    );
+  if (record) {
+    try {
+      coverageSummary = writeCoverage(loadSuite(), reports, record, { width }).summary;
+    } catch (error) {
+      console.error(
+        `The coverage table could not be written: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 
   let reportGenerated: boolean | 'not-needed' = 'not-needed';
   let gate: QualityGateResult[] = [];
   let gatePassed = true;
+  let layout: ReportLayout | undefined;
+  let folderReason: string | undefined;
   if (fs.existsSync(reports.allureResults)) {
     try {
-      ({ qualityGate: gate, gatePassed } = await generateAllureReport({
+      ({
+        qualityGate: gate,
+        gatePassed,
+        layout,
+        folderReason,
+      } = await generateAllureReport({
         resultsDir: reports.allureResults,
         output: reports.allureReport,
         historyPath: reports.allureHistory,
@@ -101,24 +149,11 @@ async function main(): Promise<number> {
     }
   }
 
-  if (coverageSummary) console.log(`\n${coverageSummary}`);
-  const summary = summarizeRun(reports.json);
-  if (summary) console.log(`\n${summary}`);
+  if (record) console.log(`\n${formatRunSummary(runSummary(record), { width })}`);
+  else console.log('\nNo results of this run: Playwright stopped before recording any (see above).');
+  if (coverageSummary) console.log(coverageSummary);
   if (reportGenerated === true) console.log(formatQualityGate(gate));
-  const openCommand =
-    reports.allureReport === reportPaths({}).allureReport
-      ? 'npm run report'
-      : `npx allure open ${reports.allureReport}`;
-  console.log(
-    [
-      '',
-      'Reports:',
-      `  Allure      ${path.join(reports.allureReport, 'index.html')}  (${openCommand})`,
-      `  JUnit       ${reports.junit}`,
-      `  Playwright  ${path.join(reports.html, 'index.html')}`,
-      `  History     ${reports.allureHistory}`,
-    ].join('\n'),
-  );
+  console.log(reportLines(layout, folderReason).join('\n'));
   return conformanceExitCode({ testExitCode, reportGenerated, gatePassed });
 }
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { reportsDir } from '../paths.ts';
 
@@ -21,5 +22,35 @@ export function reportPaths(env: Record<string, string | undefined> = process.en
     html: path.join(root, 'html'),
     testOutput: path.join(root, 'test-output'),
     screenshots: path.join(root, 'screenshots'),
+    runRecord: path.join(root, 'run.json'),
+    coverageMarkdown: path.join(root, 'coverage.md'),
+    coverageJson: path.join(root, 'coverage.json'),
   };
+}
+
+export type ReportPaths = ReturnType<typeof reportPaths>;
+
+/**
+ * Everything a run writes into the reports folder, i.e. everything an earlier run left there that could be
+ * mistaken for this run's: removed when a run starts, and when it stops on a configuration error. Never the
+ * history (it is meant to outlive runs) and nothing else in the folder (OICP_REPORTS_DIR may name a folder
+ * that holds other things).
+ */
+export function runOutputs(reports: ReportPaths): string[] {
+  return [
+    reports.allureResults,
+    reports.allureReport,
+    reports.junit,
+    reports.json,
+    reports.html,
+    reports.testOutput,
+    reports.screenshots,
+    reports.runRecord,
+    reports.coverageMarkdown,
+    reports.coverageJson,
+  ];
+}
+
+export function removeRunOutputs(reports: ReportPaths): void {
+  for (const output of runOutputs(reports)) fs.rmSync(output, { recursive: true, force: true });
 }

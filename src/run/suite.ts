@@ -31,6 +31,19 @@ export function parseSelection(selection: string | undefined): {
   return { files: files.length > 0 ? files.join(',') : '', generated: files.length < parts.length };
 }
 
+/**
+ * The test data a scenario needs that the profile leaves empty on purpose (`${NAME:-}`): its variables, and
+ * the settings (environment variables) that would provide them. A scenario with any is skipped.
+ */
+export function missingTestData(
+  scenario: Scenario,
+  profile: Profile,
+): { variables: string[]; settings: string[] } {
+  const variables = placeholdersOf(scenario).filter((name) => Object.hasOwn(profile.unavailable, name));
+  const settings = variables.flatMap((name) => (profile.unavailable[name] ?? name).split(/,\s*/));
+  return { variables, settings: [...new Set(settings)] };
+}
+
 let loaded: Suite | undefined;
 
 /**
@@ -51,9 +64,9 @@ export function loadSuiteFresh(env: Record<string, string | undefined>): Suite {
   const scenarios = selection.files === '' ? [] : loadScenarios(schemas, selection.files);
   checkPlaceholders(scenarios, profile.variables, profile.name);
   for (const scenario of scenarios) {
-    const missing = placeholdersOf(scenario).filter((name) => Object.hasOwn(profile.unavailable, name));
-    if (missing.length > 0) {
-      scenario.skipReason = `profile '${profile.name}' has no test data for ${missing.map((m) => `{{${m}}}`).join(', ')} (set ${missing.map((m) => profile.unavailable[m]).join(', ')})`;
+    const { variables, settings } = missingTestData(scenario, profile);
+    if (variables.length > 0) {
+      scenario.skipReason = `profile '${profile.name}' has no test data for ${variables.map((m) => `{{${m}}}`).join(', ')} (set ${settings.join(', ')})`;
     }
   }
   if (selection.generated) scenarios.push(...generatedNegativeScenarios(schemas, profile));
