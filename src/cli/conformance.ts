@@ -7,10 +7,11 @@ import { writeCoverage } from '../coverage/write.ts';
 import { InputError } from '../input/errors.ts';
 import { projectRoot } from '../paths.ts';
 import { generateAllureReport, type QualityGateResult, type ReportLayout } from '../report/allure-report.ts';
-import { removeRunOutputs, reportPaths } from '../report/paths.ts';
+import { removeEmptyFolders, removeRunOutputs, reportPaths } from '../report/paths.ts';
 import { conformanceExitCode, formatQualityGate } from '../report/quality-gate.ts';
 import { acquireReportsLock, ReportsFolderBusy } from '../report/reports-lock.ts';
 import { readRunRecord } from '../report/run-record.ts';
+import { keepingRunReporter } from '../report/run-reporter.ts';
 import { consoleWidth, formatRunSummary, runSummary } from '../report/summary.ts';
 import { loadSuite } from '../run/suite.ts';
 
@@ -105,8 +106,9 @@ async function main(): Promise<number> {
     'test',
     '--config',
     path.join(projectRoot, 'playwright.config.ts'),
-    ...process.argv.slice(2),
+    ...keepingRunReporter(process.argv.slice(2)),
   ]);
+  removeEmptyFolders(reports.testOutput);
   const record = readRunRecord(reports.root, runId);
   const width = consoleWidth();
 

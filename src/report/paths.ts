@@ -54,3 +54,22 @@ export function runOutputs(reports: ReportPaths): string[] {
 export function removeRunOutputs(reports: ReportPaths): void {
   for (const output of runOutputs(reports)) fs.rmSync(output, { recursive: true, force: true });
 }
+
+/**
+ * Removes the empty folders under `dir` (Playwright makes one per test for output a scenario never
+ * writes): a thousand empty folders cost disk blocks and clutter an archived report.
+ */
+export function removeEmptyFolders(dir: string): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue;
+    const full = path.join(dir, entry.name);
+    removeEmptyFolders(full);
+    if (fs.readdirSync(full).length === 0) fs.rmdirSync(full);
+  }
+}

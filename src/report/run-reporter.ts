@@ -22,6 +22,28 @@ const ERROR_CONTEXT_ATTACHMENT = 'error-context';
 
 export const JUNIT_SUITE_NAME = 'OICP 2.3 eRoamingAuthorizeStart conformance';
 
+/** This file, as Playwright's --reporter names it. */
+export const RUN_REPORTER = path.join(import.meta.dirname, 'run-reporter.ts');
+
+/**
+ * Playwright's `--reporter` replaces the configured reporters. The suite's own reporter is kept beside the
+ * ones asked for: without it a run would leave no run record, no JUnit and no summary.
+ */
+export function keepingRunReporter(args: readonly string[]): string[] {
+  const out = [...args];
+  for (let index = 0; index < out.length; index++) {
+    const arg = out[index] as string;
+    if (arg.startsWith('--reporter=')) {
+      if (!arg.includes(RUN_REPORTER)) out[index] = `${arg},${RUN_REPORTER}`;
+    } else if (arg === '--reporter' && index + 1 < out.length) {
+      const value = out[index + 1] as string;
+      if (!value.includes(RUN_REPORTER)) out[index + 1] = `${value},${RUN_REPORTER}`;
+      index++;
+    }
+  }
+  return out;
+}
+
 /**
  * The suite's own Playwright reporter, in the main process. It prints the header (how many scenarios will
  * run, after OICP_SCENARIOS, --grep, --shard or file arguments; profile, target, TLS), keeps Playwright's `error-context` prompt out of every

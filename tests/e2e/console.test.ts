@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { type RunningMock, startMock } from '../../mock/server.ts';
 import { runConformance } from '../support/conformance-run.ts';
@@ -61,4 +63,15 @@ test('failures and advisories are named; no code frame, stack or error-context o
   // Every line fits a wide terminal (200 columns) when there is no terminal.
   for (const line of all.stdout.split('\n').filter((l) => /^\s+[✘!]|^Coverage/.test(l)))
     expect(line.length, line).toBeLessThanOrEqual(200);
+});
+
+test('a --reporter on the command line still leaves the run record, JUnit and the summary', async () => {
+  const dot = await runConformance(
+    { OICP_BASE_URL: mock.url, OICP_SCENARIOS: SCENARIOS },
+    { args: ['--reporter=dot', '--grep-invert', 'report-fixture-unknown'] },
+  );
+  expect(dot.exitCode, dot.stdout + dot.stderr).toBe(0);
+  expect(dot.record?.scenarios).toHaveLength(2);
+  expect(dot.stdout).toContain('2 passed, 0 failed, 1 advisory finding(s)');
+  expect(fs.readFileSync(path.join(dot.reportsDir, 'junit.xml'), 'utf8')).toContain('tests="2"');
 });

@@ -7,8 +7,8 @@ import { startMock } from '../../mock/server.ts';
 import { generateAllureReport, refusingProcessExit } from '../../src/report/allure-report.ts';
 import { ChromiumNotFound, findChromium, HEADLESS_CHROMIUM_ARGS } from '../../src/report/chromium.ts';
 import { scanReportFolder } from '../../src/report/offline-report.ts';
+import { allureReportData } from '../../src/report/report-data.ts';
 import { expandTree } from '../../src/report/report-page.ts';
-import { allureReportData } from '../support/allure-report-data.ts';
 import { type ConformanceRun, runConformance } from '../support/conformance-run.ts';
 
 // The certification evidence: one HTML file that opens from disk, offline, and calls no one. The run

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { allureReportData } from '../support/allure-report-data.ts';
+import { allureReportData } from '../../src/report/report-data.ts';
 import { runConformance } from '../support/conformance-run.ts';
 import { startHugeAnswerServer } from '../support/huge-answer-server.ts';
 

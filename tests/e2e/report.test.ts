@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startMock } from '../../mock/server.ts';
 import { OPERATION_DOC, scenarioTestCaseId } from '../../src/report/allure-labels.ts';
-import { allureReportData, allureReportJson } from '../support/allure-report-data.ts';
+import { allureReportData, allureReportJson } from '../../src/report/report-data.ts';
 import { type ConformanceRun, runConformance } from '../support/conformance-run.ts';
 
 // The Allure side of a run, judged in what the real CLI writes: allure-results (what allure-playwright

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { removeRunOutputs, reportPaths, runOutputs } from '../../src/report/paths.ts';
+import { removeEmptyFolders, removeRunOutputs, reportPaths, runOutputs } from '../../src/report/paths.ts';
 import { acquireReportsLock, LOCK_FILE, ReportsFolderBusy } from '../../src/report/reports-lock.ts';
 
 const folder = () => fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-lock-'));
@@ -85,4 +85,15 @@ test('the outputs of a run are removed; the history and anything else in the fol
   removeRunOutputs(reports);
   expect(fs.readdirSync(root).sort()).toEqual(['history', 'notes-of-the-user.txt']);
   expect(fs.readFileSync(reports.allureHistory, 'utf8')).toBe('{}\n');
+});
+
+test('empty folders Playwright left for each test are removed; folders with files stay', () => {
+  const root = folder();
+  fs.mkdirSync(path.join(root, 'a', 'b'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'c'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'c', 'kept.txt'), 'x');
+  fs.writeFileSync(path.join(root, '.last-run.json'), '{}');
+  removeEmptyFolders(root);
+  expect(fs.readdirSync(root).sort()).toEqual(['.last-run.json', 'c']);
+  removeEmptyFolders(path.join(root, 'nonexistent'));
 });

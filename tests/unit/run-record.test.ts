@@ -6,6 +6,7 @@ import {
   type ScenarioRecord,
   scenarioRecord,
 } from '../../src/report/run-record.ts';
+import { keepingRunReporter, RUN_REPORTER } from '../../src/report/run-reporter.ts';
 
 // What the suite's reporter records of each test, and the JUnit it writes from that record.
 
@@ -204,3 +205,16 @@ function parseXml(xml: string): { root: Record<string, string>; testcases: numbe
   expect(stack).toEqual([]);
   return { root, testcases };
 }
+
+test('a --reporter on the command line keeps the suite’s own reporter beside the ones asked for', () => {
+  expect(keepingRunReporter(['--grep', '@smoke'])).toEqual(['--grep', '@smoke']);
+  expect(keepingRunReporter(['--reporter=dot'])).toEqual([`--reporter=dot,${RUN_REPORTER}`]);
+  expect(keepingRunReporter(['--reporter', 'line', '-x'])).toEqual([
+    '--reporter',
+    `line,${RUN_REPORTER}`,
+    '-x',
+  ]);
+  expect(keepingRunReporter([`--reporter=json,${RUN_REPORTER}`])).toEqual([
+    `--reporter=json,${RUN_REPORTER}`,
+  ]);
+});

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
+ * Reading a generated Allure 3 report's data (the screenshot script, the report's own tests).
+ *
  * The data files of a generated Allure 3 report, whether it is one self-contained index.html (each file
  * inlined base64-encoded as `d("<name>","<base64>")`) or a folder (data/, widgets/ beside index.html).
  */
@@ -31,4 +33,9 @@ export function allureReportJson<T>(reportDir: string, name: string): T {
   const data = allureReportData(reportDir).get(name);
   if (!data) throw new Error(`the report has no ${name}`);
   return JSON.parse(data.toString('utf8')) as T;
+}
+
+/** A report that is one self-contained index.html (no data folder beside it): it opens from disk. */
+export function isSingleFileReport(reportDir: string): boolean {
+  return fs.existsSync(path.join(reportDir, 'index.html')) && !fs.existsSync(path.join(reportDir, 'data'));
 }
