@@ -12,19 +12,36 @@ import { REDACTED } from '../redact.ts';
 /** YAML keys whose values are secret wherever they appear (a HashedPIN's Value and Salt included). */
 const SECRET_KEYS = new Set(['PIN', 'HashedPIN', 'Salt', 'Authorization', 'authorization']);
 
+interface ParsedFile {
+  text: string;
+  document: ReturnType<typeof parseDocument>;
+  lineCounter: LineCounter;
+}
+
+/** Each scenario file is parsed once per process, however many of its scenarios run there. */
+const parsedFiles = new Map<string, ParsedFile | undefined>();
+
+function parsedFile(file: string): ParsedFile | undefined {
+  if (!parsedFiles.has(file)) {
+    try {
+      const text = fs.readFileSync(file, 'utf8');
+      const lineCounter = new LineCounter();
+      parsedFiles.set(file, { text, document: parseDocument(text, { lineCounter }), lineCounter });
+    } catch {
+      parsedFiles.set(file, undefined);
+    }
+  }
+  return parsedFiles.get(file);
+}
+
 /**
  * The YAML text of the scenario `id` in `file` (a scenario file: `scenarios:` a list of items with an `id`),
  * with a comment naming file and line; undefined when the file or the item cannot be read.
  */
 export function scenarioYaml(file: string, id: string, redactor: Redactor): string | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, keepSourceTokens: false });
+  const parsed = parsedFile(file);
+  if (!parsed) return undefined;
+  const { text, document, lineCounter } = parsed;
   const scenarios = document.get('scenarios', true);
   if (!isSeq(scenarios)) return undefined;
   const item = scenarios.items.find((candidate) => isMap(candidate) && candidate.get('id') === id);
