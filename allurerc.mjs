@@ -67,11 +67,17 @@ export default {
       { id: 'run', minTestsCount: 1 },
     ],
   },
+  // Labels allure-playwright adds that tell a reader nothing: the language and test framework, the spec
+  // file and Playwright's title path, the machine name and worker, the describe block (the feature again).
+  // Hidden from the page; categories and the quality gate do not use them.
+  hideLabels: ['language', 'framework', 'package', 'titlePath', 'host', 'thread', 'subSuite'],
   plugins: {
     awesome: {
       options: {
         reportName: 'OICP 2.3 eRoamingAuthorizeStart conformance',
-        singleFile: false,
+        // One self-contained index.html that opens from disk, offline: the evidence a CPO sends. The
+        // conformance CLI falls back to a folder for results too large for one file (src/report/allure-report.ts).
+        singleFile: true,
         reportLanguage: 'en',
         groupBy: ['epic', 'feature', 'story'],
         // Failed checks (and advisories) open with their explanation; passed steps stay folded.

@@ -19,11 +19,13 @@ if (!process.env.TEST_WORKER_INDEX) {
 const { profile, scenarios } = loadSuite();
 const reports = reportPaths();
 
-// Reports: console, JUnit, Playwright's JSON (read by the console summary) and HTML, and Allure results
-// (the conformance CLI turns them into the Allure 3 report, with categories, history and quality gate).
+// Reports: ours first (header, run record, JUnit; it keeps Playwright's error-context prompt out of the
+// others), the console (failures are told by the conformance summary, with expected/received), Playwright's
+// JSON and HTML, and Allure results (the conformance CLI turns them into the Allure 3 report, with
+// categories, history and quality gate).
 const reporter: ReporterDescription[] = [
-  [process.env.CI ? 'dot' : 'list'],
-  ['junit', { outputFile: reports.junit }],
+  [path.join(import.meta.dirname, 'src', 'report', 'run-reporter.ts')],
+  [process.env.CI ? 'dot' : 'list', { omitFailures: true }],
   ['json', { outputFile: reports.json }],
   ['html', { outputFolder: reports.html, open: 'never' }],
   [

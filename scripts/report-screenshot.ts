@@ -1,15 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
 import { ChromiumNotFound, findChromium, HEADLESS_CHROMIUM_ARGS } from '../src/report/chromium.ts';
 import { reportPaths } from '../src/report/paths.ts';
+import { isSingleFileReport } from '../src/report/report-data.ts';
+import { expandTree } from '../src/report/report-page.ts';
 import { pickDetailTest, reportTests, screenshotFiles } from '../src/report/screenshots.ts';
 import { serveDirectory } from '../src/report/static-server.ts';
 
 /**
  * `npm run report:screenshot [-- --report <dir>] [-- --out <dir>]`: renders the generated Allure report
- * in headless Chromium (the system's, or CHROMIUM_PATH; never a downloaded one) and saves screenshots of
+ * (the single file opened from disk, or a folder report served on 127.0.0.1) in headless Chromium (the system's, or CHROMIUM_PATH; never a downloaded one) and saves screenshots of
  * the overview (every scenario), one test's detail (steps and attachments), the categories, the quality
  * gate and the trend charts.
  * Not part of `npm test`: CI machines have no browser.
@@ -35,28 +38,6 @@ async function capture(page: Page, file: string): Promise<void> {
   await page.setViewportSize({ width: WIDTH, height: Math.min(Math.max(height + 160, 1000), MAX_HEIGHT) });
   await page.waitForTimeout(300);
   await page.screenshot({ path: file, fullPage: true });
-}
-
-/**
- * Opens every group of the results tree, so that the overview lists every scenario. The report keeps no
- * open/closed marker in the page: a click that shrinks the tree closed a group, and is undone.
- */
-async function expandTree(page: Page): Promise<void> {
-  const tree = page.locator('[data-testid="tree-content"]').first();
-  const size = async () => (await tree.textContent())?.length ?? 0;
-  const opened = new Set<string>();
-  for (let round = 0; round < 500; round++) {
-    const ids = await page
-      .locator('[data-testid="tree-section"]')
-      .evaluateAll((sections) => sections.map((section) => section.getAttribute('data-tree-node-id') ?? ''));
-    const next = ids.find((id) => id !== '' && !opened.has(id));
-    if (next === undefined) return;
-    opened.add(next);
-    const arrow = page.locator(`[data-tree-node-id="${next}"] > [data-testid="tree-arrow"]`);
-    const before = await size();
-    await arrow.click();
-    if ((await size()) < before) await arrow.click();
-  }
 }
 
 async function openTab(page: Page, name: string): Promise<void> {
@@ -88,11 +69,14 @@ async function main(): Promise<number> {
   const files = screenshotFiles(outDir);
   fs.mkdirSync(outDir, { recursive: true });
 
-  const server = await serveDirectory(reportDir);
+  // The single-file report is opened from disk, the way its recipient opens it; a folder report (a very
+  // large run) needs a web server.
+  const server = isSingleFileReport(reportDir) ? undefined : await serveDirectory(reportDir);
+  const url = server ? server.url : pathToFileURL(path.join(reportDir, 'index.html')).href;
   const browser = await chromium.launch({ executablePath, args: [...HEADLESS_CHROMIUM_ARGS] });
   try {
     const page = await browser.newPage({ viewport: { width: WIDTH, height: 1000 } });
-    await page.goto(server.url);
+    await page.goto(url);
     await page.getByText('Results').first().waitFor();
     await page.locator('[data-testid="tree-section"]').first().waitFor();
     await expandTree(page);
@@ -113,7 +97,7 @@ async function main(): Promise<number> {
     await capture(page, files.trends);
 
     if (detail) {
-      await page.goto(`${server.url}#${detail.id}`);
+      await page.goto(`${url}#${detail.id}`);
       await page.getByText(detail.name, { exact: false }).first().waitFor();
       // Unfold the request/answer step so that its attachments show, and open the answer.
       const send = page
@@ -131,7 +115,7 @@ async function main(): Promise<number> {
     }
   } finally {
     await browser.close();
-    await server.close();
+    await server?.close();
   }
 
   console.log(`Screenshots of ${reportDir} (${tests.length} tests):`);

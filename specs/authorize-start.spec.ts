@@ -1,3 +1,7 @@
+import { Redactor } from '../src/redact.ts';
+import { withoutSuiteFrames } from '../src/report/failure-presentation.ts';
+import { ANNOTATION } from '../src/report/run-record.ts';
+import { scenarioYaml } from '../src/report/scenario-source.ts';
 import { describeStop } from '../src/run/fail-fast.ts';
 import { runScenario } from '../src/run/scenario-runner.ts';
 import { loadSuite } from '../src/run/suite.ts';
@@ -17,15 +21,27 @@ for (const feature of features) {
           tag: scenario.tags.map((tag) => `@${tag}`),
         },
         async ({ suite, transport, failFast, hooks, evidence }, testInfo) => {
-          // Added first, so that a skipped scenario is reported in its feature with its id, like any other.
-          // At run time: Playwright's report shows them, the Allure report takes them from labels.
+          // Added at run time: Playwright's report shows them, the run record and Allure read them.
           testInfo.annotations.push(
-            { type: 'scenario', description: scenario.id },
-            { type: 'source', description: `${scenario.source.file}:${scenario.source.line}` },
+            { type: ANNOTATION.scenario, description: scenario.id },
+            { type: ANNOTATION.source, description: `${scenario.source.file}:${scenario.source.line}` },
           );
+          // Labels first, so that a skipped scenario still sits in its feature in the report.
           await evidence.describe(scenario, suite.profile);
+          const source = scenario.tags.includes('generated')
+            ? undefined
+            : scenarioYaml(scenario.source.file, scenario.id, Redactor.forVariables(suite.profile.variables));
+          if (source) {
+            await hooks.step(`Scenario as written (${scenario.source.file}:${scenario.source.line})`, () =>
+              hooks.attach('scenario.yaml', 'text/yaml', source),
+            );
+          }
           // Test data the target does not offer (an empty profile value): skipped, and the report says why.
-          test.skip(scenario.skipReason !== undefined, scenario.skipReason);
+          if (scenario.skipReason !== undefined) {
+            const settings = scenario.enableWith ?? [];
+            testInfo.annotations.push({ type: ANNOTATION.enableWith, description: settings.join(', ') });
+            test.skip(true, scenario.skipReason);
+          }
           // A dead target stopped the run: the remaining scenarios are not run (the CLI names the cause).
           const stop = failFast.stopped();
           test.skip(stop !== undefined, stop && `not run: ${describeStop(stop)}`);
@@ -35,6 +51,8 @@ for (const feature of features) {
             transport,
             hooks,
             failFast,
+          }).catch((error: unknown) => {
+            throw withoutSuiteFrames(error);
           });
         },
       );

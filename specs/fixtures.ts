@@ -4,7 +4,10 @@ import { NodeTransport } from '../src/exchange/node-transport.ts';
 import type { Transport } from '../src/exchange/types.ts';
 import { Redactor } from '../src/redact.ts';
 import { AllureEvidence } from '../src/report/allure-evidence.ts';
+import { limitAttachment } from '../src/report/attachment-limit.ts';
+import { withoutSuiteFrames } from '../src/report/failure-presentation.ts';
 import { reportPaths } from '../src/report/paths.ts';
+import { ANNOTATION } from '../src/report/run-record.ts';
 import { FailFast } from '../src/run/fail-fast.ts';
 import type { RunHooks } from '../src/run/scenario-runner.ts';
 import { loadSuite, type Suite } from '../src/run/suite.ts';
@@ -50,18 +53,33 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await evidence.finish(testInfo);
   },
   hooks: async ({ evidence }, use, testInfo) => {
+    const findingsAttached = new Set<string>();
+    // Every format of the reports carries every attachment: each is cut to a size worth keeping.
+    const attach = async (name: string, contentType: string, body: string) => {
+      const limited = limitAttachment(body, contentType);
+      await testInfo.attach(name, { contentType: limited.contentType, body: limited.body });
+      await evidence.attached(name, body);
+    };
+    const attachFinding = async (finding: CheckFailure) => {
+      if (findingsAttached.has(finding.check)) return;
+      findingsAttached.add(finding.check);
+      await attach(`advisory-${finding.check}.txt`, 'text/plain', finding.message);
+    };
     await use({
-      step: (title, body) => test.step(title, body, { box: true }),
-      attach: async (name, contentType, body) => {
-        await testInfo.attach(name, { contentType, body });
-        await evidence.attached(name, body);
-      },
+      // Not boxed: a boxed step rewrites an error's stack to the step's call site inside the suite; the
+      // errors that explain themselves carry no frames at all (withoutSuiteFrames).
+      step: <T>(title: string, body: () => Promise<T>): Promise<T> =>
+        test.step(title, async () => {
+          try {
+            return await body();
+          } catch (error) {
+            throw withoutSuiteFrames(error);
+          }
+        }),
+      attach,
       advisory: async (finding: CheckFailure) => {
-        testInfo.annotations.push({ type: 'advisory', description: finding.oneLine });
-        await testInfo.attach(`advisory-${finding.check}.txt`, {
-          contentType: 'text/plain',
-          body: finding.message,
-        });
+        testInfo.annotations.push({ type: ANNOTATION.advisory, description: finding.oneLine });
+        await attachFinding(finding);
         await evidence.advisory(finding);
       },
     });

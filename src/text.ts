@@ -1,3 +1,5 @@
+import { stripVTControlCharacters } from 'node:util';
+
 /** C0 and C1 control characters except tab, line feed and carriage return (which a reader expects). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
@@ -46,4 +48,17 @@ export function closestAll(name: string, candidates: readonly string[], limit = 
 /** The single closest candidate (see closestAll), or undefined. */
 export function closest(name: string, candidates: readonly string[]): string | undefined {
   return closestAll(name, candidates, 1)[0];
+}
+
+/**
+ * A line that stays one line and fits: whitespace collapsed, cut at a word boundary near the limit (or
+ * mid-word when a single token is too long, e.g. a URL), marked with `…`.
+ */
+export function cutLine(text: string, width = 200): string {
+  const line = stripVTControlCharacters(text).replace(/\s+/g, ' ').trim();
+  if (line.length <= width) return line;
+  const room = width - 1;
+  const space = line.lastIndexOf(' ', room);
+  const cut = space > room * 0.6 ? space : room;
+  return `${line.slice(0, cut).trimEnd()}…`;
 }

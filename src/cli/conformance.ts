@@ -1,34 +1,49 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { checkEmbeddedMockPortFree, chooseEmbeddedMockPort } from '../config/embedded-mock.ts';
 import { applySettingsFile } from '../config/settings-file.ts';
-import { describeTls } from '../config/tls.ts';
 import { writeCoverage } from '../coverage/write.ts';
 import { InputError } from '../input/errors.ts';
 import { projectRoot } from '../paths.ts';
-import { generateAllureReport, type QualityGateResult } from '../report/allure-report.ts';
-import { reportPaths } from '../report/paths.ts';
+import { generateAllureReport, type QualityGateResult, type ReportLayout } from '../report/allure-report.ts';
+import { removeEmptyFolders, removeRunOutputs, reportPaths } from '../report/paths.ts';
 import { conformanceExitCode, formatQualityGate } from '../report/quality-gate.ts';
-import { summarizeRun } from '../report/summary.ts';
+import { acquireReportsLock, ReportsFolderBusy } from '../report/reports-lock.ts';
+import { readRunRecord } from '../report/run-record.ts';
+import { keepingRunReporter } from '../report/run-reporter.ts';
+import { consoleWidth, formatRunSummary, runSummary } from '../report/summary.ts';
 import { describeStop, FailFast } from '../run/fail-fast.ts';
 import { judgeRun } from '../run/run-checks.ts';
 import { loadSuite } from '../run/suite.ts';
 
 /**
- * `npm run conformance [-- <playwright test options>]`: checks the configuration, runs the scenarios,
- * generates the Allure report (categories, history, quality gate), prints a summary. Exit code 0 only if
- * every scenario passed and the quality gate held; 1 otherwise; 2 when the configuration is wrong (and
- * then nothing was sent).
+ * `npm run conformance [-- <playwright test options>]`: takes the reports folder, checks the configuration,
+ * runs the scenarios, generates the Allure report (categories, history, quality gate), prints a summary.
+ * Exit code 0 only if every scenario passed and the quality gate held; 1 otherwise; 2 when the
+ * configuration is wrong or the reports folder is in use by another run (and then nothing was sent).
  */
 const require = createRequire(import.meta.url);
+/** The profile's settings file (data/environments/<profile>.env) first: it may even move the reports. */
+const settings = settingsOrExit();
 const reports = reportPaths();
+
+function settingsOrExit(): ReturnType<typeof applySettingsFile> {
+  try {
+    return applySettingsFile();
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    console.error(`Configuration error: ${error.message}`);
+    process.exit(2);
+  }
+}
+/** This run's id: the run record carries it, so that the summary never reads another run's. */
+const runId = randomUUID();
 
 function preflight(): boolean {
   try {
-    // The profile's settings file (data/environments/<profile>.env) first: it may name the target.
-    const settings = applySettingsFile();
     if (settings)
       console.log(
         `Settings: ${settings.file} (${settings.applied.length} value(s) not already set in the environment)`,
@@ -36,13 +51,10 @@ function preflight(): boolean {
     // Unless OICP_MOCK_PORT names one, the embedded mock takes a free port (the run's child processes
     // inherit it); a port the user named must be free.
     const mockPort = process.env.OICP_BASE_URL?.trim() ? undefined : chooseEmbeddedMockPort();
-    const { profile, scenarios } = loadSuite();
+    // Loaded here to stop on a configuration error before anything starts; the header (how many
+    // scenarios will run, after --grep and --shard) is printed by the run's reporter.
+    const { profile } = loadSuite();
     if (profile.startEmbeddedMock && mockPort?.explicit) checkEmbeddedMockPortFree(mockPort.port);
-    const target = profile.startEmbeddedMock ? `${profile.baseUrl} (embedded mock)` : profile.baseUrl;
-    console.log(
-      `OICP conformance: ${scenarios.length} scenario(s), profile '${profile.name}', target ${target}`,
-    );
-    if (profile.baseUrl.startsWith('https:')) console.log(`TLS: ${describeTls(profile.tls)}`);
     return true;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
@@ -57,7 +69,7 @@ function run(command: string, args: string[]): Promise<number> {
     const child = spawn(process.execPath, [command, ...args], {
       cwd: projectRoot,
       stdio: 'inherit',
-      env: process.env,
+      env: { ...process.env, OICP_RUN_ID: runId },
     });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.once('SIGINT', forward);
@@ -70,12 +82,48 @@ function run(command: string, args: string[]): Promise<number> {
   });
 }
 
-async function main(): Promise<number> {
-  if (!preflight()) return 2;
+function reportLines(layout: ReportLayout | undefined, folderReason: string | undefined): string[] {
+  const index = path.join(reports.allureReport, 'index.html');
+  const open =
+    reports.allureReport === reportPaths({}).allureReport
+      ? 'npm run report'
+      : `npx allure open ${reports.allureReport}`;
+  const allure =
+    layout === 'single-file'
+      ? [`  Allure      ${index}  (one file: opens from disk; send it as evidence)`]
+      : layout === 'folder'
+        ? [
+            `  Allure      ${reports.allureReport}/  (a folder, ${folderReason}: open it with ${open}; see README "Very large runs")`,
+          ]
+        : ['  Allure      not generated'];
+  return [
+    '',
+    'Reports:',
+    ...allure,
+    `  JUnit       ${reports.junit}`,
+    `  Playwright  ${path.join(reports.html, 'index.html')}`,
+    `  History     ${reports.allureHistory}`,
+  ];
+}
 
-  // Stale results must never reach a report. The Allure history is kept: it is what makes the trends.
-  for (const stale of [reports.allureResults, reports.junit, reports.json, reports.runState])
-    fs.rmSync(stale, { recursive: true, force: true });
+async function main(): Promise<number> {
+  let lock: ReturnType<typeof acquireReportsLock>;
+  try {
+    lock = acquireReportsLock(reports.root);
+  } catch (error) {
+    if (!(error instanceof ReportsFolderBusy)) throw error;
+    console.error(`${error.message}\nNothing was sent.`);
+    return 2;
+  }
+  process.on('exit', () => lock.release());
+
+  // Whatever an earlier run left could be mistaken for this run's: gone before anything else happens,
+  // also when this run stops on a configuration error. The Allure history is kept: it makes the trends.
+  removeRunOutputs(reports);
+  if (!preflight()) {
+    console.error(`No report was written; ${reports.root} holds no results of an earlier run.`);
+    return 2;
+  }
 
   const playwrightCli = require.resolve('@playwright/test/cli');
   const started = Date.now();
@@ -83,28 +131,39 @@ async function main(): Promise<number> {
     'test',
     '--config',
     path.join(projectRoot, 'playwright.config.ts'),
-    ...process.argv.slice(2),
+    ...keepingRunReporter(process.argv.slice(2)),
   ]);
-
+  removeEmptyFolders(reports.testOutput);
+  const record = readRunRecord(reports.root, runId);
+  const width = consoleWidth();
   // What only the whole run can see (unique SessionIDs …): judged before the report, which shows it.
-  const runChecks = judgeRun(reports, loadSuite().profile.name, started);
+  const runChecks = judgeRun(reports, record, loadSuite().profile.name, started);
 
   // Coverage of the run, computed before the report so that the table is attached to it.
   let coverageSummary: string | undefined;
-  try {
-    coverageSummary = writeCoverage(loadSuite(), reports).summary;
-  } catch (error) {
-    console.error(
-      `The coverage table could not be written: ${error instanceof Error ? error.message : String(error)}`,
-    );
+  if (record) {
+    try {
+      coverageSummary = writeCoverage(loadSuite(), reports, record, { width }).summary;
+    } catch (error) {
+      console.error(
+        `The coverage table could not be written: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 
   let reportGenerated: boolean | 'not-needed' = 'not-needed';
   let gate: QualityGateResult[] = [];
   let gatePassed = true;
+  let layout: ReportLayout | undefined;
+  let folderReason: string | undefined;
   if (fs.existsSync(reports.allureResults)) {
     try {
-      ({ qualityGate: gate, gatePassed } = await generateAllureReport({
+      ({
+        qualityGate: gate,
+        gatePassed,
+        layout,
+        folderReason,
+      } = await generateAllureReport({
         resultsDir: reports.allureResults,
         output: reports.allureReport,
         historyPath: reports.allureHistory,
@@ -119,28 +178,15 @@ async function main(): Promise<number> {
     }
   }
 
-  if (coverageSummary) console.log(`\n${coverageSummary}`);
-  const summary = summarizeRun(reports.json);
-  if (summary) console.log(`\n${summary}`);
+  if (record) console.log(`\n${formatRunSummary(runSummary(record), { width })}`);
+  else console.log('\nNo results of this run: Playwright stopped before recording any (see above).');
   // A dead target stopped the run: said once, here, instead of once per scenario.
   const stop = FailFast.stopOf(reports.runState);
   if (stop) console.log(`\n✘ ${describeStop(stop)}\n  The remaining scenarios were not run.`);
+  if (coverageSummary) console.log(coverageSummary);
   console.log(runChecks.text);
   if (reportGenerated === true) console.log(formatQualityGate(gate));
-  const openCommand =
-    reports.allureReport === reportPaths({}).allureReport
-      ? 'npm run report'
-      : `npx allure open ${reports.allureReport}`;
-  console.log(
-    [
-      '',
-      'Reports:',
-      `  Allure      ${path.join(reports.allureReport, 'index.html')}  (${openCommand})`,
-      `  JUnit       ${reports.junit}`,
-      `  Playwright  ${path.join(reports.html, 'index.html')}`,
-      `  History     ${reports.allureHistory}`,
-    ].join('\n'),
-  );
+  console.log(reportLines(layout, folderReason).join('\n'));
   const exitCode = conformanceExitCode({ testExitCode, reportGenerated, gatePassed });
   return stop || (exitCode === 0 && !runChecks.passed) ? 1 : exitCode;
 }

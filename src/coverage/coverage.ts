@@ -1,15 +1,20 @@
 import { CHECKS } from '../checks/registry.ts';
 import { pointerSegments, YamlSource } from '../input/yaml-file.ts';
 import { ruleName } from '../negatives/derive.ts';
-import { readRunResults } from '../report/run-results.ts';
+import { executedScenarios, type RunRecord } from '../report/run-record.ts';
+import { cutLine } from '../report/summary.ts';
 import { appliedChecks } from '../run/verdicts.ts';
+import { resolveScenario } from '../scenarios/resolve.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { OICP, type SchemaRegistry, type SchemaViolation, schemaId } from '../schemas/registry.ts';
 
-/** One row of a coverage section: what is covered, by which scenarios, and why a gap is acceptable. */
+/** One row of a coverage section: what is covered, by which scenarios of the run, and why a gap is acceptable. */
 export interface CoverageRow {
   subject: string;
+  /** Scenarios of this run that covered the row (they ran). */
   scenarios: string[];
+  /** Scenarios that would have covered it, but were skipped (test data the profile lacks). */
+  skipped?: string[];
   /** The reason a row without scenarios is acceptable (data/coverage/explained-gaps.yaml). */
   explained?: string;
 }
@@ -27,13 +32,32 @@ export interface ExplainedGaps {
   fields: Record<string, string>;
 }
 
-/** What each scenario's checks did in a run (the runner's verdicts.json, by scenario id). */
-export type RunVerdicts = Map<string, { ran: string[] }>;
+/** What a run did with its scenarios: the checks each executed scenario ran, and the skipped ones. */
+export interface RunCoverage {
+  ran: Map<string, string[]>;
+  skipped: Set<string>;
+}
+
+/** Whether the run covered a selection rather than the whole catalogue, and how much of it. */
+export interface RunSelection {
+  selection: boolean;
+  ran: number;
+  loaded: number;
+}
 
 export function loadExplainedGaps(registry: SchemaRegistry, file: string): ExplainedGaps {
   const source = YamlSource.read(file, 'explained coverage gaps');
   source.validate(registry, schemaId('coverage-gaps.schema.json'), 'explained coverage gaps');
   return source.data as ExplainedGaps;
+}
+
+/** What a run did, from its record: executed scenarios with the checks they ran, skipped ones. */
+export function runCoverage(record: RunRecord | undefined): RunCoverage {
+  const ran = new Map<string, string[]>();
+  for (const scenario of record ? executedScenarios(record) : [])
+    ran.set(scenario.id, scenario.verdicts ? appliedChecks(scenario.verdicts) : []);
+  const skipped = new Set((record?.scenarios ?? []).filter((s) => s.status === 'skipped').map((s) => s.id));
+  return { ran, skipped };
 }
 
 /** The request rule a schema violation stands for, named like the generated variants' rules. */
@@ -56,75 +80,135 @@ export function fieldsOf(value: unknown, prefix: string[] = []): string[] {
   });
 }
 
+function valueAt(document: unknown, pointer: string): unknown {
+  let current = document;
+  for (const segment of pointerSegments(pointer)) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+const PLACEHOLDER = /\{\{[^}]*\}\}/;
+
 /**
- * The coverage of a selection of scenarios: request fields used, request rules broken, OICP status codes
- * expected, and checks run (from the run's verdicts). Rules come from the generated negative cases (one per
+ * The request rules a hand-written invalid scenario breaks, judged on the request it really sends: its
+ * placeholders resolved from the profile. A value still holding a `{{placeholder}}` says nothing about a
+ * rule (an unresolved `{{evseId}}` is not an EvseID that breaks the pattern), so it never counts.
+ */
+function rulesBrokenBy(
+  scenario: Scenario,
+  registry: SchemaRegistry,
+  variables: Record<string, string>,
+): string[] {
+  let body = scenario.request.body;
+  try {
+    body = resolveScenario(scenario, variables).request.body;
+  } catch {
+    // A variable the profile lacks: judged as written, placeholders left out below.
+  }
+  return registry
+    .violations(OICP.request, body)
+    .filter((violation) => {
+      const value = valueAt(body, violation.path);
+      return !(typeof value === 'string' && PLACEHOLDER.test(value));
+    })
+    .flatMap((violation) => ruleOf(violation) ?? []);
+}
+
+export interface CoverageInput {
+  /** The scenarios the selection loaded (OICP_SCENARIOS): only those the run executed count. */
+  scenarios: Scenario[];
+  registry: SchemaRegistry;
+  run: RunCoverage;
+  gaps: ExplainedGaps;
+  /** Every request field a valid request can carry. */
+  requestFields: string[];
+  /** Every rule of the request schema (the generated negative cases' stories). */
+  requestRules: string[];
+  /** The profile's values, to judge hand-written invalid requests as they are sent. */
+  variables: Record<string, string>;
+}
+
+/**
+ * The coverage of a run: request fields used, request rules broken, OICP status codes expected, and checks
+ * run — counting only the scenarios the run executed. Rules come from the generated negative cases (one per
  * rule of the request schema) plus the hand-written invalid scenarios that break them.
  */
-export function computeCoverage(
-  scenarios: Scenario[],
-  registry: SchemaRegistry,
-  verdicts: RunVerdicts,
-  gaps: ExplainedGaps,
-  requestFields: string[],
-): Coverage {
-  const handWritten = scenarios.filter((s) => !s.tags.includes('generated'));
-  const generated = scenarios.filter((s) => s.tags.includes('generated'));
+export function computeCoverage(input: CoverageInput): Coverage {
+  const { registry, run, gaps } = input;
+  const executed = input.scenarios.filter((s) => run.ran.has(s.id));
+  const skipped = input.scenarios.filter((s) => run.skipped.has(s.id));
+  const handWritten = (list: Scenario[]) => list.filter((s) => !s.tags.includes('generated'));
+  const generated = (list: Scenario[]) => list.filter((s) => s.tags.includes('generated'));
 
-  const fields = requestFields.map((field) => ({
-    subject: field,
-    scenarios: handWritten
+  const fieldUsers = (list: Scenario[], field: string) =>
+    handWritten(list)
       .filter((s) => !s.invalid && fieldsOf(s.request.body).includes(field))
-      .map((s) => s.id),
-    explained: gaps.fields[field],
-  }));
+      .map((s) => s.id);
+  const fields = input.requestFields.map((field) =>
+    row(field, fieldUsers(executed, field), fieldUsers(skipped, field), gaps.fields[field]),
+  );
 
-  const rules = new Map<string, Set<string>>();
-  for (const scenario of generated) {
-    if (scenario.story) rules.set(scenario.story, new Set([scenario.id]));
-  }
-  for (const scenario of handWritten.filter((s) => s.invalid && s.request.body !== undefined)) {
-    for (const violation of registry.violations(OICP.request, scenario.request.body)) {
-      const rule = ruleOf(violation);
-      if (!rule) continue;
-      if (!rules.has(rule)) rules.set(rule, new Set());
-      rules.get(rule)?.add(scenario.id);
-    }
-  }
+  const rulesOf = (list: Scenario[]) => {
+    const byRule = new Map<string, string[]>();
+    const add = (rule: string, id: string) => byRule.set(rule, [...(byRule.get(rule) ?? []), id]);
+    for (const scenario of generated(list)) if (scenario.story) add(scenario.story, scenario.id);
+    for (const scenario of handWritten(list).filter((s) => s.invalid && s.request.body !== undefined))
+      for (const rule of new Set(rulesBrokenBy(scenario, registry, input.variables))) add(rule, scenario.id);
+    return byRule;
+  };
+  const ranRules = rulesOf(executed);
+  const skippedRules = rulesOf(skipped);
+  const ruleNames = [...new Set([...input.requestRules, ...ranRules.keys()])].sort((a, b) =>
+    a.localeCompare(b),
+  );
+  const rules = ruleNames.map((rule) => row(rule, ranRules.get(rule) ?? [], skippedRules.get(rule) ?? []));
 
   const codes = (registry.document(schemaId('oicp/StatusCodeCode.schema.json')).enum ?? []) as string[];
-  const statusCodes = codes.map((code) => ({
-    subject: code,
-    scenarios: scenarios.filter((s) => s.expect.statusCode === code).map((s) => s.id),
-    explained: gaps.statusCodes[code],
-  }));
+  const expecting = (list: Scenario[], code: string) =>
+    list.filter((s) => s.expect.statusCode === code).map((s) => s.id);
+  const statusCodes = codes.map((code) =>
+    row(code, expecting(executed, code), expecting(skipped, code), gaps.statusCodes[code]),
+  );
 
-  const checks = CHECKS.map((check) => ({
-    subject: check.name,
-    scenarios: [...verdicts.entries()].filter(([, v]) => v.ran.includes(check.name)).map(([id]) => id),
-    explained: gaps.checks[check.name],
-  }));
+  const checks = CHECKS.map((check) =>
+    row(
+      check.name,
+      [...run.ran.entries()].filter(([, ran]) => ran.includes(check.name)).map(([id]) => id),
+      [],
+      gaps.checks[check.name],
+    ),
+  );
 
+  return { fields, rules, statusCodes, checks };
+}
+
+function row(subject: string, scenarios: string[], skipped: string[], explained?: string): CoverageRow {
   return {
-    fields,
-    rules: [...rules.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([subject, ids]) => ({ subject, scenarios: [...ids] })),
-    statusCodes,
-    checks,
+    subject,
+    scenarios,
+    ...(scenarios.length === 0 && skipped.length > 0 ? { skipped } : {}),
+    ...(explained ? { explained } : {}),
   };
 }
 
-/** Rows with no scenario and no explanation: what a reader must look at. */
+const SECTIONS = (coverage: Coverage): Array<[string, CoverageRow[]]> => [
+  ['request field', coverage.fields],
+  ['request rule', coverage.rules],
+  ['status code', coverage.statusCodes],
+  ['check', coverage.checks],
+];
+
+/**
+ * Rows no scenario of the run covered, with no explanation and no skipped scenario that would have covered
+ * them: what a reader must look at.
+ */
 export function unexplainedGaps(coverage: Coverage): string[] {
-  const sections: Array<[string, CoverageRow[]]> = [
-    ['request field', coverage.fields],
-    ['request rule', coverage.rules],
-    ['status code', coverage.statusCodes],
-    ['check', coverage.checks],
-  ];
-  return sections.flatMap(([kind, rows]) =>
-    rows.filter((r) => r.scenarios.length === 0 && !r.explained).map((r) => `${kind} ${r.subject}`),
+  return SECTIONS(coverage).flatMap(([kind, rows]) =>
+    rows
+      .filter((r) => r.scenarios.length === 0 && !r.explained && !r.skipped?.length)
+      .map((r) => `${kind} ${r.subject}`),
   );
 }
 
@@ -140,20 +224,32 @@ function section(title: string, rows: CoverageRow[], what: string): string[] {
     const cell =
       row.scenarios.length > 0
         ? row.scenarios.join(', ')
-        : row.explained
-          ? `gap (explained: ${row.explained})`
-          : '**GAP (unexplained)**';
+        : row.skipped?.length
+          ? `not run: skipped for want of test data (${row.skipped.join(', ')})`
+          : row.explained
+            ? `gap (explained: ${row.explained})`
+            : '**GAP (unexplained)**';
     lines.push(`| \`${row.subject}\` | ${cell} | ${row.scenarios.length} |`);
   }
   return [...lines, ''];
 }
 
+function selectionNote(selection: RunSelection | undefined): string[] {
+  if (!selection?.selection) return [];
+  return [
+    `This run covered a selection (${selection.ran} of ${selection.loaded} loaded scenario(s) ran): the ` +
+      'figures count only what ran, and a gap may be covered by a scenario outside the selection.',
+    '',
+  ];
+}
+
 /** The full table as Markdown (attached to the report and written next to it). */
-export function coverageMarkdown(coverage: Coverage): string {
+export function coverageMarkdown(coverage: Coverage, selection?: RunSelection): string {
   const gaps = unexplainedGaps(coverage);
   return [
     '# Coverage of this run',
     '',
+    ...selectionNote(selection),
     gaps.length === 0 ? 'No unexplained gaps.' : `Unexplained gaps: ${gaps.join('; ')}.`,
     '',
     ...section('Request fields used by hand-written scenarios', coverage.fields, 'field'),
@@ -163,27 +259,32 @@ export function coverageMarkdown(coverage: Coverage): string {
   ].join('\n');
 }
 
-/** The console version: counts per section and every gap, the full table is in the file. */
-export function coverageSummary(coverage: Coverage, file: string): string {
+/** Unexplained gaps printed on the console at most; the table has all of them. */
+const CONSOLE_GAPS = 10;
+
+/**
+ * The console version: one line of figures, then each unexplained gap of a full run. Explained gaps stay
+ * in the table; on a selection, gaps are expected and not listed.
+ */
+export function coverageSummary(
+  coverage: Coverage,
+  file: string,
+  selection?: RunSelection,
+  width = 200,
+): string {
   const count = (rows: CoverageRow[]) =>
     `${rows.filter((r) => r.scenarios.length > 0).length}/${rows.length}`;
-  const gapLines = [...coverage.fields, ...coverage.rules, ...coverage.statusCodes, ...coverage.checks]
-    .filter((r) => r.scenarios.length === 0)
-    .map(
-      (r) =>
-        `  ${r.explained ? 'explained gap' : 'GAP'}: ${r.subject}${r.explained ? ` — ${r.explained}` : ''}`,
-    );
-  return [
-    `Coverage: request fields ${count(coverage.fields)}, request rules ${count(coverage.rules)}, status codes ${count(coverage.statusCodes)}, checks ${count(coverage.checks)} (table: ${file})`,
-    ...gapLines,
-  ].join('\n');
-}
-
-/** What each scenario's checks did in a run, from Playwright's JSON report (empty when there is none). */
-export function readRunVerdicts(jsonReportFile: string): RunVerdicts {
-  const verdicts: RunVerdicts = new Map();
-  for (const run of readRunResults(jsonReportFile)?.scenarios ?? []) {
-    if (run.verdicts) verdicts.set(run.id, { ran: appliedChecks(run.verdicts) });
+  const figures = `request fields ${count(coverage.fields)}, request rules ${count(coverage.rules)}, status codes ${count(coverage.statusCodes)}, checks ${count(coverage.checks)}`;
+  if (selection?.selection) {
+    return [
+      `Coverage of a selection (${selection.ran} of ${selection.loaded} scenario(s) ran; only what ran counts): ${figures}`,
+      `  Gaps are judged on a full run. Table: ${file}`,
+    ].join('\n');
   }
-  return verdicts;
+  const gaps = unexplainedGaps(coverage);
+  return [
+    `Coverage: ${figures}. Table: ${file}`,
+    ...gaps.slice(0, CONSOLE_GAPS).map((gap) => `  ✘ ${cutLine(`unexplained gap: ${gap}`, width - 4)}`),
+    ...(gaps.length > CONSOLE_GAPS ? [`  … and ${gaps.length - CONSOLE_GAPS} more in ${file}`] : []),
+  ].join('\n');
 }

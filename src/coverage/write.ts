@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadBaseRequests } from '../negatives/scenarios.ts';
+import { generatedNegativeScenarios, loadBaseRequests } from '../negatives/scenarios.ts';
 import { dataDir } from '../paths.ts';
 import type { reportPaths } from '../report/paths.ts';
+import { executedScenarios, type RunRecord } from '../report/run-record.ts';
 import type { Suite } from '../run/suite.ts';
 import {
   type Coverage,
@@ -12,7 +13,8 @@ import {
   coverageSummary,
   fieldsOf,
   loadExplainedGaps,
-  readRunVerdicts,
+  type RunSelection,
+  runCoverage,
 } from './coverage.ts';
 
 export const EXPLAINED_GAPS_FILE = path.join(dataDir, 'coverage', 'explained-gaps.yaml');
@@ -25,27 +27,52 @@ export function requestFields(suite: Suite): string[] {
   return [...fields].sort();
 }
 
+/** Every rule of the request schema: one generated negative case each, whether or not the run selected them. */
+export function requestRules(suite: Suite): string[] {
+  return generatedNegativeScenarios(suite.schemas, suite.profile).flatMap((s) => (s.story ? [s.story] : []));
+}
+
 /**
- * After a run: computes the coverage of the selected scenarios, writes coverage.md / coverage.json next
+ * A run covers a selection when OICP_SCENARIOS chose the scenarios, or Playwright ran fewer than were
+ * loaded (--grep, --shard, file arguments).
+ */
+export function runSelection(
+  record: RunRecord | undefined,
+  loaded: number,
+  env: Record<string, string | undefined> = process.env,
+): RunSelection {
+  const ran = record ? executedScenarios(record).length : 0;
+  const planned = record?.planned ?? 0;
+  const chosen = Boolean(env.OICP_SCENARIOS?.trim());
+  return { selection: chosen || planned < loaded, ran, loaded };
+}
+
+/**
+ * After a run: computes the coverage of what the run executed, writes coverage.md / coverage.json next
  * to the reports, attaches the table to the Allure report (a run-level attachment in allure-results), and
  * returns the console summary.
  */
 export function writeCoverage(
   suite: Suite,
   reports: ReturnType<typeof reportPaths>,
+  record: RunRecord | undefined,
+  options: { env?: Record<string, string | undefined>; width?: number } = {},
 ): { coverage: Coverage; summary: string } {
-  const coverage = computeCoverage(
-    suite.scenarios,
-    suite.schemas,
-    readRunVerdicts(reports.json),
-    loadExplainedGaps(suite.schemas, EXPLAINED_GAPS_FILE),
-    requestFields(suite),
-  );
-  const markdown = coverageMarkdown(coverage);
-  const markdownFile = path.join(reports.root, 'coverage.md');
+  const coverage = computeCoverage({
+    scenarios: suite.scenarios,
+    registry: suite.schemas,
+    run: runCoverage(record),
+    gaps: loadExplainedGaps(suite.schemas, EXPLAINED_GAPS_FILE),
+    requestFields: requestFields(suite),
+    requestRules: requestRules(suite),
+    variables: suite.profile.variables,
+  });
+  const selection = runSelection(record, suite.scenarios.length, options.env);
+  const markdown = coverageMarkdown(coverage, selection);
+  const markdownFile = reports.coverageMarkdown;
   fs.mkdirSync(reports.root, { recursive: true });
   fs.writeFileSync(markdownFile, markdown);
-  fs.writeFileSync(path.join(reports.root, 'coverage.json'), JSON.stringify(coverage, null, 2));
+  fs.writeFileSync(reports.coverageJson, JSON.stringify({ selection, ...coverage }, null, 2));
   if (fs.existsSync(reports.allureResults)) {
     // Allure's run-level attachments: a globals file naming an attachment file beside the results.
     const source = `${randomUUID()}-attachment.md`;
@@ -60,6 +87,11 @@ export function writeCoverage(
   }
   return {
     coverage,
-    summary: coverageSummary(coverage, path.relative(process.cwd(), markdownFile) || markdownFile),
+    summary: coverageSummary(
+      coverage,
+      path.relative(process.cwd(), markdownFile) || markdownFile,
+      selection,
+      options.width,
+    ),
   };
 }

@@ -72,6 +72,17 @@ export function parseVerdicts(body: string): VerdictsSummary {
     : { failed: [], applied: [], unconfirmed: [] };
 }
 
+/** The scenario's description, followed by its best-practice findings (Markdown). */
+export function describeWithFindings(description: string | undefined, findings: readonly string[]): string {
+  const list = findings.map((finding) => `- ${finding.replace(/\s+/g, ' ')}`).join('\n');
+  return [
+    ...(description ? [description, ''] : []),
+    '**Best-practice findings** (advisories: reported, they do not fail the scenario):',
+    '',
+    list,
+  ].join('\n');
+}
+
 /** How the test ended, as Playwright's TestInfo tells it after the body ran. */
 export interface TestOutcome {
   status?: string;
@@ -89,14 +100,17 @@ export interface TestOutcome {
 export class AllureEvidence {
   private readonly linkedTypes = new Set<OicpType>();
   private readonly advisories = new Set<string>();
+  private readonly findings: string[] = [];
   private failedChecks: VerdictsSummary['failed'] = [];
   private timeBudgetMs?: number;
+  private description?: string;
 
   constructor(private readonly redactor: Redactor) {}
 
   async describe(scenario: Scenario, profile: Profile): Promise<void> {
     const metadata = scenarioMetadata(scenario, profile);
     this.timeBudgetMs = profile.timeBudgetMs;
+    this.description = metadata.description;
     for (const type of metadata.linkedTypes) this.linkedTypes.add(type);
     await applyMetadata(metadata);
   }
@@ -116,6 +130,9 @@ export class AllureEvidence {
       ? `${finding.check} (Hubject deviation ${finding.deviation})`
       : finding.check;
     await allure.label(ADVISORY_LABEL, value);
+    // A passed scenario opens with its findings: they are what a reader of a passed scenario must see.
+    this.findings.push(finding.oneLine);
+    await allure.description(describeWithFindings(this.description, this.findings));
   }
 
   /** After the test body: a failed scenario gets its category (Allure label and Playwright annotation). */

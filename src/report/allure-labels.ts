@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as allure from 'allure-js-commons';
 import type { Profile } from '../config/profile.ts';
 import { projectRoot } from '../paths.ts';
@@ -62,18 +61,23 @@ export function identificationType(scenario: Scenario): string {
 }
 
 /**
- * Where the scenario's source can be read: `OICP_SOURCE_URL` (a repository browse URL such as
- * `https://github.com/org/repo/blob/main`), else the commit being built on GitHub Actions, else the path
- * relative to the project (a file outside the project: its file URL). Always with the line.
+ * Where the scenario's source can be browsed: `OICP_SOURCE_URL` (a repository browse URL such as
+ * `https://github.com/org/repo/blob/main`), else the commit being built on GitHub Actions; always with the
+ * line. Undefined when no such place is known, or for a file outside the project: a relative path or a
+ * file:// link works on the author's machine only, and the report travels (the scenario's YAML is attached
+ * to it instead).
  */
-export function scenarioSourceUrl(source: { file: string; line: number }, env: Env = process.env): string {
+export function scenarioSourceUrl(
+  source: { file: string; line: number },
+  env: Env = process.env,
+): string | undefined {
   const absolute = path.resolve(source.file);
   const relative = path.relative(projectRoot, absolute);
   const inProject = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-  if (!inProject) return `${pathToFileURL(absolute).href}#L${source.line}`;
-  const repoPath = relative.split(path.sep).map(encodeURIComponent).join('/');
   const base = env.OICP_SOURCE_URL?.trim() || gitHubBlobUrl(env);
-  return base ? `${base.replace(/\/+$/, '')}/${repoPath}#L${source.line}` : `${repoPath}#L${source.line}`;
+  if (!inProject || !base) return undefined;
+  const repoPath = relative.split(path.sep).map(encodeURIComponent).join('/');
+  return `${base.replace(/\/+$/, '')}/${repoPath}#L${source.line}`;
 }
 
 function gitHubBlobUrl(env: Env): string | undefined {
@@ -97,9 +101,9 @@ export function scenarioMetadata(
     ...(scenario.story ? [{ name: 'story', value: scenario.story }] : []),
     { name: 'severity', value: scenario.severity },
     { name: 'scenarioId', value: scenario.id },
-    { name: 'targetProfile', value: profile.name },
     { name: 'scenarioSource', value: `${scenario.source.file}:${scenario.source.line}` },
   ];
+  const sourceUrl = scenarioSourceUrl(scenario.source, env);
   const linkedTypes: OicpType[] = ['eRoamingAuthorizeStart', ...identificationMembers(scenario)];
   const links: AllureLink[] = [
     { url: OPERATION_DOC, name: 'OICP eRoamingAuthorizeStart', type: 'oicp' },
@@ -107,11 +111,15 @@ export function scenarioMetadata(
       ? [{ url: scenario.reference, name: 'Scenario reference', type: 'oicp' }]
       : []),
     ...linkedTypes.map(typeLink),
-    {
-      url: scenarioSourceUrl(scenario.source, env),
-      name: `Scenario ${scenario.id} (${scenario.source.file}:${scenario.source.line})`,
-      type: 'source',
-    },
+    ...(sourceUrl
+      ? [
+          {
+            url: sourceUrl,
+            name: `Scenario ${scenario.id} (${scenario.source.file}:${scenario.source.line})`,
+            type: 'source',
+          },
+        ]
+      : []),
   ];
   const parameters: AllureParameter[] = [
     { name: 'identification', value: identificationType(scenario), excluded: false },

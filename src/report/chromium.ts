@@ -12,6 +12,7 @@ export const HEADLESS_CHROMIUM_ARGS = [
   '--disable-component-update',
   '--no-first-run',
   '--disable-sync',
+  '--disable-quic',
 ] as const;
 
 export class ChromiumNotFound extends Error {

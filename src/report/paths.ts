@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { reportsDir } from '../paths.ts';
 
@@ -23,5 +24,58 @@ export function reportPaths(env: Record<string, string | undefined> = process.en
     screenshots: path.join(root, 'screenshots'),
     /** State the workers of one run share (the fail-fast record); replaced by every run. */
     runState: path.join(root, '.run-state'),
+    runRecord: path.join(root, 'run.json'),
+    coverageMarkdown: path.join(root, 'coverage.md'),
+    coverageJson: path.join(root, 'coverage.json'),
+    /** The run-level checks' verdicts (src/run/run-checks.ts). */
+    runChecks: path.join(root, 'run-checks.json'),
   };
+}
+
+export type ReportPaths = ReturnType<typeof reportPaths>;
+
+/**
+ * Everything a run writes into the reports folder, i.e. everything an earlier run left there that could be
+ * mistaken for this run's: removed when a run starts, and when it stops on a configuration error. Never the
+ * history (it is meant to outlive runs) and nothing else in the folder (OICP_REPORTS_DIR may name a folder
+ * that holds other things).
+ */
+export function runOutputs(reports: ReportPaths): string[] {
+  return [
+    reports.allureResults,
+    reports.allureReport,
+    reports.junit,
+    reports.json,
+    reports.html,
+    reports.testOutput,
+    reports.screenshots,
+    reports.runRecord,
+    reports.coverageMarkdown,
+    reports.coverageJson,
+    reports.runState,
+    reports.runChecks,
+  ];
+}
+
+export function removeRunOutputs(reports: ReportPaths): void {
+  for (const output of runOutputs(reports)) fs.rmSync(output, { recursive: true, force: true });
+}
+
+/**
+ * Removes the empty folders under `dir` (Playwright makes one per test for output a scenario never
+ * writes): a thousand empty folders cost disk blocks and clutter an archived report.
+ */
+export function removeEmptyFolders(dir: string): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue;
+    const full = path.join(dir, entry.name);
+    removeEmptyFolders(full);
+    if (fs.readdirSync(full).length === 0) fs.rmdirSync(full);
+  }
 }

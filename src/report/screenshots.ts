@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { allureReportData } from './report-data.ts';
 
 /** One test of a generated Allure 3 report, as its test-results registry lists it. */
 export interface ReportTest {
@@ -16,12 +17,12 @@ export function reportTests(reportDir: string): ReportTest[] {
   return Object.values(byId ?? {});
 }
 
-function hasAdvisory(reportDir: string, id: string): boolean {
+function hasAdvisory(data: Map<string, Buffer>, id: string): boolean {
   try {
-    const data = JSON.parse(
-      fs.readFileSync(path.join(reportDir, 'data', 'test-results', `${id}.json`), 'utf8'),
-    ) as { labels?: Array<{ name: string }> };
-    return (data.labels ?? []).some((label) => label.name === 'advisory');
+    const result = JSON.parse(data.get(`data/test-results/${id}.json`)?.toString('utf8') ?? '{}') as {
+      labels?: Array<{ name: string }>;
+    };
+    return (result.labels ?? []).some((label) => label.name === 'advisory');
   } catch {
     return false;
   }
@@ -33,9 +34,10 @@ function hasAdvisory(reportDir: string, id: string): boolean {
  */
 export function pickDetailTest(reportDir: string): ReportTest | undefined {
   const tests = reportTests(reportDir).sort((a, b) => a.name.localeCompare(b.name));
+  const data = allureReportData(reportDir);
   return (
     tests.find((test) => test.status === 'failed' || test.status === 'broken') ??
-    tests.find((test) => hasAdvisory(reportDir, test.id)) ??
+    tests.find((test) => hasAdvisory(data, test.id)) ??
     tests[0]
   );
 }

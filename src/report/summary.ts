@@ -1,7 +1,16 @@
 import { stripVTControlCharacters } from 'node:util';
-import { FAILURE_CATEGORIES, FAILURE_CATEGORY_ANNOTATION, type FailureCategory } from './failure-category.ts';
-import { readRunResults, type ScenarioRun } from './run-results.ts';
-import { formatUnconfirmed, unconfirmedLines } from './unconfirmed.ts';
+import { cutLine } from '../text.ts';
+import { FAILURE_CATEGORIES, type FailureCategory } from './failure-category.ts';
+import { type RunRecord, readRunRecord, runTotals, type ScenarioRecord } from './run-record.ts';
+import { UNCONFIRMED_TITLE } from './unconfirmed.ts';
+
+export { cutLine };
+
+/**
+ * The console words of a run: the header before it, the summary after it. Built from the run record
+ * (run.json), so that it counts this run's scenarios only. The summary is a list of sections; a new kind
+ * of finding is one more section.
+ */
 
 /** One failed scenario, as the console summary states it. */
 export interface FailedScenario {
@@ -10,28 +19,75 @@ export interface FailedScenario {
   category?: FailureCategory;
   checks: string[];
   reason: string;
+  /** The stack of a fault of the suite itself (never for a failed check). */
+  stack?: string;
+}
+
+/** One best-practice finding of one scenario. */
+export interface AdvisoryFinding {
+  id: string;
+  /** `check: expected …, received …`. */
+  finding: string;
+}
+
+/** Skipped scenarios that the same setting would enable. */
+export interface SkippedGroup {
+  /** The settings to set (empty when the scenarios did not say). */
+  settings: string[];
+  ids: string[];
+  /** Why, when no setting is named. */
+  reason?: string;
 }
 
 export interface RunSummary {
   failed: FailedScenario[];
   /** Errors outside any scenario (a worker crash, a broken spec). */
   errors: string[];
+  advisories: AdvisoryFinding[];
+  skipped: SkippedGroup[];
   passed: number;
   failedCount: number;
-  skipped: number;
-  flaky: number;
-  advisories: number;
-  /** One line per expectation the target did not confirm (src/report/unconfirmed.ts). */
-  unconfirmed: string[];
+  skippedCount: number;
+  /** Expectations (observed behaviour or assumptions) the target did not confirm: they never fail the run. */
+  unconfirmed: UnconfirmedFinding[];
+}
+
+export interface UnconfirmedFinding {
+  id: string;
+  expectation: string;
+  basis: string;
+  expected: string;
+  received: string;
+}
+
+export interface ConsoleOptions {
+  /** Longest line; the terminal's width when there is one. */
+  width?: number;
+}
+
+const DEFAULT_WIDTH = 200;
+const MIN_WIDTH = 80;
+
+export function consoleWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
+  return stream.isTTY && stream.columns ? Math.max(stream.columns, MIN_WIDTH) : DEFAULT_WIDTH;
 }
 
 // Playwright leaves ANSI colour codes in error messages.
 const plain = (text: string) => stripVTControlCharacters(text);
 
-/** A line that stays a line: whitespace collapsed, long texts cut. */
-function oneLine(text: string, limit = 240): string {
-  const line = plain(text).replace(/\s+/g, ' ').trim();
-  return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
+/** A list of ids on one line: as many as fit, then how many more. */
+export function listThatFits(items: readonly string[], width: number): string {
+  const shown: string[] = [];
+  for (const [index, item] of items.entries()) {
+    const rest = items.length - index - 1;
+    const tail = rest > 0 ? `, … and ${rest} more` : '';
+    const candidate = [...shown, item].join(', ');
+    if (candidate.length + tail.length > width && shown.length > 0) {
+      return `${shown.join(', ')}, … and ${items.length - shown.length} more`;
+    }
+    shown.push(item);
+  }
+  return shown.join(', ');
 }
 
 /** The error's first line without the error class (`TransportError: POST … failed: …` → `POST … failed: …`). */
@@ -43,89 +99,194 @@ function firstLineOf(message: string): string {
   return first.replace(/^(?:Error: )?[A-Z][A-Za-z]*Error: /, '');
 }
 
-function failedScenarioOf(run: ScenarioRun): FailedScenario {
-  const categoryKey = run.annotations.find((a) => a.type === FAILURE_CATEGORY_ANNOTATION)?.description;
+function failedScenarioOf(run: ScenarioRecord): FailedScenario {
   const category =
-    categoryKey && Object.hasOwn(FAILURE_CATEGORIES, categoryKey)
-      ? (categoryKey as FailureCategory)
+    run.category && Object.hasOwn(FAILURE_CATEGORIES, run.category)
+      ? (run.category as FailureCategory)
       : undefined;
   const failures = run.verdicts?.failed ?? [];
   const first = failures[0];
   const reason = first
     ? `expected ${first.expected}, received ${first.received}`
-    : firstLineOf(run.errorMessage ?? run.status);
-  return { id: run.id, title: run.title, category, checks: failures.map((f) => f.check), reason };
+    : firstLineOf(run.error ?? run.status);
+  return {
+    id: run.id,
+    title: run.title,
+    category,
+    checks: failures.map((f) => f.check),
+    reason,
+    stack: first ? undefined : run.stack,
+  };
 }
 
-/** Reads the summary of a run from Playwright's JSON report. */
-export function readRunSummary(jsonReportFile: string): RunSummary | undefined {
-  const results = readRunResults(jsonReportFile);
-  if (!results) return undefined;
-  const failed: FailedScenario[] = [];
-  let advisories = 0;
-  for (const run of results.scenarios) {
-    // Playwright reports run-time annotations on the test and, in newer versions, on the result too.
-    advisories += new Set(
-      run.annotations.filter((a) => a.type === 'advisory').map((a) => a.description ?? ''),
-    ).size;
-    if (run.status !== 'passed' && run.status !== 'skipped') failed.push(failedScenarioOf(run));
+function skippedGroups(scenarios: readonly ScenarioRecord[]): SkippedGroup[] {
+  const groups = new Map<string, SkippedGroup>();
+  for (const scenario of scenarios.filter((s) => s.status === 'skipped')) {
+    const settings = scenario.enableWith ?? [];
+    const key = settings.length > 0 ? settings.join(' + ') : `reason:${scenario.skipReason ?? ''}`;
+    const group = groups.get(key) ?? {
+      settings,
+      ids: [],
+      reason: settings.length > 0 ? undefined : scenario.skipReason,
+    };
+    group.ids.push(scenario.id);
+    groups.set(key, group);
   }
-  const { expected, unexpected, skipped, flaky } = results.stats;
+  return [...groups.values()];
+}
+
+/** The summary of a run, from its record. */
+export function runSummary(record: RunRecord): RunSummary {
+  const totals = runTotals(record.scenarios);
   return {
-    failed,
-    errors: results.errors.map(firstLineOf),
-    passed: expected + flaky,
-    failedCount: unexpected,
-    skipped,
-    flaky,
-    advisories,
-    unconfirmed: unconfirmedLines(results.scenarios),
+    failed: record.scenarios
+      .filter((s) => s.status !== 'passed' && s.status !== 'skipped')
+      .map(failedScenarioOf),
+    errors: record.errors.map(firstLineOf),
+    advisories: record.scenarios.flatMap((s) => s.advisories.map((finding) => ({ id: s.id, finding }))),
+    skipped: skippedGroups(record.scenarios),
+    passed: totals.passed,
+    failedCount: totals.failed,
+    skippedCount: totals.skipped,
+    unconfirmed: record.scenarios.flatMap((s) =>
+      (s.verdicts?.unconfirmed ?? []).map((u) => ({
+        id: s.id,
+        expectation: u.expectation,
+        basis: u.basis,
+        expected: u.expected,
+        received: u.received,
+      })),
+    ),
   };
 }
 
 /** `N passed, N failed` and, when there are any, the extras (`, 2 skipped, 1 advisory finding(s)`). */
 export function totalsLine(summary: RunSummary): string {
   const extra = [
-    summary.skipped ? `${summary.skipped} skipped` : '',
-    summary.flaky ? `${summary.flaky} flaky` : '',
-    summary.advisories ? `${summary.advisories} advisory finding(s)` : '',
+    summary.skippedCount ? `${summary.skippedCount} skipped` : '',
+    summary.advisories.length ? `${summary.advisories.length} advisory finding(s)` : '',
     summary.unconfirmed.length ? `${summary.unconfirmed.length} expectation(s) not confirmed` : '',
   ].filter(Boolean);
   return [`${summary.passed} passed, ${summary.failedCount} failed`, ...extra].join(', ');
 }
 
-/**
- * The console summary: one line per failed scenario (id, title, category, failing checks, reason),
- * the failures by category, then the totals as `N passed, N failed[, extras]`.
- */
-export function formatRunSummary(summary: RunSummary): string {
-  const lines: string[] = [];
-  if (summary.failed.length > 0 || summary.errors.length > 0) {
-    lines.push('Failed scenarios:');
-    for (const scenario of summary.failed) {
-      const category = scenario.category ? FAILURE_CATEGORIES[scenario.category].title : 'Error';
-      const checks = scenario.checks.length > 0 ? `${scenario.checks.join(', ')}: ` : '';
-      lines.push(
-        `  ✘ ${scenario.id} · ${oneLine(scenario.title, 120)} · [${category}] ${checks}${oneLine(scenario.reason)}`,
-      );
+const categoryTitle = (category: FailureCategory | undefined) =>
+  category ? FAILURE_CATEGORIES[category].title : 'Error';
+
+/** Lines of the stack that say where (a fault of the suite is a bug to fix: its place matters). */
+const STACK_LINES = 8;
+
+function failedSection(summary: RunSummary, width: number): string[] {
+  if (summary.failed.length === 0 && summary.errors.length === 0) return [];
+  const lines = ['Failed scenarios:'];
+  for (const scenario of summary.failed) {
+    // Line one: which scenario and what kind of failure (the title gives way to the width); line two: why.
+    const category = ` · [${categoryTitle(scenario.category)}]`;
+    const head = `  ✘ ${scenario.id} · `;
+    const titleRoom = Math.max(width - head.length - category.length, 30);
+    lines.push(`${head}${cutLine(scenario.title, titleRoom)}${category}`);
+    const [first, ...others] = scenario.checks;
+    const more = others.length > 0 ? ` (+${others.length} more: ${others.join(', ')})` : '';
+    // The checks that failed always show; the reason gives way to the width.
+    const reasonRoom = Math.max(width - 6 - (first?.length ?? 0) - 2 - more.length, 40);
+    lines.push(`      ${first ? `${first}: ` : ''}${cutLine(scenario.reason, reasonRoom)}${more}`);
+    if (scenario.stack) {
+      const frames = plain(scenario.stack)
+        .split('\n')
+        .filter((line) => /^\s+at /.test(line))
+        .slice(0, STACK_LINES);
+      lines.push(...frames.map((frame) => `        ${frame.trim()}`));
     }
-    for (const error of summary.errors) lines.push(`  ✘ ${oneLine(error)}`);
-    const byCategory = new Map<string, number>();
-    for (const scenario of summary.failed) {
-      const title = scenario.category ? FAILURE_CATEGORIES[scenario.category].title : 'Error';
-      byCategory.set(title, (byCategory.get(title) ?? 0) + 1);
-    }
-    if (byCategory.size > 0)
-      lines.push('', `By category: ${[...byCategory].map(([title, n]) => `${title} ${n}`).join(', ')}`);
-    lines.push('');
   }
-  lines.push(...formatUnconfirmed(summary.unconfirmed));
+  for (const error of summary.errors) lines.push(`  ✘ ${cutLine(error, width - 4)}`);
+  const byCategory = new Map<string, number>();
+  for (const scenario of summary.failed) {
+    const title = categoryTitle(scenario.category);
+    byCategory.set(title, (byCategory.get(title) ?? 0) + 1);
+  }
+  if (byCategory.size > 0)
+    lines.push('', `By category: ${[...byCategory].map(([title, n]) => `${title} ${n}`).join(', ')}`);
+  return lines;
+}
+
+function advisorySection(summary: RunSummary, width: number): string[] {
+  if (summary.advisories.length === 0) return [];
+  return [
+    'Advisories (best-practice findings; they do not fail the run):',
+    ...summary.advisories.map((a) => `  ! ${cutLine(`${a.id} · ${a.finding}`, width - 4)}`),
+  ];
+}
+
+function unconfirmedSection(summary: RunSummary, width: number): string[] {
+  if (summary.unconfirmed.length === 0) return [];
+  return [
+    `${UNCONFIRMED_TITLE} (observed Hubject behaviour or assumptions, not OICP rules; they do not fail the run):`,
+    ...summary.unconfirmed.map(
+      (u) =>
+        `  ? ${cutLine(`${u.id} · ${u.expectation} (${u.basis}): expected ${u.expected}, received ${u.received}`, width - 4)}`,
+    ),
+  ];
+}
+
+function skippedSection(summary: RunSummary, width: number): string[] {
+  if (summary.skipped.length === 0) return [];
+  const lines = ['Skipped, by the setting that would enable them (or why they did not run):'];
+  for (const group of summary.skipped) {
+    const what = group.settings.length > 0 ? group.settings.join(' + ') : (group.reason ?? 'skipped');
+    const head = `  ${cutLine(what, Math.floor(width / 2))} (${group.ids.length}): `;
+    lines.push(`${head}${listThatFits(group.ids, Math.max(width - head.length, 40))}`);
+  }
+  return lines;
+}
+
+/** The sections of the summary, in order; each returns no lines when it has nothing to say. */
+const SECTIONS: ReadonlyArray<(summary: RunSummary, width: number) => string[]> = [
+  failedSection,
+  advisorySection,
+  unconfirmedSection,
+  skippedSection,
+];
+
+/**
+ * The console summary: failed scenarios (id, title, category, failing checks, the first expected/received),
+ * advisories by name, skipped scenarios grouped by the setting that would enable them, then the totals.
+ */
+export function formatRunSummary(summary: RunSummary, options: ConsoleOptions = {}): string {
+  const width = options.width ?? DEFAULT_WIDTH;
+  const lines: string[] = [];
+  for (const section of SECTIONS) {
+    const body = section(summary, width);
+    if (body.length > 0) lines.push(...body, '');
+  }
   lines.push(totalsLine(summary));
   return lines.join('\n');
 }
 
-/** The console summary of a run, read from Playwright's JSON report (undefined when there is none). */
-export function summarizeRun(jsonReportFile: string): string | undefined {
-  const summary = readRunSummary(jsonReportFile);
-  return summary ? formatRunSummary(summary) : undefined;
+/** The console summary of the run `runId`, from its record (undefined when this run wrote none). */
+export function summarizeRun(
+  reportsRoot: string,
+  runId: string | undefined,
+  options: ConsoleOptions = {},
+): string | undefined {
+  const record = readRunRecord(reportsRoot, runId);
+  return record ? formatRunSummary(runSummary(record), options) : undefined;
+}
+
+/**
+ * The first line of a run: how many scenarios will run — after OICP_SCENARIOS, --grep, --shard and file
+ * arguments — and against what.
+ */
+export function formatRunHeader(header: {
+  planned: number;
+  loaded?: number;
+  target?: string;
+  scenariosSetting?: string;
+}): string {
+  const { planned, loaded, target, scenariosSetting } = header;
+  const of = loaded !== undefined && planned !== loaded ? ` of ${loaded}` : '';
+  const selection =
+    of || scenariosSetting?.trim()
+      ? ` (a selection${scenariosSetting?.trim() ? `: OICP_SCENARIOS=${scenariosSetting.trim()}` : ''})`
+      : '';
+  return `OICP conformance: ${planned}${of} scenario(s)${selection}${target ? `, ${target}` : ''}`;
 }

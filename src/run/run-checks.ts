@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { evaluateRunChecks, type RunCheckResult, type ScenarioAnswer } from '../checks/run-level.ts';
 import { writeAllureRunResult } from '../report/allure-run-result.ts';
-import type { reportPaths } from '../report/paths.ts';
-import { readRunResults } from '../report/run-results.ts';
+import { reportPaths } from '../report/paths.ts';
+import type { RunRecord } from '../report/run-record.ts';
 
 /** Where the run-level verdicts are kept for tools (the mutation tests, a later comparison of runs). */
-export const RUN_CHECKS_FILE = 'run-checks.json';
+export const RUN_CHECKS_FILE = path.basename(reportPaths({}).runChecks);
 
 export interface RunChecksOutcome {
   /** False when a run-level check failed: the run fails (exit code 1). */
@@ -17,21 +17,21 @@ export interface RunChecksOutcome {
 }
 
 /**
- * Judges the whole run after its scenarios: reads every scenario's verdicts.json from Playwright's JSON report
- * (the answer summary each one records), evaluates the run-level checks, writes `run-checks.json` and a
+ * Judges the whole run after its scenarios: reads every scenario's verdicts from the run record (the answer
+ * summary each one records), evaluates the run-level checks, writes `run-checks.json` and a
  * "Run-level checks" result into allure-results (when the run writes them), and says how it went. The one
  * call the conformance CLI makes.
  */
 export function judgeRun(
   reports: ReturnType<typeof reportPaths>,
+  run: Pick<RunRecord, 'scenarios'> | undefined,
   profileName: string,
   started: number,
 ): RunChecksOutcome {
-  const run = readRunResults(reports.json);
   if (!run) {
     return {
       passed: true,
-      text: `Run-level checks: not evaluated (no Playwright JSON report at ${reports.json})`,
+      text: 'Run-level checks: not evaluated (this run wrote no run record)',
       results: [],
     };
   }
@@ -43,10 +43,7 @@ export function judgeRun(
     return { passed: true, text: 'Run-level checks: no answers to judge', results: [] };
   const results = evaluateRunChecks(answers);
   fs.mkdirSync(reports.root, { recursive: true });
-  fs.writeFileSync(
-    path.join(reports.root, RUN_CHECKS_FILE),
-    `${JSON.stringify({ answers: answers.length, results }, null, 2)}\n`,
-  );
+  fs.writeFileSync(reports.runChecks, `${JSON.stringify({ answers: answers.length, results }, null, 2)}\n`);
   if (fs.existsSync(reports.allureResults))
     writeAllureRunResult(reports.allureResults, results, answers, profileName, {
       start: started,

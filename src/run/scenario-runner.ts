@@ -17,8 +17,9 @@ import { curlCommand } from '../report/curl.ts';
 import { placeholdersOf, resolveScenario } from '../scenarios/resolve.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { formatViolations, OICP, type SchemaRegistry } from '../schemas/registry.ts';
+import { cutLine } from '../text.ts';
 import type { FailFast } from './fail-fast.ts';
-import { judgeFinding } from './judgement.ts';
+import { type Judgement, judgeFinding } from './judgement.ts';
 import {
   type AnswerSummary,
   checkVerdict,
@@ -131,44 +132,56 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
       continue;
     }
     const label = `${check.verdict === 'advisory' ? 'Advisory' : 'Check'} ${check.name}: ${check.title}`;
-    let finding: CheckFailure;
+    // What a finding means here — the check's verdict, the basis of the expectations it judged, the Hubject
+    // deviations the profile accepts — is decided inside the check's step: only a failure fails the step;
+    // an advisory or an expectation not confirmed is a finding, shown as a step of its own inside it.
+    const result: { judged?: Judgement } = {};
     try {
       await hooks.step(label, async () => {
         try {
           check.verify(exchange, context);
+          return;
         } catch (error) {
-          // Failure texts quote the answer, which may echo a PIN: mask them before the step records them.
-          throw error instanceof CheckFailure ? error.masked((text) => redactor.text(text)) : error;
+          if (!(error instanceof CheckFailure)) throw error;
+          // Failure texts quote the answer, which may echo a PIN: mask them before any step records them.
+          result.judged = judgeFinding(
+            check,
+            error.masked((text) => redactor.text(text)),
+            exchange.scenario,
+            profile.hubjectDeviations,
+          );
         }
+        const judged = result.judged;
+        const { advisory, failure } = judged;
+        if (advisory)
+          await hooks.step(`Finding: ${cutLine(advisory.oneLine, 240)}`, () => hooks.advisory(advisory));
+        for (const found of judged.unconfirmed) {
+          // Expected and received are masked already (the finding was); the citation is the scenario writer's text.
+          const expectation = { ...found, citation: redactor.text(found.citation) };
+          unconfirmed.push(expectation);
+          await hooks.step(
+            `Expectation not confirmed by this target: ${expectation.expectation} (${expectation.basis})`,
+            async () =>
+              hooks.attach(
+                `unconfirmed-${expectation.expectation}.txt`,
+                'text/plain',
+                unconfirmedText(expectation),
+              ),
+          );
+        }
+        if (failure) throw failure;
       });
+    } catch (error) {
+      // Only the judged failure may leave the step; anything else is a fault of the suite.
+      if (result.judged?.failure === undefined || error !== result.judged.failure) throw error;
+    }
+    const outcome = result.judged;
+    if (!outcome) {
       passed.push(check.name);
       continue;
-    } catch (error) {
-      if (!(error instanceof CheckFailure)) throw error;
-      finding = error;
     }
-    // What the finding means here: the check's verdict, the basis of the expectations it judged, and the
-    // Hubject deviations the profile accepts.
-    const judged = judgeFinding(check, finding, exchange.scenario, profile.hubjectDeviations);
-    if (judged.failure) failures.push(judged.failure);
-    if (judged.advisory) {
-      advisories.push(judged.advisory);
-      await hooks.advisory(judged.advisory);
-    }
-    for (const found of judged.unconfirmed) {
-      // Expected and received are masked already (the finding was); the citation is the scenario writer's text.
-      const expectation = { ...found, citation: redactor.text(found.citation) };
-      unconfirmed.push(expectation);
-      await hooks.step(
-        `Expectation not confirmed by this target: ${expectation.expectation} (${expectation.basis})`,
-        async () =>
-          hooks.attach(
-            `unconfirmed-${expectation.expectation}.txt`,
-            'text/plain',
-            unconfirmedText(expectation),
-          ),
-      );
-    }
+    if (outcome.failure) failures.push(outcome.failure);
+    if (outcome.advisory) advisories.push(outcome.advisory);
   }
   const answer = answerSummary(exchange);
   const verdicts: ScenarioVerdicts = {

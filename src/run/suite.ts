@@ -63,32 +63,47 @@ export function loadSuiteFresh(env: Record<string, string | undefined>): Suite {
     selection.files === '' ? [] : loadScenarios(schemas, selection.files ?? DEFAULT_SCENARIOS);
   const elsewhere = variablesOfOtherProfiles(schemas, profile.name);
   checkPlaceholders(scenarios, profile.variables, profile.name, new Set(elsewhere.keys()));
-  for (const scenario of scenarios) scenario.skipReason = missingTestData(scenario, profile, elsewhere);
+  for (const scenario of scenarios) {
+    const missing = missingTestData(scenario, profile, elsewhere);
+    if (missing) {
+      scenario.skipReason = missing.reason;
+      scenario.enableWith = missing.settings;
+    }
+  }
   if (selection.generated) scenarios.push(...generatedNegativeScenarios(schemas, profile));
   return { schemas, profile, scenarios };
 }
 
 /**
- * Why a scenario cannot run against this profile, if it cannot: test data the profile leaves empty
- * (`${NAME:-}`, name the variable to set), or a variable only other profiles define (name the profile
- * file to add it to). Undefined when every placeholder resolves.
+ * Why a scenario cannot run against this profile, if it cannot, and what would enable it: test data the
+ * profile leaves empty (`${NAME:-}`: the environment variables to set), or a variable only other profiles
+ * define (the profile file to add it to). Undefined when every placeholder resolves.
  */
 function missingTestData(
   scenario: Scenario,
   profile: Profile,
   elsewhere: ReadonlyMap<string, string[]>,
-): string | undefined {
+): { reason: string; settings: string[] } | undefined {
   const used = placeholdersOf(scenario);
   const empty = used.filter((name) => Object.hasOwn(profile.unavailable, name));
   const undefinedHere = used.filter((name) => !Object.hasOwn(profile.variables, name) && elsewhere.has(name));
+  if (empty.length === 0 && undefinedHere.length === 0) return undefined;
+  const variablesToSet = [
+    ...new Set(empty.flatMap((name) => (profile.unavailable[name] ?? name).split(/,\s*/))),
+  ];
   const reasons: string[] = [];
   if (empty.length > 0)
     reasons.push(
-      `no test data for ${empty.map((m) => `{{${m}}}`).join(', ')} (set ${empty.map((m) => profile.unavailable[m]).join(', ')})`,
+      `no test data for ${empty.map((m) => `{{${m}}}`).join(', ')} (set ${variablesToSet.join(', ')})`,
     );
-  if (undefinedHere.length > 0)
+  if (undefinedHere.length > 0) {
+    const definedIn = [...new Set(undefinedHere.flatMap((m) => elsewhere.get(m) ?? []))];
     reasons.push(
-      `no variable ${undefinedHere.map((m) => `{{${m}}}`).join(', ')} (defined in profile ${[...new Set(undefinedHere.flatMap((m) => elsewhere.get(m) ?? []))].map((p) => `'${p}'`).join(', ')}; add it to ${profile.file})`,
+      `no variable ${undefinedHere.map((m) => `{{${m}}}`).join(', ')} (defined in profile ${definedIn.map((p) => `'${p}'`).join(', ')}; add it to ${profile.file})`,
     );
-  return reasons.length > 0 ? `profile '${profile.name}' has ${reasons.join(', and ')}` : undefined;
+  }
+  return {
+    reason: `profile '${profile.name}' has ${reasons.join(', and ')}`,
+    settings: [...variablesToSet, ...undefinedHere.map((name) => `{{${name}}} in ${profile.file}`)],
+  };
 }

@@ -65,4 +65,6 @@ export interface Scenario {
   source: { file: string; line: number };
   /** Set when the profile lacks test data the scenario needs: the scenario is skipped with this reason. */
   skipReason?: string;
+  /** With skipReason: the settings that would enable the scenario (environment variables, profile entries). */
+  enableWith?: string[];
 }

@@ -58,7 +58,7 @@ test('a refused port: the run stops after two failures, names the cause once, th
     `The run stopped after 2 consecutive transport failure(s) of one kind (connection refused) at ${closed.url}`,
   );
   expect(run.stdout).toContain('The remaining scenarios were not run.');
-  expect(run.stdout.match(/The run stopped after/g)).toHaveLength(1);
+  expect(run.stdout.match(/^✘ The run stopped after/gm)).toHaveLength(1);
 });
 
 test('an unknown host stops the run the same way', async () => {

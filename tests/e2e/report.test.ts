@@ -5,6 +5,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startMock } from '../../mock/server.ts';
 import { OPERATION_DOC, scenarioTestCaseId } from '../../src/report/allure-labels.ts';
+import { allureReportData, allureReportJson } from '../../src/report/report-data.ts';
 import { type ConformanceRun, runConformance } from '../support/conformance-run.ts';
 
 // The Allure side of a run, judged in what the real CLI writes: allure-results (what allure-playwright
@@ -20,7 +21,7 @@ const RFID_IDS = [
 interface Step {
   name: string;
   status?: string;
-  statusDetails?: { message?: string };
+  statusDetails?: { message?: string; trace?: string };
   steps?: Step[];
   attachments?: Array<{ name: string }>;
 }
@@ -55,9 +56,9 @@ function allSteps(steps: Step[] = []): Step[] {
   return steps.flatMap((step) => [step, ...allSteps(step.steps)]);
 }
 
-/** A file of the generated report, parsed. */
-function reportJson<T>(run: ConformanceRun, ...parts: string[]): T {
-  return JSON.parse(fs.readFileSync(path.join(run.reportsDir, 'allure-report', ...parts), 'utf8')) as T;
+/** A file of the generated report (the single file inlines them), parsed. */
+function reportJson<T>(run: ConformanceRun, name: string): T {
+  return allureReportJson<T>(path.join(run.reportsDir, 'allure-report'), name);
 }
 
 interface ReportTestResult {
@@ -67,12 +68,14 @@ interface ReportTestResult {
   history: Array<{ status: string }>;
   categories?: Array<{ name: string }>;
   labels: Array<{ name: string; value: string }>;
+  descriptionHtml?: string;
+  steps?: Step[];
 }
 function reportTestResults(run: ConformanceRun): Map<string, ReportTestResult> {
-  const dir = path.join(run.reportsDir, 'allure-report', 'data', 'test-results');
   const byId = new Map<string, ReportTestResult>();
-  for (const file of fs.readdirSync(dir)) {
-    const result = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as ReportTestResult;
+  for (const [name, data] of allureReportData(path.join(run.reportsDir, 'allure-report'))) {
+    if (!name.startsWith('data/test-results/')) continue;
+    const result = JSON.parse(data.toString('utf8')) as ReportTestResult;
     const id = result.labels.find((l) => l.name === 'scenarioId')?.value;
     if (id) byId.set(id, result);
   }
@@ -88,8 +91,7 @@ interface CategoryNode {
 function reportCategories(run: ConformanceRun): Map<string, string[]> {
   const { roots, nodes } = reportJson<{ roots: string[]; nodes: Record<string, CategoryNode> }>(
     run,
-    'widgets',
-    'categories.json',
+    'widgets/categories.json',
   );
   const leaves = (id: string): string[] => {
     const node = nodes[id];
@@ -103,6 +105,19 @@ interface GateResult {
   rule: string;
   success: boolean;
   message: string;
+}
+
+function gateOf(run: ConformanceRun): GateResult[] {
+  return JSON.parse(
+    fs.readFileSync(path.join(run.reportsDir, 'allure-report', 'quality-gate.json'), 'utf8'),
+  ) as GateResult[];
+}
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(full) : [full];
+  });
 }
 
 function tempHistory(): string {
@@ -134,7 +149,6 @@ test('labels, test case id, links, parameters, Process-ID, timing, advisories an
     expect(label(result, 'story')).toBeTruthy();
     expect(label(result, 'severity')).toBe('critical');
     expect(labels(result, 'tag')).toContain('certification');
-    expect(label(result, 'targetProfile')).toBe('mock');
     expect(parameter(result, 'identification')).toMatchObject({ value: 'RFIDMifareFamilyIdentification' });
     expect(parameter(result, 'target')).toMatchObject({ value: mock.url, excluded: true });
     // Hubject's Process-ID (the mock sends one like Hubject) and the response time, outside the history key.
@@ -156,9 +170,11 @@ test('labels, test case id, links, parameters, Process-ID, timing, advisories an
         ),
       ),
     ).toBe(true);
-    // One step per phase, then one per check.
+    // The scenario as written first, then one step per phase, then one per check.
     const names = (result as Step).steps?.map((step) => step.name) ?? [];
-    expect(names[0]).toMatch(/^Load scenario /);
+    expect(names[0]).toMatch(/^Scenario as written \(data\/scenarios\/authorize-start\/rfid\.yaml:\d+\)$/);
+    expect(result.steps?.[0]?.steps?.[0]?.attachments?.[0]?.name).toBe('scenario.yaml');
+    expect(names[1]).toMatch(/^Load scenario /);
     expect(names).toContain('Resolve variables from the profile');
     expect(names.some((name) => name.startsWith('Lint request'))).toBe(true);
     expect(names.some((name) => name.startsWith('Send POST '))).toBe(true);
@@ -170,17 +186,39 @@ test('labels, test case id, links, parameters, Process-ID, timing, advisories an
   expect(refused.status).toBe('passed');
   expect(labels(refused, 'tag')).toContain('advisory');
   expect(labels(refused, 'advisory')).toEqual(['notAuthorizedWithoutSessionId']);
+  // It reads as a finding: its step passed, holding a "Finding" step with the explanation, never an error.
+  const advisoryStep = allSteps(refused.steps).find((s) =>
+    s.name.startsWith('Advisory notAuthorizedWithoutSessionId'),
+  );
+  expect(advisoryStep?.status).toBe('passed');
+  expect(advisoryStep?.statusDetails?.message).toBeFalsy();
+  const finding = advisoryStep?.steps?.find((s) =>
+    s.name.startsWith('Finding: notAuthorizedWithoutSessionId: expected'),
+  );
+  expect(finding?.status).toBe('passed');
   expect(
-    allSteps(refused.steps).some((s) =>
+    allSteps(finding?.steps).some((s) =>
       s.attachments?.some((a) => a.name === 'advisory-notAuthorizedWithoutSessionId.txt'),
     ),
   ).toBe(true);
+  expect(allSteps(refused.steps).filter((s) => s.status === 'failed' || s.status === 'broken')).toEqual([]);
+  const reportedRefusal = reportTestResults(run).get('rfid-unknown-uid-not-authorized');
+  expect(reportedRefusal?.descriptionHtml).toContain('Best-practice findings');
+  expect(reportedRefusal?.descriptionHtml).toContain('notAuthorizedWithoutSessionId: expected');
   expect(labels(results.get('rfid-guide-example-authorized') as AllureResult, 'advisory')).toEqual([]);
   expect(reportCategories(run).get('Advisories (passed, best-practice findings)')?.length).toBe(2);
 
-  // Allure 3 filed each scenario under a test case derived from its id.
-  for (const [id, result] of reportTestResults(run))
+  // Allure 3 filed each scenario under a test case derived from its id; the page shows no label that says
+  // nothing (language, framework, spec file, title path, machine, worker).
+  for (const [id, result] of reportTestResults(run)) {
     expect(result.testCase.id).toBe(createHash('md5').update(scenarioTestCaseId(id)).digest('hex'));
+    const names = result.labels.map((l) => l.name);
+    for (const noise of ['language', 'framework', 'package', 'titlePath', 'host', 'thread', 'subSuite'])
+      expect(names, noise).not.toContain(noise);
+    expect(names).toEqual(
+      expect.arrayContaining(['epic', 'feature', 'story', 'severity', 'scenarioId', 'tag']),
+    );
+  }
 
   // environment.properties escapes the spaces of its keys.
   const environment = fs
@@ -198,7 +236,7 @@ test('labels, test case id, links, parameters, Process-ID, timing, advisories an
     'run start',
   ])
     expect(environment).toContain(key);
-  expect(reportJson<GateResult[]>(run, 'quality-gate.json').every((rule) => rule.success)).toBe(true);
+  expect(gateOf(run).every((rule) => rule.success)).toBe(true);
   expect(run.stdout).toContain('3 passed, 0 failed, 2 advisory finding(s)');
   expect(run.stdout).toContain('Quality gate: passed');
 });
@@ -255,17 +293,33 @@ test('a failing certification scenario lands in its category with its explanatio
     'rfid-card-without-contract-not-authorized',
     'rfid-unknown-uid-not-authorized',
   ]);
-  const gate = reportJson<GateResult[]>(second, 'quality-gate.json');
+  const gate = gateOf(second);
   expect(gate.find((rule) => rule.rule === 'certification/maxFailures')).toMatchObject({ success: false });
   expect(second.stdout).toContain('Quality gate: FAILED');
   expect(second.stdout).toMatch(
-    /✘ rfid-unknown-uid-not-authorized · Renamed: .* · \[Unexpected status \/ code\] authorizationStatusAsExpected: expected AuthorizationStatus "NotAuthorized", received AuthorizationStatus "Authorized"/,
+    /✘ rfid-unknown-uid-not-authorized · Renamed: .* · \[Unexpected status \/ code\]\n {6}authorizationStatusAsExpected: expected AuthorizationStatus "NotAuthorized", received AuthorizationStatus "Authorized"\n/,
   );
   // Its code (102) is an assumption: reported beside the failure as not confirmed, not as a second failure.
   expect(second.stdout).toContain(
     '  ? rfid-unknown-uid-not-authorized · statusCode (assumption): expected StatusCode.Code "102", received StatusCode.Code "000"',
   );
   expect(second.stdout).toContain('1 passed, 2 failed');
+  // The console tells a failed check by its expected/received, without a code frame of the suite's source.
+  expect(second.stdout + second.stderr).not.toMatch(/scenario-runner\.ts|^\s+at /m);
+  expect(second.stdout + second.stderr).not.toMatch(/\s>\s+\d+ \|/);
+  // Nor do the reports: the failed check's step and the test hold no stack frames.
+  expect(step?.statusDetails?.trace ?? '').not.toMatch(/\bat /);
+  expect(failed.statusDetails?.trace ?? '').not.toMatch(/\bat /);
+  // Playwright's prompt for an AI assistant (error-context) is in no report.
+  for (const file of filesUnder(second.reportsDir))
+    expect(fs.readFileSync(file).includes('error-context.md'), file).toBe(false);
+  expect(JSON.stringify(second.results)).not.toContain('"error-context"');
+  // JUnit: a contract violation is a failure with expected/received, not an error.
+  const junit = fs.readFileSync(path.join(second.reportsDir, 'junit.xml'), 'utf8');
+  expect(junit).toMatch(/<testsuites [^>]*tests="3" failures="2" errors="0" skipped="0"/);
+  expect(junit).toContain(
+    '<failure message="authorizationStatusAsExpected: expected AuthorizationStatus &quot;NotAuthorized&quot;, received AuthorizationStatus &quot;Authorized&quot;" type="Unexpected status / code">',
+  );
 
   // Two runs, two history entries; each renamed scenario shows its first run (passed) as history.
   expect(fs.readFileSync(history, 'utf8').trim().split('\n')).toHaveLength(2);
@@ -296,12 +350,18 @@ test('failures outside the certification scenarios fail the run but not the gate
   expect(failed.length).toBeGreaterThanOrEqual(2);
   for (const result of failed) expect(label(result, 'failureCategory')).toBe('transport');
   expect(reportCategories(run).get('Transport error')).toHaveLength(failed.length);
-  expect(reportJson<GateResult[]>(run, 'quality-gate.json').every((rule) => rule.success)).toBe(true);
+  expect(gateOf(run).every((rule) => rule.success)).toBe(true);
   expect(run.stdout).toContain('Quality gate: passed');
   expect(run.stdout).toMatch(
-    /✘ rfid-guide-example-authorized · .* · \[Transport error\] POST http:\/\/127\.0\.0\.1:\d+\/api\/oicp\/.* failed: /,
+    /✘ rfid-guide-example-authorized · .* · \[Transport error\]\n {6}POST http:\/\/127\.0\.0\.1:\d+\/api\/oicp\/.* failed: /,
   );
   expect(run.stdout).toContain(`By category: Transport error ${failed.length}`);
+  // JUnit: a target that does not answer is an error, not a failed check.
+  const junit = fs.readFileSync(path.join(run.reportsDir, 'junit.xml'), 'utf8');
+  expect(junit).toMatch(new RegExp(`<testsuites [^>]*tests="3" failures="0" errors="${failed.length}"`));
+  expect(junit).toMatch(
+    /<error message="TransportError: POST http:\/\/127\.0\.0\.1:\d+\/api\/oicp\/[^"]* failed: [^"]*" type="Transport error">/,
+  );
 });
 
 const BASES_FIXTURE = `feature: Bases and the whole run
@@ -397,5 +457,5 @@ test('an unconfirmed assumption is its own category on a passed test; the run-le
   ]);
   expect(categories.get('Protocol rule')).toContain('Run-level checks');
   // The gate judges certification scenarios: none here failed; the exit code still follows the run-level check.
-  expect(reportJson<GateResult[]>(run, 'quality-gate.json').every((rule) => rule.success)).toBe(true);
+  expect(gateOf(run).every((rule) => rule.success)).toBe(true);
 });

@@ -24,12 +24,18 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** A file's text; Playwright's JSON report keeps attachments base64-encoded, so they are decoded too. */
+/**
+ * A file's text, with whatever it carries base64-encoded decoded too: Playwright's JSON report keeps
+ * attachments that way, and the single-file Allure report inlines every data file and attachment so.
+ */
 function readable(file: string): string {
   const text = fs.readFileSync(file, 'utf8');
-  if (!file.endsWith('.json')) return text;
+  if (!file.endsWith('.json') && !file.endsWith('.html')) return text;
   const decoded: string[] = [];
   for (const match of text.matchAll(/"body":\s*"([A-Za-z0-9+/=]{8,})"/g)) {
+    decoded.push(Buffer.from(match[1] as string, 'base64').toString('utf8'));
+  }
+  for (const match of text.matchAll(/\bd\("[^"]+","([A-Za-z0-9+/=]{8,})"\)/g)) {
     decoded.push(Buffer.from(match[1] as string, 'base64').toString('utf8'));
   }
   return `${text}\n${decoded.join('\n')}`;
@@ -128,6 +134,10 @@ scenarios:
       if (run.stdout.includes(secret) || run.stderr.includes(secret)) leaks.push(`console: ${secret}`);
     }
     expect(leaks).toEqual([]);
+    // Not vacuous for the single-file report: its inlined attachments were decoded and read.
+    const report = readable(path.join(run.reportsDir, 'allure-report', 'index.html'));
+    expect(report).toContain('"AuthorizationStatus"');
+    expect(report).toContain('PIN: "***"');
   } finally {
     await mock.close();
     pki.remove();

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { type RunningMock, startMock } from '../../mock/server.ts';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
@@ -148,27 +150,52 @@ test('configuration errors stop the run before anything is sent: wrong PFX passp
   expect(mock.requestCount()).toBe(before);
 });
 
-test('against the QA profile, a scenario whose optional test data is not set is skipped with the variable to set', async () => {
+test('against the QA profile, a scenario whose optional test data is not set is skipped with the variable to set: console, JUnit and Allure say which', async () => {
   const env = { ...qaEnvironmentFromMockData() };
   delete env.OICP_QA_UNREADABLE_UID;
-  const run = await runConformance(
-    {
-      ...env,
-      OICP_BASE_URL: mock.url,
-      OICP_CA_CERT: pki.caCert,
-      OICP_CLIENT_PFX: pki.pfx,
-      OICP_CLIENT_PASSPHRASE: pki.passphrase,
-      OICP_SCENARIOS: 'data/scenarios/authorize-start/emp-refusals.yaml',
-    },
-    { jsonReporterOnly: true },
-  );
+  const run = await runConformance({
+    ...env,
+    OICP_BASE_URL: mock.url,
+    OICP_CA_CERT: pki.caCert,
+    OICP_CLIENT_PFX: pki.pfx,
+    OICP_CLIENT_PASSPHRASE: pki.passphrase,
+    OICP_SCENARIOS: 'data/scenarios/authorize-start/emp-refusals.yaml',
+  });
   expect(run.exitCode, run.stdout + run.stderr).toBe(0);
   const results = scenarioResults(run.results);
   const skipped = results.filter((r) => r.status === 'skipped');
   expect(skipped.map((r) => r.id)).toEqual(['rfid-card-not-readable-not-authorized']);
   expect(results.filter((r) => r.status === 'passed').length).toBe(results.length - 1);
-  const report = JSON.stringify(run.results);
-  expect(report).toContain(
-    "profile 'qa' has no test data for {{unreadableUid}} (set OICP_QA_UNREADABLE_UID)",
+  const reason = "profile 'qa' has no test data for {{unreadableUid}} (set OICP_QA_UNREADABLE_UID)";
+  expect(JSON.stringify(run.results)).toContain(reason);
+  // The console lists it once, under the setting that would enable it.
+  expect(run.stdout).toContain(
+    'Skipped, by the setting that would enable them (or why they did not run):\n' +
+      '  OICP_QA_UNREADABLE_UID (1): rfid-card-not-readable-not-authorized',
   );
+  expect(run.stdout.split('rfid-card-not-readable-not-authorized').length - 1).toBe(2); // progress line + summary
+  // JUnit: skipped, with the reason.
+  const junit = fs.readFileSync(path.join(run.reportsDir, 'junit.xml'), 'utf8');
+  expect(junit).toContain(`<skipped message="${reason.replace(/'/g, "'")}"/>`);
+  // Allure: the skipped scenario sits in its feature and story, like the ones that ran.
+  const resultsDir = path.join(run.reportsDir, 'allure-results');
+  const allure = fs
+    .readdirSync(resultsDir)
+    .filter((f) => f.endsWith('-result.json'))
+    .map((f) => JSON.parse(fs.readFileSync(path.join(resultsDir, f), 'utf8')) as AllureResult)
+    .find((r) =>
+      r.labels.some((l) => l.name === 'scenarioId' && l.value === 'rfid-card-not-readable-not-authorized'),
+    );
+  expect(allure?.status).toBe('skipped');
+  const labelOf = (name: string) => allure?.labels.find((l) => l.name === name)?.value;
+  expect(labelOf('epic')).toBe('OICP 2.3 eRoamingAuthorizeStart');
+  expect(labelOf('feature')).toBeTruthy();
+  expect(labelOf('story')).toBeTruthy();
+  expect(allure?.statusDetails?.message).toBe(reason);
 });
+
+interface AllureResult {
+  status: string;
+  labels: Array<{ name: string; value: string }>;
+  statusDetails?: { message?: string };
+}

@@ -8,10 +8,10 @@ import { RUN_CHECKS, type RunCheckResult } from '../../src/checks/run-level.ts';
 import {
   computeCoverage,
   loadExplainedGaps,
-  readRunVerdicts,
+  runCoverage,
   unexplainedGaps,
 } from '../../src/coverage/coverage.ts';
-import { EXPLAINED_GAPS_FILE, requestFields } from '../../src/coverage/write.ts';
+import { EXPLAINED_GAPS_FILE, requestFields, requestRules } from '../../src/coverage/write.ts';
 import { RUN_CHECKS_FILE } from '../../src/run/run-checks.ts';
 import { loadSuiteFresh } from '../../src/run/suite.ts';
 import {
@@ -127,13 +127,16 @@ test('no fault: the whole catalogue passes against the embedded mock, with the e
   expect(mock.requestCount()).toBe(results.length);
   // The whole catalogue leaves no unexplained gap: every field, rule, expected code and check is covered.
   const suite = loadSuiteFresh({});
-  const coverage = computeCoverage(
-    suite.scenarios,
-    suite.schemas,
-    readRunVerdicts(path.join(run.reportsDir, 'results.json')),
-    loadExplainedGaps(suite.schemas, EXPLAINED_GAPS_FILE),
-    requestFields(suite),
-  );
+  const coverage = computeCoverage({
+    scenarios: suite.scenarios,
+    registry: suite.schemas,
+    run: runCoverage(run.record),
+    gaps: loadExplainedGaps(suite.schemas, EXPLAINED_GAPS_FILE),
+    requestFields: requestFields(suite),
+    requestRules: requestRules(suite),
+    variables: suite.profile.variables,
+  });
+  expect(run.record?.scenarios.length).toBe(results.length);
   expect(unexplainedGaps(coverage)).toEqual([]);
   // The scenario without EvseID is the one place the request advisory must show.
   const withoutEvse = results.find((r) => r.id === 'evse-id-absent-authorized-with-advisory');

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/paths.ts';
+import { type RunRecord, readRunRecord } from '../../src/report/run-record.ts';
 
 export interface ConformanceRun {
   exitCode: number;
@@ -11,6 +12,8 @@ export interface ConformanceRun {
   reportsDir: string;
   /** Playwright's JSON report of the run, when the run got that far. */
   results?: PlaywrightJsonReport;
+  /** The suite's run record (run.json), when the run got that far. */
+  record?: RunRecord;
 }
 
 export interface PlaywrightJsonReport {
@@ -87,16 +90,18 @@ export function runConformance(
   env: Record<string, string>,
   options: { args?: string[]; timeoutMs?: number; jsonReporterOnly?: boolean } = {},
 ): Promise<ConformanceRun> {
-  const reportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-run-'));
   const childEnv: Record<string, string | undefined> = {
     ...process.env,
-    OICP_REPORTS_DIR: reportsDir,
+    OICP_REPORTS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-run-')),
     ...env,
   };
+  // A folder of its own, unless the test names one (several runs into the same folder).
+  const reportsDir = childEnv.OICP_REPORTS_DIR as string;
   const args = [...(options.args ?? [])];
   if (options.jsonReporterOnly) {
-    // Playwright's own --reporter replaces the configured ones: the same run, without the report generation.
-    args.push('--reporter=json');
+    // Playwright's own --reporter replaces the configured ones: the same run, without the report generation
+    // (the suite's own reporter stays: it writes the run record the console summary reads).
+    args.push(`--reporter=json,${path.join(projectRoot, 'src', 'report', 'run-reporter.ts')}`);
     childEnv.PLAYWRIGHT_JSON_OUTPUT_FILE = path.join(reportsDir, 'results.json');
   }
   // The parent Playwright's own variables would confuse the child run; so would a mock port or target
@@ -130,7 +135,14 @@ export function runConformance(
       const results = fs.existsSync(resultsFile)
         ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as PlaywrightJsonReport)
         : undefined;
-      resolve({ exitCode: code ?? -1, stdout, stderr, reportsDir, results });
+      resolve({
+        exitCode: code ?? -1,
+        stdout,
+        stderr,
+        reportsDir,
+        results,
+        record: readRunRecord(reportsDir),
+      });
     });
   });
 }

@@ -41,7 +41,7 @@ test('the Allure test case of a scenario is derived from its id alone, not its t
   expect(scenarioTestCaseId('a')).not.toBe(scenarioTestCaseId('b'));
 });
 
-test('labels carry epic, feature, story, severity, scenario id, target profile and source', () => {
+test('labels carry epic, feature, story, severity, scenario id and source; nothing the parameters already say', () => {
   const scenario = {
     ...buildScenario({ id: 'rfid-x' }),
     feature: 'RFID (Mifare family)',
@@ -57,10 +57,11 @@ test('labels carry epic, feature, story, severity, scenario id, target profile a
       { name: 'story', value: 'Refuse an unknown RFID card' },
       { name: 'severity', value: 'critical' },
       { name: 'scenarioId', value: 'rfid-x' },
-      { name: 'targetProfile', value: 'unit' },
       { name: 'scenarioSource', value: 'data/scenarios/authorize-start/rfid.yaml:26' },
     ]),
   );
+  // The profile is a parameter (it splits the history): a label would only repeat it.
+  expect(labels.map((label) => label.name)).not.toContain('targetProfile');
   expect(EPIC).toBe('OICP 2.3 eRoamingAuthorizeStart');
 });
 
@@ -88,7 +89,7 @@ test('links lead to the operation, the request and identification types, and the
   expect(links.find((link) => link.type === 'source')?.name).toContain('rfid.yaml:26');
 });
 
-test('the source link uses OICP_SOURCE_URL, else the GitHub Actions commit, else a relative path', () => {
+test('the source link uses OICP_SOURCE_URL, else the GitHub Actions commit; without either, no link at all', () => {
   expect(scenarioSourceUrl(RFID_SOURCE, { OICP_SOURCE_URL: 'https://git.example/r/-/blob/abc' })).toBe(
     'https://git.example/r/-/blob/abc/data/scenarios/authorize-start/rfid.yaml#L26',
   );
@@ -99,15 +100,24 @@ test('the source link uses OICP_SOURCE_URL, else the GitHub Actions commit, else
       GITHUB_SHA: '0123abc',
     }),
   ).toBe('https://github.com/acme/oicp-suite/blob/0123abc/data/scenarios/authorize-start/rfid.yaml#L26');
-  expect(scenarioSourceUrl(RFID_SOURCE, {})).toBe('data/scenarios/authorize-start/rfid.yaml#L26');
   // An absolute path inside the project is the same file.
-  expect(scenarioSourceUrl({ file: path.join(projectRoot, RFID_SOURCE.file), line: 26 }, {})).toBe(
-    'data/scenarios/authorize-start/rfid.yaml#L26',
-  );
-  // A scenario file outside the project cannot be on the repository: its file URL.
-  expect(scenarioSourceUrl({ file: '/tmp/elsewhere/my scenarios.yaml', line: 4 }, {})).toBe(
-    'file:///tmp/elsewhere/my%20scenarios.yaml#L4',
-  );
+  expect(
+    scenarioSourceUrl(
+      { file: path.join(projectRoot, RFID_SOURCE.file), line: 26 },
+      { OICP_SOURCE_URL: 'https://git.example/r/blob/main' },
+    ),
+  ).toBe('https://git.example/r/blob/main/data/scenarios/authorize-start/rfid.yaml#L26');
+  // A relative path or a file:// URL would only work on this machine, and the report travels.
+  expect(scenarioSourceUrl(RFID_SOURCE, {})).toBeUndefined();
+  expect(
+    scenarioSourceUrl(
+      { file: '/tmp/elsewhere/my scenarios.yaml', line: 4 },
+      { OICP_SOURCE_URL: 'https://x' },
+    ),
+  ).toBeUndefined();
+  const links = scenarioMetadata({ ...buildScenario(), source: RFID_SOURCE }, buildProfile(), {}).links;
+  expect(links.filter((link) => link.type === 'source')).toEqual([]);
+  expect(links.every((link) => /^https:\/\//.test(link.url))).toBe(true);
 });
 
 test('every check of the registry says which OICP types it rests on (add new checks to CHECK_TYPES)', () => {

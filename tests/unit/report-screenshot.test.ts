@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { ChromiumNotFound, findChromium, SYSTEM_CHROMIUM_PATHS } from '../../src/report/chromium.ts';
+import { isSingleFileReport } from '../../src/report/report-data.ts';
 import { pickDetailTest, screenshotFiles } from '../../src/report/screenshots.ts';
 import { contentTypeOf, resolveRequestPath, serveDirectory } from '../../src/report/static-server.ts';
 
@@ -116,4 +117,24 @@ test('the detail screenshot shows a failed test when there is one, else one with
   fs.rmSync(path.join(root, 'test-results.json'));
   expect(pickDetailTest(root)).toBeUndefined();
   expect(screenshotFiles('/out').detail).toBe('/out/allure-test-detail.png');
+});
+
+test('a single-file report is read from its inlined data: the advisory test is found without a data folder', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-single-'));
+  const inline = (name: string, value: unknown) =>
+    `d(${JSON.stringify(name)},${JSON.stringify(Buffer.from(JSON.stringify(value)).toString('base64'))})`;
+  fs.writeFileSync(
+    path.join(root, 'index.html'),
+    `<script defer>Promise.allSettled([${inline('data/test-results/b.json', { labels: [{ name: 'advisory', value: 'x' }] })},${inline('data/test-results/a.json', { labels: [] })}])</script>`,
+  );
+  fs.writeFileSync(
+    path.join(root, 'test-results.json'),
+    JSON.stringify({
+      byId: { a: { id: 'a', name: 'A', status: 'passed' }, b: { id: 'b', name: 'B', status: 'passed' } },
+    }),
+  );
+  expect(isSingleFileReport(root)).toBe(true);
+  expect(pickDetailTest(root)?.id).toBe('b');
+  fs.mkdirSync(path.join(root, 'data'));
+  expect(isSingleFileReport(root)).toBe(false);
 });

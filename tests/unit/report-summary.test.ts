@@ -12,117 +12,186 @@ import {
   failureCategory,
 } from '../../src/report/failure-category.ts';
 import { conformanceExitCode, formatQualityGate } from '../../src/report/quality-gate.ts';
-import { formatRunSummary, readRunSummary, summarizeRun, totalsLine } from '../../src/report/summary.ts';
+import {
+  type RunRecord,
+  readRunRecord,
+  type ScenarioRecord,
+  writeRunRecord,
+} from '../../src/report/run-record.ts';
+import {
+  cutLine,
+  formatRunHeader,
+  formatRunSummary,
+  listThatFits,
+  runSummary,
+  summarizeRun,
+  totalsLine,
+} from '../../src/report/summary.ts';
 import { UNCONFIRMED_TITLE } from '../../src/report/unconfirmed.ts';
 
-const base64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
-
-/** A Playwright JSON report with one passed, one check-failed, one transport-failed scenario. */
-function jsonReport() {
+/** A run record with one passed scenario (with an advisory), one check-failed, one transport-failed, two skipped. */
+function runRecord(): RunRecord {
+  const scenario = (overrides: Partial<ScenarioRecord> & { id: string }): ScenarioRecord => ({
+    title: overrides.id,
+    feature: 'RFID (Mifare family)',
+    status: 'passed',
+    durationMs: 5,
+    advisories: [],
+    ...overrides,
+  });
   return {
-    stats: { expected: 1, unexpected: 2, skipped: 0, flaky: 0, duration: 10 },
-    suites: [
-      {
-        title: 'authorize-start.spec.ts',
-        suites: [
-          {
-            title: 'RFID (Mifare family)',
-            specs: [
-              {
-                title: 'A known card is authorized [rfid-ok]',
-                tests: [
-                  {
-                    annotations: [{ type: 'advisory', description: 'requestCarriesEvseId: expected …' }],
-                    results: [{ status: 'passed' }],
-                  },
-                ],
-              },
-              {
-                title: 'An RFID card no EMP knows is refused with code 102 [rfid-unknown]',
-                tests: [
-                  {
-                    annotations: [
-                      { type: 'scenario', description: 'rfid-unknown' },
-                      { type: 'failure-category', description: 'status' },
-                    ],
-                    results: [
-                      {
-                        status: 'failed',
-                        error: { message: '\u001b[31mScenarioFailed: 2 check(s) failed: a, b\u001b[39m' },
-                        attachments: [
-                          {
-                            name: 'verdicts.json',
-                            body: base64({
-                              failed: [
-                                {
-                                  check: 'authorizationStatusAsExpected',
-                                  expected: 'AuthorizationStatus "NotAuthorized"',
-                                  received: 'AuthorizationStatus "Authorized"',
-                                },
-                                { check: 'statusCodeAsExpected', expected: '"102"', received: '"000"' },
-                              ],
-                            }),
-                          },
-                        ],
-                      },
-                    ],
-                  },
-                ],
-              },
-              {
-                title: 'A card without contract is refused [rfid-no-contract]',
-                tests: [
-                  {
-                    annotations: [{ type: 'failure-category', description: 'transport' }],
-                    results: [
-                      {
-                        status: 'failed',
-                        error: {
-                          message:
-                            'TransportError: POST http://127.0.0.1:9/api failed: nothing accepts connections\n  at x',
-                        },
-                      },
-                    ],
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-      },
+    runId: 'this-run',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:00:05.000Z',
+    loaded: 130,
+    planned: 5,
+    status: 'failed',
+    errors: [],
+    scenarios: [
+      scenario({
+        id: 'rfid-ok',
+        title: 'A known card is authorized',
+        advisories: ['requestCarriesEvseId: expected an EvseID in the request, received EvseID (absent)'],
+      }),
+      scenario({
+        id: 'rfid-unknown',
+        title: 'An RFID card no EMP knows is refused with code 102',
+        status: 'failed',
+        category: 'status',
+        error: 'ScenarioFailed: 2 check(s) failed: a, b',
+        verdicts: {
+          scenario: 'rfid-unknown',
+          failed: [
+            {
+              check: 'authorizationStatusAsExpected',
+              category: 'status',
+              expected: 'AuthorizationStatus "NotAuthorized"',
+              received: 'AuthorizationStatus "Authorized"',
+              rule: 'the scenario expectation',
+            },
+            {
+              check: 'statusCodeAsExpected',
+              category: 'status',
+              expected: '"102"',
+              received: '"000"',
+              rule: 'x',
+            },
+          ],
+          advisories: [],
+          unconfirmed: [],
+          passed: [],
+          notApplicable: [],
+        },
+      }),
+      scenario({
+        id: 'rfid-no-contract',
+        title: 'A card without contract is refused',
+        status: 'failed',
+        category: 'transport',
+        error: 'TransportError: POST http://127.0.0.1:9/api failed: nothing accepts connections',
+      }),
+      scenario({
+        id: 'evse-out-of-service',
+        status: 'skipped',
+        skipReason:
+          "profile 'qa' has no test data for {{outOfServiceEvseId}} (set OICP_QA_OUT_OF_SERVICE_EVSE_ID)",
+        enableWith: ['OICP_QA_OUT_OF_SERVICE_EVSE_ID'],
+      }),
+      scenario({
+        id: 'evse-out-of-service-din',
+        status: 'skipped',
+        skipReason:
+          "profile 'qa' has no test data for {{outOfServiceEvseId}} (set OICP_QA_OUT_OF_SERVICE_EVSE_ID)",
+        enableWith: ['OICP_QA_OUT_OF_SERVICE_EVSE_ID'],
+      }),
     ],
   };
 }
 
-function writeReport(report: unknown): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-summary-')), 'results.json');
-  fs.writeFileSync(file, JSON.stringify(report));
-  return file;
+function writeRecord(record: RunRecord): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-summary-'));
+  writeRunRecord(root, record);
+  return root;
 }
 
-test('one line per failed scenario: id, title, category, failing checks and the reason', () => {
-  const text = summarizeRun(writeReport(jsonReport())) ?? '';
+test('two lines per failed scenario: id, title and category; then the failing check with expected and received', () => {
+  const text = summarizeRun(writeRecord(runRecord()), 'this-run') ?? '';
   const lines = text.split('\n');
-  const failed = lines.filter((line) => line.startsWith('  ✘ '));
-  expect(failed).toEqual([
-    '  ✘ rfid-unknown · An RFID card no EMP knows is refused with code 102 · [Unexpected status / code] ' +
-      'authorizationStatusAsExpected, statusCodeAsExpected: expected AuthorizationStatus "NotAuthorized", ' +
-      'received AuthorizationStatus "Authorized"',
-    '  ✘ rfid-no-contract · A card without contract is refused · [Transport error] ' +
-      'POST http://127.0.0.1:9/api failed: nothing accepts connections',
+  const start = lines.indexOf('Failed scenarios:');
+  expect(lines.slice(start + 1, start + 5)).toEqual([
+    '  ✘ rfid-unknown · An RFID card no EMP knows is refused with code 102 · [Unexpected status / code]',
+    '      authorizationStatusAsExpected: expected AuthorizationStatus "NotAuthorized", received AuthorizationStatus "Authorized" (+1 more: statusCodeAsExpected)',
+    '  ✘ rfid-no-contract · A card without contract is refused · [Transport error]',
+    '      POST http://127.0.0.1:9/api failed: nothing accepts connections',
   ]);
   expect(text).toContain('By category: Unexpected status / code 1, Transport error 1');
-  expect(lines.at(-1)).toBe('1 passed, 2 failed, 1 advisory finding(s)');
+  expect(lines.at(-1)).toBe('1 passed, 2 failed, 2 skipped, 1 advisory finding(s)');
   expect(text).not.toContain('\u001b[');
 });
 
-test('the totals line stays `N passed, N failed` with optional extras', () => {
-  const summary = readRunSummary(writeReport(jsonReport()));
-  if (!summary) throw new Error('no summary');
-  expect(totalsLine({ ...summary, advisories: 0 })).toBe('1 passed, 2 failed');
-  expect(totalsLine({ ...summary, skipped: 2, flaky: 1 })).toBe(
-    '1 passed, 2 failed, 2 skipped, 1 flaky, 1 advisory finding(s)',
+test('advisories are named: scenario id, check and the finding, one line each', () => {
+  const text = summarizeRun(writeRecord(runRecord()), 'this-run') ?? '';
+  expect(text).toContain('Advisories (best-practice findings; they do not fail the run):');
+  expect(text).toContain(
+    '  ! rfid-ok · requestCarriesEvseId: expected an EvseID in the request, received EvseID (absent)',
   );
+});
+
+test('skipped scenarios are listed once, grouped by the setting that would enable them', () => {
+  const text = summarizeRun(writeRecord(runRecord()), 'this-run') ?? '';
+  const lines = text.split('\n');
+  expect(lines).toContain(
+    '  OICP_QA_OUT_OF_SERVICE_EVSE_ID (2): evse-out-of-service, evse-out-of-service-din',
+  );
+  expect(lines.filter((line) => line.includes('evse-out-of-service-din'))).toHaveLength(1);
+  const summary = runSummary(runRecord());
+  expect(summary.skipped).toEqual([
+    {
+      settings: ['OICP_QA_OUT_OF_SERVICE_EVSE_ID'],
+      ids: ['evse-out-of-service', 'evse-out-of-service-din'],
+      reason: undefined,
+    },
+  ]);
+});
+
+test('long lines are cut at a word boundary to the width, keeping what identifies the line', () => {
+  expect(cutLine('one two three four', 12)).toBe('one two…');
+  expect(cutLine('x'.repeat(30), 10)).toBe(`${'x'.repeat(9)}…`);
+  expect(cutLine('  spaced \n  out  ', 80)).toBe('spaced out');
+  expect(listThatFits(['alpha', 'beta', 'gamma', 'delta'], 25)).toBe('alpha, beta, … and 2 more');
+  const record = runRecord();
+  const failed = record.scenarios[1] as ScenarioRecord;
+  failed.title = `A title ${'very '.repeat(40)}long`;
+  const narrow = formatRunSummary(runSummary(record), { width: 100 }).split('\n');
+  for (const line of narrow) expect(line.length, line).toBeLessThanOrEqual(100);
+  expect(narrow.find((line) => line.startsWith('  ✘ rfid-unknown · A title very'))).toMatch(
+    /… · \[Unexpected status \/ code\]$/,
+  );
+});
+
+test('a fault of the suite itself keeps its stack on the console; a failed check never does', () => {
+  const record = runRecord();
+  record.scenarios.push({
+    id: 'suite-fault',
+    title: 'A scenario that hit a bug',
+    feature: 'f',
+    status: 'failed',
+    durationMs: 1,
+    advisories: [],
+    error: "TypeError: Cannot read properties of undefined (reading 'x')",
+    stack:
+      "TypeError: Cannot read properties of undefined (reading 'x')\n    at runScenario (src/run/scenario-runner.ts:90:3)",
+  });
+  const text = formatRunSummary(runSummary(record));
+  expect(text).toContain(
+    "  ✘ suite-fault · A scenario that hit a bug · [Error]\n      Cannot read properties of undefined (reading 'x')\n        at runScenario (src/run/scenario-runner.ts:90:3)",
+  );
+  expect(text.match(/ at /g)).toHaveLength(1);
+});
+
+test('the totals line stays `N passed, N failed` with optional extras', () => {
+  const summary = runSummary(runRecord());
+  expect(totalsLine({ ...summary, advisories: [], skippedCount: 0 })).toBe('1 passed, 2 failed');
   for (const line of [
     totalsLine(summary),
     formatRunSummary({ ...summary, failed: [] })
@@ -130,7 +199,26 @@ test('the totals line stays `N passed, N failed` with optional extras', () => {
       .at(-1),
   ])
     expect(line).toMatch(/^\d+ passed, \d+ failed(, .+)?$/);
-  expect(summarizeRun('/nonexistent/results.json')).toBeUndefined();
+});
+
+test("the summary counts only this run: another run's record, or none, gives no summary", () => {
+  const root = writeRecord(runRecord());
+  expect(summarizeRun(root, 'this-run')).toBeDefined();
+  expect(summarizeRun(root, 'another-run')).toBeUndefined();
+  expect(summarizeRun('/nonexistent', 'this-run')).toBeUndefined();
+  expect(readRunRecord(root, 'another-run')).toBeUndefined();
+});
+
+test('the header counts the scenarios that will run, and says when they are a selection', () => {
+  expect(formatRunHeader({ planned: 130, loaded: 130, target: "profile 'mock', target http://x" })).toBe(
+    "OICP conformance: 130 scenario(s), profile 'mock', target http://x",
+  );
+  expect(formatRunHeader({ planned: 9, loaded: 130 })).toBe(
+    'OICP conformance: 9 of 130 scenario(s) (a selection)',
+  );
+  expect(formatRunHeader({ planned: 3, loaded: 3, scenariosSetting: 'data/scenarios/x.yaml' })).toBe(
+    'OICP conformance: 3 scenario(s) (a selection: OICP_SCENARIOS=data/scenarios/x.yaml)',
+  );
 });
 
 test('a failed scenario is filed under its first failed check, else what its error says', () => {

@@ -47,45 +47,19 @@ test('authorizedSessionIdsUnique counts only SessionIDs Hubject generated for an
   expect(RUN_CHECKS.map((c) => c.name)).toEqual(['authorizedSessionIdsUnique']);
 });
 
-/** A Playwright JSON report whose tests carry the given verdicts.json attachments. */
-function playwrightReport(verdicts: Array<Partial<ScenarioVerdicts> & { scenario: string }>): string {
-  return JSON.stringify({
-    suites: [
-      {
-        title: 'authorize-start.spec.ts',
-        specs: verdicts.map((v) => ({
-          title: `Scenario ${v.scenario} [${v.scenario}]`,
-          tests: [
-            {
-              annotations: [{ type: 'scenario', description: v.scenario }],
-              results: [
-                {
-                  status: 'passed',
-                  attachments: [
-                    {
-                      name: 'verdicts.json',
-                      body: Buffer.from(
-                        JSON.stringify({
-                          failed: [],
-                          advisories: [],
-                          unconfirmed: [],
-                          passed: [],
-                          notApplicable: [],
-                          ...v,
-                        }),
-                      ).toString('base64'),
-                    },
-                  ],
-                },
-              ],
-            },
-          ],
-        })),
-      },
-    ],
-    stats: { expected: verdicts.length, unexpected: 0, skipped: 0, flaky: 0 },
-    errors: [],
-  });
+/** The run record a run writes: one entry per scenario with its verdicts. */
+function recordOf(verdicts: Array<Partial<ScenarioVerdicts> & { scenario: string }>) {
+  return {
+    scenarios: verdicts.map((v) => ({
+      id: v.scenario,
+      title: v.scenario,
+      feature: 'Fixture',
+      status: 'passed' as const,
+      durationMs: 1,
+      advisories: [],
+      verdicts: { failed: [], advisories: [], unconfirmed: [], passed: [], notApplicable: [], ...v },
+    })),
+  };
 }
 
 function reportsWith(
@@ -94,18 +68,17 @@ function reportsWith(
 ) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-run-checks-'));
   const reports = reportPaths({ OICP_REPORTS_DIR: root });
-  fs.writeFileSync(reports.json, playwrightReport(verdicts));
   if (allureResults) fs.mkdirSync(reports.allureResults);
-  return reports;
+  return { reports, record: recordOf(verdicts) };
 }
 
 test('judgeRun reads the answers from the verdicts, fails on a repeated SessionID, and writes run-checks.json and an Allure result', () => {
-  const reports = reportsWith([
+  const { reports, record } = reportsWith([
     { scenario: 'one', answer: { status: 200, authorizationStatus: 'Authorized', sessionId: GUID_A } },
     { scenario: 'two', answer: { status: 200, authorizationStatus: 'Authorized', sessionId: GUID_A } },
     { scenario: 'timed-out' },
   ]);
-  const outcome = judgeRun(reports, 'mock', Date.now());
+  const outcome = judgeRun(reports, record, 'mock', Date.now());
   expect(outcome.passed).toBe(false);
   expect(outcome.text).toBe(
     `Run-level checks: FAILED\n  ✘ authorizedSessionIdsUnique: expected a different SessionID in each of the 2 Authorized answers, received SessionID ${GUID_A} in 2 answers (one, two)`,
@@ -138,14 +111,14 @@ test('judgeRun reads the answers from the verdicts, fails on a repeated SessionI
 });
 
 test('judgeRun: a passing run passes; without allure-results (JSON reporter only) no Allure file is made', () => {
-  const reports = reportsWith(
+  const { reports, record } = reportsWith(
     [
       { scenario: 'one', answer: { status: 200, authorizationStatus: 'Authorized', sessionId: GUID_A } },
       { scenario: 'two', answer: { status: 200, authorizationStatus: 'Authorized', sessionId: GUID_B } },
     ],
     false,
   );
-  const outcome = judgeRun(reports, 'mock', Date.now());
+  const outcome = judgeRun(reports, record, 'mock', Date.now());
   expect(outcome).toMatchObject({
     passed: true,
     text: 'Run-level checks: passed (authorizedSessionIdsUnique)',
@@ -155,15 +128,14 @@ test('judgeRun: a passing run passes; without allure-results (JSON reporter only
 });
 
 test('judgeRun: nothing answered, nothing judged, and no synthetic test that would make an empty run look like one', () => {
-  const reports = reportsWith([{ scenario: 'timed-out' }]);
-  expect(judgeRun(reports, 'mock', Date.now())).toEqual({
+  const { reports, record } = reportsWith([{ scenario: 'timed-out' }]);
+  expect(judgeRun(reports, record, 'mock', Date.now())).toEqual({
     passed: true,
     text: 'Run-level checks: no answers to judge',
     results: [],
   });
   expect(fs.readdirSync(reports.allureResults)).toEqual([]);
-  const missing = reportPaths({
-    OICP_REPORTS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-run-checks-')),
-  });
-  expect(judgeRun(missing, 'mock', Date.now()).text).toContain('not evaluated (no Playwright JSON report');
+  expect(judgeRun(reports, undefined, 'mock', Date.now()).text).toContain(
+    'not evaluated (this run wrote no run record)',
+  );
 });

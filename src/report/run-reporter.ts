@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  FullConfig,
+  FullResult,
+  Reporter,
+  Suite,
+  TestCase,
+  TestError,
+  TestResult,
+} from '@playwright/test/reporter';
+import { describeTls } from '../config/tls.ts';
+import { loadSuite } from '../run/suite.ts';
+import { junitXml } from './junit.ts';
+import { reportPaths } from './paths.ts';
+import { type ScenarioRecord, scenarioRecord, writeRunRecord } from './run-record.ts';
+import { formatRunHeader } from './summary.ts';
+
+/** Playwright's file of a prompt that asks an AI assistant to explain the failure: not evidence. */
+const ERROR_CONTEXT_ATTACHMENT = 'error-context';
+
+export const JUNIT_SUITE_NAME = 'OICP 2.3 eRoamingAuthorizeStart conformance';
+
+/** This file, as Playwright's --reporter names it. */
+export const RUN_REPORTER = path.join(import.meta.dirname, 'run-reporter.ts');
+
+/**
+ * Playwright's `--reporter` replaces the configured reporters. The suite's own reporter is kept beside the
+ * ones asked for: without it a run would leave no run record, no JUnit and no summary.
+ */
+export function keepingRunReporter(args: readonly string[]): string[] {
+  const out = [...args];
+  for (let index = 0; index < out.length; index++) {
+    const arg = out[index] as string;
+    if (arg.startsWith('--reporter=')) {
+      if (!arg.includes(RUN_REPORTER)) out[index] = `${arg},${RUN_REPORTER}`;
+    } else if (arg === '--reporter' && index + 1 < out.length) {
+      const value = out[index + 1] as string;
+      if (!value.includes(RUN_REPORTER)) out[index + 1] = `${value},${RUN_REPORTER}`;
+      index++;
+    }
+  }
+  return out;
+}
+
+/**
+ * The suite's own Playwright reporter, in the main process. It prints the header (how many scenarios will
+ * run, after OICP_SCENARIOS, --grep, --shard or file arguments; profile, target, TLS), keeps Playwright's `error-context` prompt out of every
+ * report, and at the end writes the run record (`run.json`: what the console summary and the coverage
+ * table read) and `junit.xml`. Listed first, so that the reporters after it see the attachments it removes.
+ */
+export default class RunReporter implements Reporter {
+  private readonly runId = process.env.OICP_RUN_ID || randomUUID();
+  private readonly reports = reportPaths();
+  private startedAt = new Date();
+  private planned: TestCase[] = [];
+  private readonly records = new Map<TestCase, ScenarioRecord>();
+  private readonly errors: string[] = [];
+  private loadedScenarios?: number;
+
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  onBegin(_config: FullConfig, suite: Suite): void {
+    this.startedAt = new Date();
+    this.planned = suite.allTests();
+    // The configuration loaded the suite in this process already (a module cache hit, nothing read twice).
+    const { profile, scenarios } = loadSuite();
+    this.loadedScenarios = scenarios.length;
+    const header = formatRunHeader({
+      planned: this.planned.length,
+      loaded: scenarios.length,
+      target: `profile '${profile.name}', target ${profile.baseUrl}${profile.startEmbeddedMock ? ' (embedded mock)' : ''}`,
+      scenariosSetting: process.env.OICP_SCENARIOS,
+    });
+    const tls = profile.baseUrl.startsWith('https:') ? [`TLS: ${describeTls(profile.tls)}`] : [];
+    process.stdout.write(`${[header, ...tls].join('\n')}\n`);
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    // Attachments are shared by every reporter: removed here, the prompt reaches none of the reports.
+    for (let index = result.attachments.length - 1; index >= 0; index--) {
+      const attachment = result.attachments[index];
+      if (attachment?.name !== ERROR_CONTEXT_ATTACHMENT) continue;
+      result.attachments.splice(index, 1);
+      if (attachment.path) fs.rmSync(attachment.path, { force: true });
+    }
+    this.records.set(
+      test,
+      scenarioRecord({
+        title: test.title,
+        feature: test.parent.title,
+        status: result.status,
+        durationMs: result.duration,
+        annotations: [...test.annotations, ...result.annotations],
+        attachments: result.attachments,
+        error: result.error,
+      }),
+    );
+  }
+
+  onError(error: TestError): void {
+    this.errors.push(error.message ?? error.value ?? 'an error outside any scenario');
+  }
+
+  onEnd(result: FullResult): void {
+    // In the order Playwright planned them, whatever order the workers finished in.
+    const scenarios = this.planned.flatMap((test) => {
+      const record = this.records.get(test);
+      return record ? [record] : [];
+    });
+    writeRunRecord(this.reports.root, {
+      runId: this.runId,
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      loaded: this.loadedScenarios,
+      planned: this.planned.length,
+      status: result.status,
+      scenarios,
+      errors: this.errors,
+    });
+    fs.mkdirSync(path.dirname(this.reports.junit), { recursive: true });
+    fs.writeFileSync(
+      this.reports.junit,
+      junitXml(scenarios, { name: JUNIT_SUITE_NAME, timestamp: this.startedAt.toISOString() }),
+    );
+  }
+}

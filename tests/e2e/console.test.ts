@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { type RunningMock, startMock } from '../../mock/server.ts';
+import { runConformance } from '../support/conformance-run.ts';
+
+// The console of a run, as an engineer reads it at 02:00: the header counts what will run, failures and
+// advisories are named, nothing of the suite's own source is printed.
+const SCENARIOS = 'tests/e2e/fixtures/report-scenarios.yaml';
+
+let mock: RunningMock;
+test.beforeAll(async () => {
+  // Authorizes every card: the fixture's refusal fails, its other two scenarios pass (one with an advisory).
+  mock = await startMock({ port: 0, fault: 'authorize-everything' });
+});
+test.afterAll(async () => {
+  await mock.close();
+});
+
+/** A run with the JSON reporter only (and the suite's own): the header and summary, without the report generation. */
+const run = (args: string[]) =>
+  runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: SCENARIOS }, { args, jsonReporterOnly: true });
+
+test('the header counts the scenarios that will run after --grep, --grep-invert and --shard, and the summary only those', async () => {
+  const [grep, invert, shard] = await Promise.all([
+    run(['--grep', 'report-fixture-unknown']),
+    run(['--grep-invert', 'report-fixture-unknown']),
+    run(['--shard', '2/2']),
+  ]);
+  const selection = `(a selection: OICP_SCENARIOS=${SCENARIOS})`;
+  expect(grep.stdout).toContain(
+    `OICP conformance: 1 of 3 scenario(s) ${selection}, profile 'mock', target ${mock.url}`,
+  );
+  expect(grep.stdout).toContain('0 passed, 1 failed');
+  expect(grep.stdout).toContain('Coverage of a selection (1 of 3 scenario(s) ran; only what ran counts)');
+  expect(invert.stdout).toContain(`OICP conformance: 2 of 3 scenario(s) ${selection}`);
+  expect(invert.stdout).toContain('2 passed, 0 failed, 1 advisory finding(s)');
+  const sharded = shard.record?.scenarios.length ?? 0;
+  expect(sharded).toBeGreaterThan(0);
+  expect(sharded).toBeLessThan(3);
+  expect(shard.stdout).toContain(`OICP conformance: ${sharded} of 3 scenario(s) ${selection}`);
+});
+
+test('failures and advisories are named; no code frame, stack or error-context of the suite reaches the console', async () => {
+  // As configured: the console reporter and every report.
+  const all = await runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: SCENARIOS });
+  expect(all.exitCode).toBe(1);
+  const out = all.stdout + all.stderr;
+  expect(all.stdout).toContain(
+    '  ✘ report-fixture-unknown-card-refused · An unknown card of the report fixture is refused with code 102 · [Unexpected status / code]\n' +
+      '      authorizationStatusAsExpected: expected AuthorizationStatus "NotAuthorized", received AuthorizationStatus "Authorized" (+1 more: statusCodeAsExpected)',
+  );
+  expect(all.stdout).toContain(
+    'Advisories (best-practice findings; they do not fail the run):\n' +
+      '  ! report-fixture-without-evse-id · requestCarriesEvseId: expected an EvseID in the request, received EvseID (absent)',
+  );
+  expect(all.stdout).toContain('2 passed, 1 failed, 1 advisory finding(s)');
+  expect(out).not.toMatch(/^\s+at /m);
+  expect(out).not.toMatch(/^\s*>?\s*\d+ \|/m);
+  expect(out).not.toContain('scenario-runner.ts');
+  expect(out).not.toContain('Error Context');
+  expect(out).not.toContain('error-context');
+  // Every line fits a wide terminal (200 columns) when there is no terminal.
+  for (const line of all.stdout.split('\n').filter((l) => /^\s+[✘!]|^Coverage/.test(l)))
+    expect(line.length, line).toBeLessThanOrEqual(200);
+});
+
+test('a --reporter on the command line still leaves the run record, JUnit and the summary', async () => {
+  const dot = await runConformance(
+    { OICP_BASE_URL: mock.url, OICP_SCENARIOS: SCENARIOS },
+    { args: ['--reporter=dot', '--grep-invert', 'report-fixture-unknown'] },
+  );
+  expect(dot.exitCode, dot.stdout + dot.stderr).toBe(0);
+  expect(dot.record?.scenarios).toHaveLength(2);
+  expect(dot.stdout).toContain('2 passed, 0 failed, 1 advisory finding(s)');
+  expect(fs.readFileSync(path.join(dot.reportsDir, 'junit.xml'), 'utf8')).toContain('tests="2"');
+});
