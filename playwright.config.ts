@@ -4,7 +4,7 @@ import { defineConfig, type PlaywrightTestConfig, type ReporterDescription } fro
 import { chooseEmbeddedMockPort } from './src/config/embedded-mock.ts';
 import { applySettingsFile } from './src/config/settings-file.ts';
 import { reportEnvironment } from './src/report/environment.ts';
-import { reportPaths } from './src/report/paths.ts';
+import { playwrightReports, reportPaths } from './src/report/paths.ts';
 import { runDeadlineMs } from './src/run/fail-fast.ts';
 import { loadSuite } from './src/run/suite.ts';
 
@@ -20,14 +20,18 @@ const { profile, scenarios } = loadSuite();
 const reports = reportPaths();
 
 // Reports: ours first (header, run record, JUnit; it keeps Playwright's error-context prompt out of the
-// others), the console (failures are told by the conformance summary, with expected/received), Playwright's
-// JSON and HTML, and Allure results (the conformance CLI turns them into the Allure 3 report, with
-// categories, history and quality gate).
+// others), the console (failures are told by the conformance summary, with expected/received), and Allure
+// results (the conformance CLI turns them into the Allure 3 report, with categories, history and quality
+// gate). Playwright's own JSON and HTML reports repeat the Allure evidence: on request only
+// (OICP_PLAYWRIGHT_REPORTS=json,html).
+const extraReports = playwrightReports();
 const reporter: ReporterDescription[] = [
   [path.join(import.meta.dirname, 'src', 'report', 'run-reporter.ts')],
   [process.env.CI ? 'dot' : 'list', { omitFailures: true }],
-  ['json', { outputFile: reports.json }],
-  ['html', { outputFolder: reports.html, open: 'never' }],
+  ...(extraReports.has('json') ? [['json', { outputFile: reports.json }] as ReporterDescription] : []),
+  ...(extraReports.has('html')
+    ? [['html', { outputFolder: reports.html, open: 'never' }] as ReporterDescription]
+    : []),
   [
     'allure-playwright',
     {

@@ -4,7 +4,13 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { answerAuthorizeStart, faultBodyResponse, isAuthorizeStartRequest, jsonResponse } from './answer.ts';
+import {
+  answerAuthorizeStart,
+  authorizeStartOperatorId,
+  faultBodyResponse,
+  isAuthorizeStartRequest,
+  jsonResponse,
+} from './answer.ts';
 import type { FaultName } from './faults.ts';
 import { loadMockRegistry, type MockRegistry } from './registry.ts';
 import type { MockContext, MockResponse } from './types.ts';
@@ -26,6 +32,11 @@ export interface MockServerOptions {
   port?: number;
   host?: string;
   fault?: FaultName | null;
+  /**
+   * A fault mode per OperatorID of the request URL (instead of `fault` for those operators): one mock, one
+   * run, many fault modes side by side, each acting on its own operator's scenarios (the mutation tests).
+   */
+  faultsByOperator?: Readonly<Record<string, FaultName>>;
   slowDelayMs?: number;
   registry?: MockRegistry;
   tls?: MockTlsFiles;
@@ -83,6 +94,8 @@ export async function startMock(options: MockServerOptions = {}): Promise<Runnin
     });
     req.on('end', () => {
       if (tooLarge) return;
+      const operatorId = authorizeStartOperatorId(target);
+      const fault = (operatorId && options.faultsByOperator?.[operatorId]) || context.fault;
       const answer = answerAuthorizeStart(
         {
           method,
@@ -91,7 +104,7 @@ export async function startMock(options: MockServerOptions = {}): Promise<Runnin
           body: Buffer.concat(chunks).toString('utf8'),
           clientIdentity: context.tls ? clientCertificateIdentity(req.socket as TLSSocket) : null,
         },
-        context,
+        fault === context.fault ? context : { ...context, fault },
       );
       if (!answer.delayMs) {
         send(res, answer);

@@ -31,13 +31,9 @@ for (const feature of features) {
           const source = scenario.tags.includes('generated')
             ? undefined
             : scenarioYaml(scenario.source.file, scenario.id, Redactor.forVariables(suite.profile.variables));
-          if (source) {
-            await hooks.step(`Scenario as written (${scenario.source.file}:${scenario.source.line})`, () =>
-              hooks.attach('scenario.yaml', 'text/yaml', source),
-            );
-          }
           // Test data the target does not offer (an empty profile value): skipped, and the report says why.
           if (scenario.skipReason !== undefined) {
+            if (source) await hooks.attach('scenario.yaml', 'text/yaml', source);
             const settings = scenario.enableWith ?? [];
             testInfo.annotations.push({ type: ANNOTATION.enableWith, description: settings.join(', ') });
             test.skip(true, scenario.skipReason);
@@ -51,6 +47,7 @@ for (const feature of features) {
             transport,
             hooks,
             failFast,
+            scenarioSource: source,
           }).catch((error: unknown) => {
             throw withoutSuiteFrames(error);
           });

@@ -9,7 +9,7 @@ import { writeCoverage } from '../coverage/write.ts';
 import { InputError } from '../input/errors.ts';
 import { projectRoot } from '../paths.ts';
 import { generateAllureReport, type QualityGateResult, type ReportLayout } from '../report/allure-report.ts';
-import { removeEmptyFolders, removeRunOutputs, reportPaths } from '../report/paths.ts';
+import { playwrightReports, removeEmptyFolders, removeRunOutputs, reportPaths } from '../report/paths.ts';
 import { conformanceExitCode, formatQualityGate } from '../report/quality-gate.ts';
 import { acquireReportsLock, ReportsFolderBusy } from '../report/reports-lock.ts';
 import { readRunRecord } from '../report/run-record.ts';
@@ -101,7 +101,8 @@ function reportLines(layout: ReportLayout | undefined, folderReason: string | un
     'Reports:',
     ...allure,
     `  JUnit       ${reports.junit}`,
-    `  Playwright  ${path.join(reports.html, 'index.html')}`,
+    ...(playwrightReports().has('html') ? [`  Playwright  ${path.join(reports.html, 'index.html')}`] : []),
+    ...(playwrightReports().has('json') ? [`  JSON        ${reports.json}`] : []),
     `  History     ${reports.allureHistory}`,
   ];
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { InputError } from '../input/errors.ts';
 import { reportsDir } from '../paths.ts';
 
 /**
@@ -33,6 +34,32 @@ export function reportPaths(env: Record<string, string | undefined> = process.en
 }
 
 export type ReportPaths = ReturnType<typeof reportPaths>;
+
+/** Playwright's own report formats a run adds on request: `OICP_PLAYWRIGHT_REPORTS=json,html`. */
+export const PLAYWRIGHT_REPORTS = ['json', 'html'] as const;
+
+/**
+ * Which of Playwright's own reports to write besides the Allure report and JUnit. They repeat the Allure
+ * evidence in other formats, so they cost time and disk on every scenario: none unless asked for. An
+ * unknown name is a configuration error.
+ */
+export function playwrightReports(env: Record<string, string | undefined> = process.env): Set<string> {
+  const names = (env.OICP_PLAYWRIGHT_REPORTS ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  const unknown = names.filter((name) => !(PLAYWRIGHT_REPORTS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new InputError('Invalid configuration; nothing was sent', [
+      {
+        file: 'OICP_PLAYWRIGHT_REPORTS',
+        field: 'OICP_PLAYWRIGHT_REPORTS',
+        message: `'${unknown.join(', ')}' is not one of ${PLAYWRIGHT_REPORTS.join(', ')}`,
+      },
+    ]);
+  }
+  return new Set(names);
+}
 
 /**
  * Everything a run writes into the reports folder, i.e. everything an earlier run left there that could be

@@ -52,9 +52,10 @@ export class FailFast {
     this.policy = policy;
   }
 
-  /** A fresh state for a new run (called once, before the workers start). */
+  /** A fresh record for a new run (called once, before the workers start); other files of the folder stay. */
   static reset(dir: string): void {
-    fs.rmSync(dir, { recursive: true, force: true });
+    for (const file of [OUTCOMES_FILE, ANSWERED_FILE, STOP_FILE])
+      fs.rmSync(path.join(dir, file), { force: true });
     fs.mkdirSync(dir, { recursive: true });
   }
 

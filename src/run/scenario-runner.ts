@@ -44,6 +44,8 @@ export interface RunDependencies {
   checks?: readonly Check[];
   /** Told the outcome of every attempt, so that a dead target stops the run (absent in unit tests). */
   failFast?: Pick<FailFast, 'record'>;
+  /** The scenario's YAML as written in its file (absent for a generated case), attached as the definition. */
+  scenarioSource?: string;
 }
 
 export interface ScenarioOutcome {
@@ -95,23 +97,28 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
   await hooks.step(
     `Load scenario ${scenario.id} (${scenario.source.file}:${scenario.source.line})`,
     async () => {
-      // As written, placeholders unresolved; a PIN written literally into the file is masked like any other.
+      // As written: the YAML item of its file when there is one (comments included), else its definition
+      // (a generated case). Placeholders unresolved; a PIN written literally into the file is masked.
+      if (deps.scenarioSource !== undefined) {
+        await hooks.attach('scenario.yaml', 'text/yaml', redactor.text(deps.scenarioSource));
+        return;
+      }
       const { source: _source, ...definition } = scenario;
       await hooks.attach('scenario.json', 'application/json', json(redactor.json(definition)));
     },
   );
-  const resolved = await hooks.step('Resolve variables from the profile', async () =>
-    resolveScenario(scenario, profile.variables),
-  );
-  // ... and what the resolved request carries (a PIN the profile supplies under another name).
-  redactor = redactor.with(secretValuesOfBody(resolved.request.body, resolved.request.rawBody));
-  const request = prepareRequest(resolved, profile.baseUrl);
-
-  await hooks.step(
+  const { resolved, request } = await hooks.step(
     scenario.invalid
-      ? 'Lint request: it must be invalid (invalid: true)'
-      : 'Lint request against eRoamingAuthorizeStart',
-    async () => lintRequest(resolved, request, schemas, redactor, hooks),
+      ? 'Resolve variables from the profile; lint the request: it must be invalid (invalid: true)'
+      : 'Resolve variables from the profile; lint the request against eRoamingAuthorizeStart',
+    async () => {
+      const resolved = resolveScenario(scenario, profile.variables);
+      // ... and what the resolved request carries (a PIN the profile supplies under another name).
+      redactor = redactor.with(secretValuesOfBody(resolved.request.body, resolved.request.rawBody));
+      const request = prepareRequest(resolved, profile.baseUrl);
+      await lintRequest(resolved, request, schemas, redactor, hooks);
+      return { resolved, request };
+    },
   );
 
   const exchange = await hooks.step(`Send POST ${request.url}`, async () => {
@@ -126,32 +133,35 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
   const unconfirmed: UnconfirmedExpectation[] = [];
   const passed: string[] = [];
   const notApplicable: string[] = [];
+  // Every applicable check judges the answer. What a finding means here — the check's verdict, the basis of
+  // the expectations it judged, the Hubject deviations the profile accepts — decides where it goes.
+  const findings: Array<{ check: Check; judged: Judgement }> = [];
   for (const check of checks) {
     if (!check.appliesTo(exchange)) {
       notApplicable.push(check.name);
       continue;
     }
+    try {
+      check.verify(exchange, context);
+      passed.push(check.name);
+    } catch (error) {
+      if (!(error instanceof CheckFailure)) throw error;
+      // Failure texts quote the answer, which may echo a PIN: mask them before any step records them.
+      const masked = error.masked((text) => redactor.text(text));
+      findings.push({
+        check,
+        judged: judgeFinding(check, masked, exchange.scenario, profile.hubjectDeviations),
+      });
+    }
+  }
+  // The report: a step of its own for each check that found something (a failure fails its step; an
+  // advisory or an expectation not confirmed is a finding inside a passing step), then one step naming
+  // every check that passed — one step per passed check would cost more than the exchange itself, and the
+  // verdicts attachment lists them too.
+  for (const { check, judged } of findings) {
     const label = `${check.verdict === 'advisory' ? 'Advisory' : 'Check'} ${check.name}: ${check.title}`;
-    // What a finding means here — the check's verdict, the basis of the expectations it judged, the Hubject
-    // deviations the profile accepts — is decided inside the check's step: only a failure fails the step;
-    // an advisory or an expectation not confirmed is a finding, shown as a step of its own inside it.
-    const result: { judged?: Judgement } = {};
     try {
       await hooks.step(label, async () => {
-        try {
-          check.verify(exchange, context);
-          return;
-        } catch (error) {
-          if (!(error instanceof CheckFailure)) throw error;
-          // Failure texts quote the answer, which may echo a PIN: mask them before any step records them.
-          result.judged = judgeFinding(
-            check,
-            error.masked((text) => redactor.text(text)),
-            exchange.scenario,
-            profile.hubjectDeviations,
-          );
-        }
-        const judged = result.judged;
         const { advisory, failure } = judged;
         if (advisory)
           await hooks.step(`Finding: ${cutLine(advisory.oneLine, 240)}`, () => hooks.advisory(advisory));
@@ -173,16 +183,13 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
       });
     } catch (error) {
       // Only the judged failure may leave the step; anything else is a fault of the suite.
-      if (result.judged?.failure === undefined || error !== result.judged.failure) throw error;
+      if (judged.failure === undefined || error !== judged.failure) throw error;
     }
-    const outcome = result.judged;
-    if (!outcome) {
-      passed.push(check.name);
-      continue;
-    }
-    if (outcome.failure) failures.push(outcome.failure);
-    if (outcome.advisory) advisories.push(outcome.advisory);
+    if (judged.failure) failures.push(judged.failure);
+    if (judged.advisory) advisories.push(judged.advisory);
   }
+  if (passed.length > 0)
+    await hooks.step(`${passed.length} check(s) passed: ${passed.join(', ')}`, async () => undefined);
   const answer = answerSummary(exchange);
   const verdicts: ScenarioVerdicts = {
     scenario: scenario.id,

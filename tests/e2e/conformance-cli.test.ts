@@ -19,7 +19,7 @@ const RFID_FILE = 'data/scenarios/authorize-start/rfid.yaml';
 test('OICP_SCENARIOS=<one file> runs only that file; results, JUnit and the Allure report are written', async () => {
   const run = await runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: RFID_FILE });
   expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-  const results = scenarioResults(run.results);
+  const results = scenarioResults(run);
   expect(results.map((r) => r.id).sort()).toEqual([
     'rfid-card-without-contract-not-authorized',
     'rfid-guide-example-authorized',
@@ -78,7 +78,7 @@ test('a target that breaks the contract fails the run (exit 1) and the summary n
   try {
     const run = await runConformance({ OICP_BASE_URL: faulty.url, OICP_SCENARIOS: RFID_FILE });
     expect(run.exitCode).toBe(1);
-    const failed = scenarioResults(run.results).filter((r) => r.status !== 'passed');
+    const failed = scenarioResults(run).filter((r) => r.status !== 'passed');
     expect(failed.map((r) => r.id).sort()).toEqual([
       'rfid-card-without-contract-not-authorized',
       'rfid-unknown-uid-not-authorized',

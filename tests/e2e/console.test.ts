@@ -19,7 +19,7 @@ test.afterAll(async () => {
 
 /** A run with the JSON reporter only (and the suite's own): the header and summary, without the report generation. */
 const run = (args: string[]) =>
-  runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: SCENARIOS }, { args, jsonReporterOnly: true });
+  runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: SCENARIOS }, { args, recordOnly: true });
 
 test('the header counts the scenarios that will run after --grep, --grep-invert and --shard, and the summary only those', async () => {
   const [grep, invert, shard] = await Promise.all([

@@ -32,10 +32,10 @@ test("OICP_MOCK_COMMAND starts another team's mock, waits for it, and stops it a
       OICP_BASE_URL: `http://127.0.0.1:${port}`,
       OICP_SCENARIOS: RFID_FILE,
     },
-    { jsonReporterOnly: true },
+    { recordOnly: true },
   );
   expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-  expect(scenarioResults(run.results).map((r) => r.status)).toEqual(['passed', 'passed', 'passed']);
+  expect(scenarioResults(run).map((r) => r.status)).toEqual(['passed', 'passed', 'passed']);
   expect(await isListening(port)).toBe(false);
 });
 
@@ -48,10 +48,10 @@ test('when the external mock lacks test data, each affected scenario says so and
       OICP_BASE_URL: `http://127.0.0.1:${port}`,
       OICP_SCENARIOS: RFID_FILE,
     },
-    { jsonReporterOnly: true },
+    { recordOnly: true },
   );
   expect(run.exitCode).toBe(1);
-  const failed = scenarioResults(run.results).filter((r) => r.status !== 'passed');
+  const failed = scenarioResults(run).filter((r) => r.status !== 'passed');
   expect(failed.map((r) => r.id).sort()).toEqual([
     'rfid-card-without-contract-not-authorized',
     'rfid-unknown-uid-not-authorized',

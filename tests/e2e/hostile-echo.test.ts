@@ -163,10 +163,11 @@ test('a hostile echo target gets no secret into any artefact or the console', as
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-hostile-'));
   try {
     const run = await runConformance(
-      { OICP_BASE_URL: url, OICP_SCENARIOS: fixtureScenarios(dir) },
+      // Every report format the run can write, Playwright's own included: all are scanned.
+      { OICP_BASE_URL: url, OICP_SCENARIOS: fixtureScenarios(dir), OICP_PLAYWRIGHT_REPORTS: 'json,html' },
       { args: ['--workers', '1'] },
     );
-    const results = scenarioResults(run.results);
+    const results = scenarioResults(run);
     expect(results, run.stdout + run.stderr).toHaveLength(6);
     // Not vacuous: every request reached the target, which echoed every secret in every form.
     expect(echoed).toHaveLength(6);

@@ -23,7 +23,8 @@ test('a 50 MB answer leaves a reports folder under 20 MB; every large attachment
   let run: Awaited<ReturnType<typeof runConformance>>;
   try {
     run = await runConformance(
-      { OICP_BASE_URL: server.url, OICP_SCENARIOS: SCENARIOS },
+      // Every report format, Playwright's own included: the body must be cut in each.
+      { OICP_BASE_URL: server.url, OICP_SCENARIOS: SCENARIOS, OICP_PLAYWRIGHT_REPORTS: 'json,html' },
       { timeoutMs: 150_000 },
     );
   } finally {
@@ -43,7 +44,8 @@ test('a 50 MB answer leaves a reports folder under 20 MB; every large attachment
   expect(total).toBeLessThan(20 * 1024 * 1024);
   for (const file of files) expect(fs.statSync(file).size, file).toBeLessThan(8 * 1024 * 1024);
 
-  // The request (about 300 KB) is cut wherever it is attached: request, curl reproduction, scenario.
+  // The request (about 300 KB) is cut wherever it is attached: request and curl reproduction (the scenario as
+  // written is small: its padding is a YAML alias repeated).
   const results = path.join(run.reportsDir, 'allure-results');
   const attachments = fs
     .readdirSync(results)
@@ -51,7 +53,7 @@ test('a 50 MB answer leaves a reports folder under 20 MB; every large attachment
     .map((f) => fs.readFileSync(path.join(results, f), 'utf8'));
   const cut = attachments.filter((text) => CUT_NOTE.test(text));
   const requestCopies = cut.filter((text) => text.includes('0123456789ABCDEF'));
-  expect(requestCopies.length).toBeGreaterThanOrEqual(3);
+  expect(requestCopies.length).toBeGreaterThanOrEqual(2);
   for (const text of cut) expect(Buffer.byteLength(text)).toBeLessThan(64 * 1024 + 400);
 
   // The answer's body, when it was read at all, is attached once per format, cut.

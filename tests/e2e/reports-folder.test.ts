@@ -76,7 +76,7 @@ test('a stale lock of a run that died is taken over', async () => {
   try {
     const run = await runConformance(
       { OICP_BASE_URL: mock.url, OICP_SCENARIOS: RFID_FILE, OICP_REPORTS_DIR: reportsDir },
-      { jsonReporterOnly: true },
+      { recordOnly: true },
     );
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(mock.requestCount()).toBe(3);
@@ -95,6 +95,8 @@ test("a run stopped by a configuration error leaves none of the previous run's r
       OICP_BASE_URL: mock.url,
       OICP_SCENARIOS: RFID_FILE,
       OICP_REPORTS_DIR: reportsDir,
+      // Every output a run can write, Playwright's own reports included.
+      OICP_PLAYWRIGHT_REPORTS: 'json,html',
     });
     expect(good.exitCode, good.stdout + good.stderr).toBe(0);
     for (const output of ['allure-report', 'allure-results', 'junit.xml', 'run.json', 'coverage.md', 'html'])

@@ -97,8 +97,10 @@ scenarios:
       OICP_CLIENT_PFX: pki.pfx,
       OICP_CLIENT_PASSPHRASE: pki.passphrase,
       OICP_SCENARIOS: `${qrFile},${dir}`,
+      // Every report format the run can write, Playwright's own included: all are scanned.
+      OICP_PLAYWRIGHT_REPORTS: 'json,html',
     });
-    const results = scenarioResults(run.results);
+    const results = scenarioResults(run);
     // Not vacuous: the secrets were really sent (the mock authorized the QR PIN), and the reports exist.
     expect(results.find((r) => r.id === 'qr-code-with-pin-authorized')?.status, run.stdout + run.stderr).toBe(
       'passed',

@@ -1,8 +1,11 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { parse } from 'yaml';
 import { FAULT_NAMES, FAULTS, type FaultName } from '../../mock/faults.ts';
-import { type RunningMock, startMock } from '../../mock/server.ts';
+import { createMockRegistry, type MockRegistry, type MockRegistryData } from '../../mock/registry.ts';
+import { startMock } from '../../mock/server.ts';
 import { CHECKS } from '../../src/checks/registry.ts';
 import { RUN_CHECKS, type RunCheckResult } from '../../src/checks/run-level.ts';
 import {
@@ -23,30 +26,113 @@ import {
 import { MUTATION_ROWS_DIR, type MutationRow } from './table.ts';
 
 /**
- * The proof that the suite sees what it claims to see: the real conformance run (child process, JSON
- * reporter) against the embedded mock in each fault mode must fail on the check the fault names (a check of
- * the registry, or a run-level check), and against the fault-free mock it must pass.
+ * The proof that the suite sees what it claims to see: the real conformance run (child process) against the
+ * embedded mock in each fault mode must fail on the check the fault names (a check of the registry, or a
+ * run-level check), and against the fault-free mock it must pass.
  *
- * Representative subset per fault run, five scenarios picked by id: an Authorized answer with a ProviderID
- * matcher and no CPOPartnerSessionID, two RFID refusals (102, an assumption; 210, observed), a refusal whose
- * code is an OICP rule (101, a wrong PIN), and a CPOPartnerSessionID to echo — every fault acts on at least
- * one of these answers, and two Authorized answers give the run-level checks something to compare. The
- * fault-free run uses the whole catalogue and the generated cases.
+ * One run holds every fault mode side by side: the mock applies each fault to the requests of its own
+ * OperatorID (`faultsByOperator`), and each operator gets the same representative set of five scenarios
+ * (tests/fixtures, not the catalogue): an Authorized answer with a ProviderID matcher and no
+ * CPOPartnerSessionID, two RFID refusals (102, an assumption; 210, observed), a refusal whose code is an OICP
+ * rule (101, a wrong PIN), and a CPOPartnerSessionID to echo — every fault acts on at least one of these
+ * answers, and two Authorized answers per operator give the run-level checks something to compare. A
+ * fault-free operator in the same run proves that no fault leaks into another operator's answers. The
+ * slow answer needs a short time budget, so it runs on its own; the fault-free catalogue run uses the whole
+ * catalogue and the generated cases.
  */
-const MUTATION_FILES = [
-  'data/scenarios/authorize-start/rfid.yaml',
-  'data/scenarios/authorize-start/session-ids.yaml',
-  'data/scenarios/authorize-start/qr-code.yaml',
-].join(',');
-const MUTATION_SCENARIO_IDS = [
-  'rfid-guide-example-authorized',
-  'rfid-unknown-uid-not-authorized',
-  'rfid-card-without-contract-not-authorized',
-  'qr-code-wrong-pin-not-authorized',
-  'cpo-partner-session-id-echoed',
-];
-/** Playwright's --grep on the `[id]` suffix of the test titles. */
-const MUTATION_GREP = `\\[(${MUTATION_SCENARIO_IDS.join('|')})\\]`;
+const COMBINED_FAULTS: FaultName[] = FAULT_NAMES.filter((fault) => fault !== 'slow-answer');
+const CONTROL_OPERATOR = 'DE*M00';
+const operatorOf = (fault: FaultName) => `DE*M${String(FAULT_NAMES.indexOf(fault) + 1).padStart(2, '0')}`;
+/** The scenario ids of an operator's representative set, by role. */
+const idsOf = (operatorId: string) => {
+  const prefix = `mutation-${operatorId.replace('*', '').toLowerCase()}`;
+  return {
+    authorized: `${prefix}-authorized`,
+    unknownCard: `${prefix}-unknown-card`,
+    noContract: `${prefix}-no-contract`,
+    wrongPin: `${prefix}-wrong-pin`,
+    cpoSession: `${prefix}-cpo-session`,
+  };
+};
+
+/**
+ * The roles each fault's run needs. Every failed scenario costs Playwright a new worker process, so a fault
+ * gets the three answers every fault mode acts on (an Authorized answer without and one with a
+ * CPOPartnerSessionID — two Authorized answers for the run-level checks — and a refusal); the refusal-code
+ * fault and the fault-free control get the whole set, for what they prove beyond their check.
+ */
+type Role = keyof ReturnType<typeof idsOf>;
+const CORE_ROLES: Role[] = ['authorized', 'unknownCard', 'cpoSession'];
+const ALL_ROLES: Role[] = ['authorized', 'unknownCard', 'noContract', 'wrongPin', 'cpoSession'];
+const rolesOf = (fault: FaultName | null): Role[] =>
+  fault === null || fault === 'wrong-refusal-code' ? ALL_ROLES : CORE_ROLES;
+
+/** The representative set of one operator, in the catalogue's format. */
+function representativeScenarios(operatorId: string, what: string, roles: readonly Role[]): string {
+  const ids = idsOf(operatorId);
+  const scenario = (id: string, title: string, identification: string, expect: string, extra = '') => `
+  - id: ${id}
+    title: ${title} (${what})
+    request:
+      operatorId: "${operatorId}"
+      body:
+        OperatorID: "${operatorId}"
+        EvseID: "${operatorId}*E1234567*1"${extra}
+        Identification: { ${identification} }
+    expect:
+${expect}`;
+  const rfid = (uid: string) => `RFIDMifareFamilyIdentification: { UID: "{{${uid}}}" }`;
+  const byRole: Record<Role, string> = {
+    authorized: scenario(
+      ids.authorized,
+      'A known card is authorized by its EMP',
+      rfid('authorizedUid'),
+      '      status: 200\n      authorizationStatus: Authorized\n      statusCode: "000"\n      fields: { ProviderID: { equals: "{{authorizedProviderId}}" }, SessionID: { isNull: false } }',
+    ),
+    unknownCard: scenario(
+      ids.unknownCard,
+      'An unknown card is refused with 102',
+      rfid('unknownUid'),
+      '      status: 200\n      authorizationStatus: NotAuthorized\n      statusCode: "102"\n      basis: { default: { rule: "OICP 2.3 eRoamingAuthorizeStart" }, statusCode: { assumption: "102 for an unknown card" } }',
+    ),
+    noContract: scenario(
+      ids.noContract,
+      'A card without a contract is refused with 210',
+      rfid('noContractUid'),
+      '      status: 200\n      authorizationStatus: NotAuthorized\n      statusCode: "210"\n      basis: { default: { rule: "OICP 2.3 eRoamingAuthorizeStart" }, statusCode: { observed: "Hubject QA 2022 capture" } }',
+    ),
+    wrongPin: scenario(
+      ids.wrongPin,
+      'A QR code with a wrong PIN is refused with 101',
+      'QRCodeIdentification: { EvcoID: "{{qrEvcoId}}", PIN: "{{wrongPin}}" }',
+      '      status: 200\n      authorizationStatus: NotAuthorized\n      statusCode: "101"',
+    ),
+    cpoSession: scenario(
+      ids.cpoSession,
+      'The CPOPartnerSessionID comes back unchanged',
+      rfid('authorizedUid'),
+      '      status: 200\n      authorizationStatus: Authorized\n      statusCode: "000"\n      fields: { CPOPartnerSessionID: { equals: "cpo-{{$uuid}}" } }',
+      '\n        CPOPartnerSessionID: "cpo-{{$uuid}}"',
+    ),
+  };
+  return roles.map((role) => byRole[role]).join('');
+}
+
+/** Fixture scenario files and a mock registry that knows the fault operators. */
+function fixtures(operators: Array<[operatorId: string, what: string, roles: readonly Role[]]>): {
+  scenarios: string;
+  registry: MockRegistry;
+} {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-mutation-'));
+  const file = path.join(dir, 'mutation.yaml');
+  fs.writeFileSync(
+    file,
+    `feature: Mutation — the representative set per fault mode\nscenarios:${operators.map(([id, what, roles]) => representativeScenarios(id, what, roles)).join('')}\n`,
+  );
+  const data = parse(fs.readFileSync('data/mock/registry.yaml', 'utf8')) as MockRegistryData;
+  data.operators.push(...operators.map(([operatorId]) => ({ operatorId })));
+  return { scenarios: file, registry: createMockRegistry(data) };
+}
 
 /** The slow fault answers after SLOW_DELAY_MS; the run's budget is set below it so the test stays fast. */
 const SLOW_DELAY_MS = 1_200;
@@ -59,28 +145,14 @@ function record(row: MutationRow): void {
   fs.writeFileSync(path.join(MUTATION_ROWS_DIR, `${row.fault}.json`), JSON.stringify(row));
 }
 
-async function runAgainst(
-  fault: FaultName | null,
-  env: Record<string, string> = {},
-  args: string[] = [],
-): Promise<{ run: ConformanceRun; results: ScenarioResult[]; mock: RunningMock }> {
-  const mock = await startMock({ port: 0, fault, slowDelayMs: SLOW_DELAY_MS });
-  try {
-    const run = await runConformance({ OICP_BASE_URL: mock.url, ...env }, { jsonReporterOnly: true, args });
-    return { run, results: scenarioResults(run.results), mock };
-  } finally {
-    await mock.close();
-  }
-}
-
 const failedChecks = (results: ScenarioResult[]) =>
   [...new Set(results.flatMap((r) => r.verdicts?.failed.map((f) => f.check) ?? []))].sort();
-/** The run-level checks the run failed, from the run-checks.json the conformance CLI writes. */
-const failedRunChecks = (run: ConformanceRun): string[] => {
+/** The run-level checks the run failed, with what they received, from the run-checks.json the CLI writes. */
+const failedRunChecks = (run: ConformanceRun): RunCheckResult[] => {
   const file = path.join(run.reportsDir, RUN_CHECKS_FILE);
   if (!fs.existsSync(file)) return [];
   const { results } = JSON.parse(fs.readFileSync(file, 'utf8')) as { results: RunCheckResult[] };
-  return results.filter((r) => r.status === 'failed').map((r) => r.check);
+  return results.filter((r) => r.status === 'failed');
 };
 const advisoryChecks = (results: ScenarioResult[]) =>
   [...new Set(results.flatMap((r) => r.verdicts?.advisories.map((f) => f.check) ?? []))].sort();
@@ -98,7 +170,14 @@ test('every check of the registry is named by a fault mode, so removing any chec
 
 test('no fault: the whole catalogue passes against the embedded mock, with the expected advisories only', async () => {
   const started = Date.now();
-  const { run, results, mock } = await runAgainst(null);
+  const mock = await startMock({ port: 0 });
+  let run: ConformanceRun;
+  try {
+    run = await runConformance({ OICP_BASE_URL: mock.url }, { recordOnly: true });
+  } finally {
+    await mock.close();
+  }
+  const results = scenarioResults(run);
   const failed = results.filter((r) => r.status !== 'passed');
   record({
     fault: '(none)',
@@ -138,9 +217,14 @@ test('no fault: the whole catalogue passes against the embedded mock, with the e
   });
   expect(run.record?.scenarios.length).toBe(results.length);
   expect(unexplainedGaps(coverage)).toEqual([]);
-  // The scenario without EvseID is the one place the request advisory must show.
-  const withoutEvse = results.find((r) => r.id === 'evse-id-absent-authorized-with-advisory');
-  expect(withoutEvse?.verdicts?.advisories.map((a) => a.check)).toEqual(['requestCarriesEvseId']);
+  // The request advisory shows exactly where a valid request carries no EvseID (whatever the catalogue holds).
+  for (const scenario of suite.scenarios) {
+    const body = scenario.request.body as { EvseID?: unknown } | undefined;
+    const result = results.find((r) => r.id === scenario.id);
+    const advised = result?.verdicts?.advisories.some((a) => a.check === 'requestCarriesEvseId') ?? false;
+    const withoutEvse = !scenario.invalid && body !== undefined && typeof body === 'object' && !body.EvseID;
+    expect(advised, scenario.id).toBe(withoutEvse);
+  }
 });
 
 /**
@@ -150,11 +234,12 @@ test('no fault: the whole catalogue passes against the embedded mock, with the e
  */
 const ALSO_PROVES: Partial<Record<FaultName, (results: ScenarioResult[], run: ConformanceRun) => void>> = {
   'wrong-refusal-code': (results, run) => {
+    const ids = idsOf(operatorOf('wrong-refusal-code'));
     const byId = new Map(results.map((r) => [r.id, r]));
-    expect(byId.get('qr-code-wrong-pin-not-authorized')?.status).toBe('failed');
+    expect(byId.get(ids.wrongPin)?.status).toBe('failed');
     for (const [id, basis] of [
-      ['rfid-unknown-uid-not-authorized', 'assumption'],
-      ['rfid-card-without-contract-not-authorized', 'observed'],
+      [ids.unknownCard, 'assumption'],
+      [ids.noContract, 'observed'],
     ] as const) {
       expect(byId.get(id)?.status, id).toBe('passed');
       expect(byId.get(id)?.verdicts?.unconfirmed, id).toEqual([
@@ -167,44 +252,113 @@ const ALSO_PROVES: Partial<Record<FaultName, (results: ScenarioResult[], run: Co
       expect(run.stdout).toContain(`  ? ${id} · statusCode (${basis}): expected StatusCode.Code`);
     }
     expect(run.stdout).toContain('Expectation not confirmed by this target');
-    expect(run.stdout).toMatch(/, 2 expectation\(s\) not confirmed/);
   },
 };
 
-for (const fault of FAULT_NAMES) {
+/** What a fault's own scenarios show: failed checks (or advisories) and the run-level checks naming them. */
+function judge(fault: FaultName, results: ScenarioResult[], run: ConformanceRun, started: number): void {
   const { expectedCheck, description } = FAULTS[fault];
-  test(`fault ${fault} is caught by ${expectedCheck}`, async () => {
-    const started = Date.now();
-    const env: Record<string, string> = { OICP_SCENARIOS: MUTATION_FILES };
-    if (fault === 'slow-answer') env.OICP_TIME_BUDGET_MS = String(SLOW_BUDGET_MS);
-    const { run, results } = await runAgainst(fault, env, ['--grep', MUTATION_GREP]);
-    expect(results.map((r) => r.id).sort(), 'the representative subset ran').toEqual(
-      [...MUTATION_SCENARIO_IDS].sort(),
-    );
-    const isAdvisory = CHECKS.find((c) => c.name === expectedCheck)?.verdict === 'advisory';
-    const seen = isAdvisory ? advisoryChecks(results) : [...failedChecks(results), ...failedRunChecks(run)];
-    const caught = seen.includes(expectedCheck);
-    record({
-      fault,
-      expectedCheck,
-      verdict: caught ? (isAdvisory ? 'advisory reported' : 'caught') : 'MISSED',
-      failedChecks: seen,
-      ms: Date.now() - started,
-    });
-    expect(results.length, `${description}\n${run.stdout}${run.stderr}`).toBeGreaterThan(0);
-    expect(seen, `${fault}: ${description}`).toContain(expectedCheck);
-    if (isAdvisory) {
-      // An advisory is reported, never a failure.
-      expect(run.exitCode).toBe(0);
-    } else if (RUN_CHECKS.some((c) => c.name === expectedCheck)) {
-      // What only the whole run shows: every scenario passes, the run fails.
-      expect(run.exitCode, 'a run-level violation must fail the run').toBe(1);
-      expect(run.stdout).toMatch(/\d+ passed, 0 failed/);
-      expect(run.stdout).toContain(`Run-level checks: FAILED\n  ✘ ${expectedCheck}:`);
-    } else {
-      expect(run.exitCode, 'a contract violation must fail the run').toBe(1);
-      expect(run.stdout).toMatch(/\d+ passed, [1-9]\d* failed/);
-    }
-    ALSO_PROVES[fault]?.(results, run);
+  const ids = idsOf(operatorOf(fault));
+  const own = rolesOf(fault).map((role) => ids[role]);
+  const mine = results.filter((r) => own.includes(r.id));
+  expect(mine.map((r) => r.id).sort(), 'the representative set ran').toEqual([...own].sort());
+  const isAdvisory = CHECKS.find((c) => c.name === expectedCheck)?.verdict === 'advisory';
+  const runLevel = failedRunChecks(run)
+    .filter((r) => own.some((id) => (r.received ?? '').includes(id)))
+    .map((r) => r.check);
+  const seen = isAdvisory ? advisoryChecks(mine) : [...failedChecks(mine), ...runLevel];
+  const caught = seen.includes(expectedCheck);
+  record({
+    fault,
+    expectedCheck,
+    verdict: caught ? (isAdvisory ? 'advisory reported' : 'caught') : 'MISSED',
+    failedChecks: seen,
+    ms: Date.now() - started,
   });
+  expect(seen, `${fault}: ${description}`).toContain(expectedCheck);
+  if (isAdvisory) {
+    // An advisory is reported, never a failure.
+    expect(mine.filter((r) => r.status !== 'passed').map((r) => r.id)).toEqual([]);
+  } else if (RUN_CHECKS.some((c) => c.name === expectedCheck)) {
+    // What only the whole run shows: every scenario passes, the run fails (and says which check).
+    expect(mine.filter((r) => r.status !== 'passed').map((r) => r.id)).toEqual([]);
+    expect(run.exitCode, 'a run-level violation must fail the run').toBe(1);
+    expect(run.stdout).toContain(`Run-level checks: FAILED\n  ✘ ${expectedCheck}:`);
+  } else {
+    expect(
+      mine.some((r) => r.status === 'failed'),
+      'a contract violation must fail its scenarios',
+    ).toBe(true);
+    expect(run.exitCode, 'a contract violation must fail the run').toBe(1);
+  }
+  ALSO_PROVES[fault]?.(results, run);
 }
+
+test.describe('every fault mode, side by side in one run', () => {
+  // One run, judged fault by fault in the tests below (in order, in one worker).
+  test.describe.configure({ mode: 'default' });
+  let run: ConformanceRun;
+  let results: ScenarioResult[];
+  let started: number;
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    started = Date.now();
+    const operators: Array<[string, string, Role[]]> = [
+      [CONTROL_OPERATOR, 'no fault', rolesOf(null)],
+      ...COMBINED_FAULTS.map((fault): [string, string, Role[]] => [
+        operatorOf(fault),
+        `fault ${fault}`,
+        rolesOf(fault),
+      ]),
+    ];
+    const { scenarios, registry } = fixtures(operators);
+    const mock = await startMock({
+      port: 0,
+      registry,
+      faultsByOperator: Object.fromEntries(COMBINED_FAULTS.map((fault) => [operatorOf(fault), fault])),
+    });
+    try {
+      run = await runConformance(
+        { OICP_BASE_URL: mock.url, OICP_SCENARIOS: scenarios },
+        { recordOnly: true, timeoutMs: 170_000 },
+      );
+    } finally {
+      await mock.close();
+    }
+    results = scenarioResults(run);
+  });
+
+  test('the representative set of the fault-free operator passes: no fault leaks into other answers', () => {
+    const control = Object.values(idsOf(CONTROL_OPERATOR));
+    const mine = results.filter((r) => control.includes(r.id));
+    expect(mine.map((r) => `${r.id} ${r.status}`).sort(), run.stdout + run.stderr).toEqual(
+      control.map((id) => `${id} passed`).sort(),
+    );
+    expect(mine.flatMap((r) => r.verdicts?.unconfirmed ?? [])).toEqual([]);
+    const expected = [null, ...COMBINED_FAULTS].reduce((sum, fault) => sum + rolesOf(fault).length, 0);
+    expect(results).toHaveLength(expected);
+  });
+
+  for (const fault of COMBINED_FAULTS) {
+    test(`fault ${fault} is caught by ${FAULTS[fault].expectedCheck}`, () =>
+      judge(fault, results, run, started));
+  }
+});
+
+test('fault slow-answer is caught by answeredWithinBudget', async () => {
+  const started = Date.now();
+  const { scenarios, registry } = fixtures([
+    [operatorOf('slow-answer'), 'fault slow-answer', rolesOf('slow-answer')],
+  ]);
+  const mock = await startMock({ port: 0, registry, fault: 'slow-answer', slowDelayMs: SLOW_DELAY_MS });
+  let run: ConformanceRun;
+  try {
+    run = await runConformance(
+      { OICP_BASE_URL: mock.url, OICP_SCENARIOS: scenarios, OICP_TIME_BUDGET_MS: String(SLOW_BUDGET_MS) },
+      { recordOnly: true },
+    );
+  } finally {
+    await mock.close();
+  }
+  judge('slow-answer', scenarioResults(run), run, started);
+});

@@ -29,12 +29,6 @@ interface JsonSuite {
   suites?: JsonSuite[];
 }
 
-interface JsonResult {
-  status: string;
-  error?: { message?: string };
-  attachments?: Array<{ name: string; body?: string }>;
-}
-
 /** The runner's verdicts.json attachment of one scenario. */
 export interface Verdicts {
   failed: Array<{ check: string; expected: string; received: string }>;
@@ -59,27 +53,15 @@ export interface ScenarioResult {
   verdicts?: Verdicts;
 }
 
-function verdictsOf(result: JsonResult | undefined): Verdicts | undefined {
-  const body = result?.attachments?.find((a) => a.name === 'verdicts.json')?.body;
-  return body ? (JSON.parse(Buffer.from(body, 'base64').toString('utf8')) as Verdicts) : undefined;
-}
-
-/** Flattens the JSON report into one row per scenario (its id read from the `[id]` title suffix). */
-export function scenarioResults(report: PlaywrightJsonReport | undefined): ScenarioResult[] {
-  const walk = (suite: JsonSuite): ScenarioResult[] => [
-    ...(suite.specs ?? []).map((spec) => {
-      const last = spec.tests[0]?.results.at(-1);
-      return {
-        title: spec.title,
-        id: /\[([a-z0-9-]+)\]$/.exec(spec.title)?.[1] ?? spec.title,
-        status: last?.status ?? 'unknown',
-        error: last?.error?.message ?? '',
-        verdicts: verdictsOf(last),
-      };
-    }),
-    ...(suite.suites ?? []).flatMap(walk),
-  ];
-  return (report?.suites ?? []).flatMap(walk);
+/** One row per scenario of a run, from the suite's run record (run.json): what every test reads. */
+export function scenarioResults(run: { record?: RunRecord } | undefined): ScenarioResult[] {
+  return (run?.record?.scenarios ?? []).map((scenario) => ({
+    title: `${scenario.title} [${scenario.id}]`,
+    id: scenario.id,
+    status: scenario.status,
+    error: scenario.error ?? scenario.skipReason ?? '',
+    verdicts: scenario.verdicts as Verdicts | undefined,
+  }));
 }
 
 /**
@@ -88,7 +70,7 @@ export function scenarioResults(report: PlaywrightJsonReport | undefined): Scena
  */
 export function runConformance(
   env: Record<string, string>,
-  options: { args?: string[]; timeoutMs?: number; jsonReporterOnly?: boolean } = {},
+  options: { args?: string[]; timeoutMs?: number; recordOnly?: boolean } = {},
 ): Promise<ConformanceRun> {
   const childEnv: Record<string, string | undefined> = {
     ...process.env,
@@ -98,11 +80,10 @@ export function runConformance(
   // A folder of its own, unless the test names one (several runs into the same folder).
   const reportsDir = childEnv.OICP_REPORTS_DIR as string;
   const args = [...(options.args ?? [])];
-  if (options.jsonReporterOnly) {
-    // Playwright's own --reporter replaces the configured ones: the same run, without the report generation
-    // (the suite's own reporter stays: it writes the run record the console summary reads).
-    args.push(`--reporter=json,${path.join(projectRoot, 'src', 'report', 'run-reporter.ts')}`);
-    childEnv.PLAYWRIGHT_JSON_OUTPUT_FILE = path.join(reportsDir, 'results.json');
+  if (options.recordOnly) {
+    // Playwright's own --reporter replaces the configured ones: the same run, without the Allure results and
+    // report (the suite's own reporter stays: it writes the run record every test reads).
+    args.push(`--reporter=${path.join(projectRoot, 'src', 'report', 'run-reporter.ts')}`);
   }
   // The parent Playwright's own variables would confuse the child run; so would a mock port or target
   // of the shell the tests were started from (each test names its own).

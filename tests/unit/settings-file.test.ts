@@ -108,8 +108,8 @@ test('the conformance run reads the settings file and its workers see the values
     const run = await runConformance({ OICP_SETTINGS_FILE: file });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain(`Settings: ${file} (2 value(s) not already set in the environment)`);
-    expect(scenarioResults(run.results).every((r) => r.status === 'passed')).toBe(true);
-    expect(mock.requestCount()).toBe(scenarioResults(run.results).length);
+    expect(scenarioResults(run).every((r) => r.status === 'passed')).toBe(true);
+    expect(mock.requestCount()).toBe(scenarioResults(run).length);
   } finally {
     await mock.close();
   }
