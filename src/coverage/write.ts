@@ -72,7 +72,7 @@ export function writeCoverage(
   const markdownFile = reports.coverageMarkdown;
   fs.mkdirSync(reports.root, { recursive: true });
   fs.writeFileSync(markdownFile, markdown);
-  fs.writeFileSync(reports.coverageJson, JSON.stringify({ selection, ...coverage }, null, 2));
+  fs.writeFileSync(reports.coverageJson, JSON.stringify({ selection, ...coverage }));
   if (fs.existsSync(reports.allureResults)) {
     // Allure's run-level attachments: a globals file naming an attachment file beside the results.
     const source = `${randomUUID()}-attachment.md`;

@@ -94,7 +94,7 @@ export function writeRunRecord(reportsRoot: string, record: RunRecord): void {
   fs.mkdirSync(reportsRoot, { recursive: true });
   const file = runRecordFile(reportsRoot);
   // Written whole, then renamed: a reader never sees half a record.
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(record, null, 1));
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(record));
   fs.renameSync(`${file}.tmp`, file);
 }
 

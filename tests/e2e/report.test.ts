@@ -173,9 +173,13 @@ test('labels, test case id, links, parameters, Process-ID, timing, advisories an
     // The scenario as written first (its YAML), then one step per phase, then the checks: one step for each
     // check with a finding, and one naming every check that passed.
     const names = (result as Step).steps?.map((step) => step.name) ?? [];
-    expect(names[0]).toMatch(/^Load scenario [a-z0-9-]+ \(data\/scenarios\/authorize-start\/rfid\.yaml:\d+\)$/);
+    expect(names[0]).toMatch(
+      /^Load scenario [a-z0-9-]+ \(data\/scenarios\/authorize-start\/rfid\.yaml:\d+\)$/,
+    );
     expect(result.steps?.[0]?.steps?.[0]?.attachments?.[0]?.name).toBe('scenario.yaml');
-    expect(names[1]).toBe('Resolve variables from the profile; lint the request against eRoamingAuthorizeStart');
+    expect(names[1]).toBe(
+      'Resolve variables from the profile; lint the request against eRoamingAuthorizeStart',
+    );
     expect(names.some((name) => name.startsWith('Send POST '))).toBe(true);
     expect(names.some((name) => /^\d+ check\(s\) passed: .*\bhttpStatusAsExpected\b/.test(name))).toBe(true);
   }
