@@ -69,7 +69,8 @@ function mockServer(): PlaywrightTestConfig['webServer'] {
   }
   if (!profile.startEmbeddedMock) return undefined;
   return {
-    command: `node --import tsx mock/cli.ts --port ${new URL(profile.baseUrl).port || 80} --host 127.0.0.1`,
+    // The registry the profile took its values from (OICP_MOCK_REGISTRY, else data/mock/registry.yaml).
+    command: `node --import tsx mock/cli.ts --port ${new URL(profile.baseUrl).port || 80} --host 127.0.0.1${profile.mockRegistry ? ` --registry ${JSON.stringify(profile.mockRegistry)}` : ''}`,
     cwd: import.meta.dirname,
     url: `${profile.baseUrl}/health`,
     reuseExistingServer: false,

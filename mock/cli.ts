@@ -1,17 +1,20 @@
 /**
  * Starts the embedded Hubject mock alone:
  *   npx tsx mock/cli.ts [--port N] [--host H] [--fault NAME] [--slow-delay-ms N]
- *                       [--tls-cert F --tls-key F --tls-ca F]
+ *                       [--tls-cert F --tls-key F --tls-ca F] [--registry F]
  * Flags win over the OICP_MOCK_* environment variables.
  */
+
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FAULT_NAMES, type FaultName, isFaultName } from './faults.ts';
+import { DEFAULT_REGISTRY_PATH, loadMockRegistry } from './registry.ts';
 import { DEFAULT_SLOW_DELAY_MS, type MockServerOptions, type MockTlsFiles, startMock } from './server.ts';
 
 const DEFAULT_PORT = 8787;
 const USAGE =
   'usage: npx tsx mock/cli.ts [--port N] [--host H] [--fault NAME] [--slow-delay-ms N] ' +
-  '[--tls-cert F --tls-key F --tls-ca F]';
+  '[--tls-cert F --tls-key F --tls-ca F] [--registry F]';
 
 class UsageError extends Error {}
 
@@ -22,7 +25,8 @@ function nonNegativeInteger(name: string, text: string, max = Number.MAX_SAFE_IN
   return value;
 }
 
-function parseOptions(argv: string[], env: NodeJS.ProcessEnv): MockServerOptions {
+/** The options to start with, and the registry file the mock's data comes from. */
+function parseOptions(argv: string[], env: NodeJS.ProcessEnv): MockServerOptions & { registryFile: string } {
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine(argv);
@@ -57,6 +61,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): MockServerOptions
       flags['slow-delay-ms'] ?? env.OICP_MOCK_SLOW_DELAY_MS ?? String(DEFAULT_SLOW_DELAY_MS),
     ),
     ...(givenTlsFiles.length === 3 ? { tls: tlsFiles as MockTlsFiles } : {}),
+    registryFile: path.resolve(flags.registry || env.OICP_MOCK_REGISTRY || DEFAULT_REGISTRY_PATH),
   };
 }
 
@@ -73,12 +78,13 @@ function parseCommandLine(argv: string[]) {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'tls-ca': { type: 'string' },
+      registry: { type: 'string' },
     },
   });
 }
 
 async function main(): Promise<void> {
-  let options: MockServerOptions;
+  let options: ReturnType<typeof parseOptions>;
   try {
     options = parseOptions(process.argv.slice(2), process.env);
   } catch (error) {
@@ -89,7 +95,8 @@ async function main(): Promise<void> {
 
   let mock: Awaited<ReturnType<typeof startMock>>;
   try {
-    mock = await startMock(options);
+    const { registryFile, ...serverOptions } = options;
+    mock = await startMock({ ...serverOptions, registry: loadMockRegistry(registryFile) });
   } catch (error) {
     process.stderr.write(`oicp-mock: cannot start: ${(error as Error).message}\n`);
     process.exit(1);

@@ -15,6 +15,15 @@ const projectRoot = path.resolve(import.meta.dirname, '..');
 export const DEFAULT_REGISTRY_PATH = path.join(projectRoot, 'data', 'mock', 'registry.yaml');
 const REGISTRY_SCHEMA_PATH = path.join(projectRoot, 'schemas', 'mock-registry.schema.json');
 
+/**
+ * The names under which the suite's mock profile offers an entry's values to scenarios (`variable`: its ID;
+ * `variables`: its other values). Data for the suite only: the mock answers the same with or without them.
+ */
+export interface ProfileVariableNames {
+  variable?: string;
+  variables?: { providerId?: string; pin?: string };
+}
+
 export interface MockOutcome {
   status: 'Authorized' | 'NotAuthorized';
   /** StatusCode.Code of a NotAuthorized answer. */
@@ -25,14 +34,14 @@ export interface MockOutcome {
   stopUids?: string[];
 }
 
-export interface MockEvse {
+export interface MockEvse extends Pick<ProfileVariableNames, 'variable'> {
   evseId: string;
   note?: string;
   /** A refusal for every authorization at this EVSE (e.g. 700 out of service); absent: available. */
   outcome?: MockOutcome;
 }
 
-export interface MockOperator {
+export interface MockOperator extends Pick<ProfileVariableNames, 'variable'> {
   operatorId: string;
   /** Subject CN of the TLS client certificate that owns this OperatorID (defaults to the OperatorID). */
   certificateIdentity?: string;
@@ -43,13 +52,13 @@ export interface MockOperator {
   evses?: MockEvse[];
 }
 
-export interface MockRfidCard {
+export interface MockRfidCard extends ProfileVariableNames {
   uid: string;
   note?: string;
   outcome: MockOutcome;
 }
 
-export interface MockContract {
+export interface MockContract extends ProfileVariableNames {
   evcoId: string;
   /** Clear-text PIN of a QR code contract; without one, no QR code authorization can succeed. */
   pin?: string;

@@ -62,3 +62,33 @@ export function cutLine(text: string, width = 200): string {
   const cut = space > room * 0.6 ? space : room;
   return `${line.slice(0, cut).trimEnd()}…`;
 }
+
+/**
+ * The fewest edits that make `needle` appear somewhere inside `haystack` (case-insensitive): 0 when it is a
+ * substring, 1 for `rfid-unkown` in `rfid-unknown-uid-not-authorized`. For "did you mean" over ids and titles,
+ * where the user typed a part of a name.
+ */
+export function substringDistance(needle: string, haystack: string): number {
+  const x = needle.toLowerCase();
+  const y = haystack.toLowerCase();
+  // Sellers' algorithm: like editDistance, but a match may start and end anywhere in the haystack.
+  let previous = Array.from({ length: y.length + 1 }, () => 0);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j++) {
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (x[i - 1] === y[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return Math.min(...previous);
+}
+
+/** `a, b, c, … and 4 more`: at most `shown` items of a list, and how many were left out. */
+export function foldList(items: readonly string[], shown = 5): string {
+  if (items.length <= shown) return items.join(', ');
+  return `${items.slice(0, shown).join(', ')}, … and ${items.length - shown} more`;
+}

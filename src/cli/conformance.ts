@@ -17,6 +17,7 @@ import { keepingRunReporter } from '../report/run-reporter.ts';
 import { consoleWidth, formatRunSummary, runSummary } from '../report/summary.ts';
 import { describeStop, FailFast } from '../run/fail-fast.ts';
 import { judgeRun } from '../run/run-checks.ts';
+import { checkSelection } from '../run/selection.ts';
 import { loadSuite } from '../run/suite.ts';
 
 /**
@@ -53,7 +54,9 @@ function preflight(): boolean {
     const mockPort = process.env.OICP_BASE_URL?.trim() ? undefined : chooseEmbeddedMockPort();
     // Loaded here to stop on a configuration error before anything starts; the header (how many
     // scenarios will run, after --grep and --shard) is printed by the run's reporter.
-    const { profile } = loadSuite();
+    const { profile, scenarios } = loadSuite();
+    // A --grep that leaves nothing says what it searched and what is close, instead of "No tests found".
+    for (const note of checkSelection(scenarios, process.argv.slice(2))) console.log(note);
     if (profile.startEmbeddedMock && mockPort?.explicit) checkEmbeddedMockPortFree(mockPort.port);
     return true;
   } catch (error) {

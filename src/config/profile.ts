@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DeviationId } from '../checks/deviations.ts';
-import { InputError, type InputProblem } from '../input/errors.ts';
+import { formatLocation, InputError, type InputProblem, type SourceLocation } from '../input/errors.ts';
 import { YamlSource } from '../input/yaml-file.ts';
 import type { RuleKind } from '../negatives/derive.ts';
 import { dataDir } from '../paths.ts';
 import { defaultBodyKind } from '../scenarios/load.ts';
 import type { ResponseBodyKind } from '../scenarios/types.ts';
 import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
+import { mockRegistryFile, mockRegistryVariables } from './mock-registry-variables.ts';
 import { checkBaseUrl } from './target-url.ts';
 import { loadTlsSettings, type TlsSettings } from './tls.ts';
 
@@ -29,6 +30,13 @@ export interface Profile {
   workers: number | undefined;
   variables: Record<string, string>;
   /**
+   * Where each variable's value is set, for messages: the profile file and line (with the environment
+   * variable it reads), or the mock registry entry that defines it.
+   */
+  variableOrigins?: Record<string, VariableOrigin>;
+  /** The registry file of the embedded mock, for a profile of the embedded mock (`embeddedMock: true`). */
+  mockRegistry?: string;
+  /**
    * Variables the profile leaves empty (`${NAME:-}`): test data this target does not offer. Scenarios that
    * need one are skipped with the reason, instead of blocking the whole run. Maps the variable to the
    * environment variable that would provide it.
@@ -45,6 +53,17 @@ export interface Profile {
   failFast: FailFastPolicy;
   /** Known Hubject deviations (docs/errata.md) reported as advisories instead of failures against this target. */
   hubjectDeviations: DeviationId[];
+}
+
+/** Where a profile value is set: a line of the profile (and the environment variable it reads), or a registry entry. */
+export interface VariableOrigin extends SourceLocation {
+  /** The environment variables the value reads (`${NAME}`), if any. */
+  environment?: string[];
+}
+
+/** `data/environments/qa.yaml:16:11 (OICP_QA_EVSE_ID)` */
+export function formatOrigin(origin: VariableOrigin): string {
+  return `${formatLocation(origin)}${origin.environment?.length ? ` (${origin.environment.join(', ')})` : ''}`;
 }
 
 /**
@@ -154,7 +173,11 @@ export function profileFile(name: string): string {
  * test data one target offers and another does not. Profiles that do not parse are left out here; they are
  * reported when selected.
  */
-export function variablesOfOtherProfiles(registry: SchemaRegistry, current: string): Map<string, string[]> {
+export function variablesOfOtherProfiles(
+  registry: SchemaRegistry,
+  current: string,
+  env: Env = process.env,
+): Map<string, string[]> {
   const names = new Map<string, string[]>();
   const dir = path.join(dataDir, 'environments');
   for (const entry of fs.readdirSync(dir)) {
@@ -168,8 +191,15 @@ export function variablesOfOtherProfiles(registry: SchemaRegistry, current: stri
     } catch {
       continue;
     }
-    for (const variable of Object.keys(data.variables))
-      names.set(variable, [...(names.get(variable) ?? []), name]);
+    const own = Object.keys(data.variables);
+    if (data.embeddedMock) {
+      try {
+        own.push(...mockRegistryVariables(registry, mockRegistryFile(env)).keys());
+      } catch {
+        // A broken registry is reported when the mock profile is selected (or the mock starts).
+      }
+    }
+    for (const variable of new Set(own)) names.set(variable, [...(names.get(variable) ?? []), name]);
   }
   return names;
 }
@@ -197,11 +227,36 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     );
 
   const variables: Record<string, string> = {};
+  const variableOrigins: Record<string, VariableOrigin> = {};
   const unavailable: Record<string, string> = {};
   for (const [key, value] of Object.entries(data.variables)) {
     variables[key] = resolve(value, ['variables', key]);
-    if (variables[key] === '')
-      unavailable[key] = [...value.matchAll(ENV_REFERENCE)].map((m) => m[1]).join(', ') || key;
+    const reads = [...value.matchAll(ENV_REFERENCE)].map((m) => m[1]).join(', ');
+    variableOrigins[key] = {
+      file: source.displayPath,
+      ...source.locate(['variables', key]),
+      ...(reads ? { environment: reads.split(', ') } : {}),
+    };
+    if (variables[key] === '') unavailable[key] = reads || key;
+  }
+  // The embedded mock's profile also takes the values its registry's entries name (one edit per test card).
+  const mockRegistry = data.embeddedMock ? mockRegistryFile(env) : undefined;
+  if (mockRegistry) {
+    const twice: InputProblem[] = [];
+    for (const [key, defined] of mockRegistryVariables(registry, mockRegistry)) {
+      if (Object.hasOwn(variables, key)) {
+        twice.push({
+          ...defined.location,
+          field: key,
+          message: `{{${key}}} is defined here and in ${formatOrigin(variableOrigins[key] as VariableOrigin)}: keep one (the registry entry, so the value lives beside the card)`,
+        });
+        continue;
+      }
+      variables[key] = defined.value;
+      variableOrigins[key] = defined.location;
+    }
+    if (twice.length > 0)
+      throw new InputError(`Profile '${name}' and its mock registry disagree; nothing was sent`, twice);
   }
   const { clientCertificateRequired: _required, ...declaredTls } = data.tls ?? {};
   const profileTls: Partial<Omit<TlsSettings, 'insecure'>> & { insecure?: boolean } = { ...declaredTls };
@@ -260,6 +315,8 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
       : (data.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS),
     workers: data.workers,
     variables,
+    variableOrigins,
+    ...(mockRegistry ? { mockRegistry } : {}),
     unavailable,
     tls,
     minIntervalMs: data.minIntervalMs ?? 0,

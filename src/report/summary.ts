@@ -19,6 +19,11 @@ export interface FailedScenario {
   category?: FailureCategory;
   checks: string[];
   reason: string;
+  /**
+   * A configuration error's whole message (a request that violates the schema, with every violation): never
+   * cut, since it says what to fix. Absent for every other failure.
+   */
+  fullReason?: string;
   /** The stack of a fault of the suite itself (never for a failed check). */
   stack?: string;
 }
@@ -109,12 +114,19 @@ function failedScenarioOf(run: ScenarioRecord): FailedScenario {
   const reason = first
     ? `expected ${first.expected}, received ${first.received}`
     : firstLineOf(run.error ?? run.status);
+  const fullReason =
+    !first && category === 'configuration' && run.error
+      ? plain(run.error)
+          .trim()
+          .replace(/^(?:Error: )?[A-Z][A-Za-z]*Error: /, '')
+      : undefined;
   return {
     id: run.id,
     title: run.title,
     category,
     checks: failures.map((f) => f.check),
     reason,
+    ...(fullReason ? { fullReason } : {}),
     stack: first ? undefined : run.stack,
   };
 }
@@ -189,7 +201,10 @@ function failedSection(summary: RunSummary, width: number): string[] {
     const more = others.length > 0 ? ` (+${others.length} more: ${others.join(', ')})` : '';
     // The checks that failed always show; the reason gives way to the width.
     const reasonRoom = Math.max(width - 6 - (first?.length ?? 0) - 2 - more.length, 40);
-    lines.push(`      ${first ? `${first}: ` : ''}${cutLine(scenario.reason, reasonRoom)}${more}`);
+    if (scenario.fullReason)
+      // What to fix in the configuration, every word of it: one line per line of the message.
+      lines.push(...scenario.fullReason.split('\n').map((line) => `      ${line}`));
+    else lines.push(`      ${first ? `${first}: ` : ''}${cutLine(scenario.reason, reasonRoom)}${more}`);
     if (scenario.stack) {
       const frames = plain(scenario.stack)
         .split('\n')

@@ -12,7 +12,8 @@ import {
   type Transport,
   TransportError,
 } from '../exchange/types.ts';
-import { Redactor, secretValuesOfBody, secretVariableValues } from '../redact.ts';
+import { displayPath } from '../input/errors.ts';
+import { isSecretVariable, Redactor, secretValuesOfBody, secretVariableValues } from '../redact.ts';
 import { curlCommand } from '../report/curl.ts';
 import { placeholdersOf, resolveScenario } from '../scenarios/resolve.ts';
 import type { Scenario } from '../scenarios/types.ts';
@@ -203,7 +204,7 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
   };
   await hooks.attach(VERDICTS_ATTACHMENT, 'application/json', json(verdicts));
   if (failures.length > 0) {
-    const hint = testDataHint(scenario, profile, failures, redactor);
+    const hint = testDataHint(scenario, resolved, profile, failures, redactor);
     if (hint) await hooks.attach('test-data-hint.txt', 'text/plain', hint);
     throw new ScenarioFailed(failures, hint);
   }
@@ -364,22 +365,89 @@ function scenarioRedactor(profile: Profile): Redactor {
 /**
  * When an expectation about the outcome fails (status, AuthorizationStatus, code, fields), the cause is often
  * test data the target lacks — another team's mock without this card, a test card not set up on QA — rather
- * than a protocol bug. Say so, naming the profile values the scenario relies on (secrets masked).
+ * than a protocol bug. Say so, naming the exact values the outcome depended on as they were sent (UID, EvcoID,
+ * EvseID, OperatorID; never a PIN), where each came from, and the other profile values the scenario uses.
  */
 function testDataHint(
   scenario: Scenario,
+  resolved: Scenario,
   profile: Profile,
   failures: CheckFailure[],
   redactor: Redactor,
 ): string | undefined {
   if (!failures.some((f) => f.category === 'status')) return undefined;
-  const used = placeholdersOf(scenario).filter((name) => Object.hasOwn(profile.variables, name));
-  if (used.length === 0) return undefined;
-  const values = used.map((name) => `${name}=${redactor.text(profile.variables[name] ?? '')}`).join(', ');
+  const sent = identifyingValues(scenario, resolved);
+  const named = new Set(sent.flatMap((v) => v.variables));
+  // A PIN is never named, not even masked: it says nothing about which test data is missing.
+  const others = placeholdersOf(scenario).filter(
+    (name) => Object.hasOwn(profile.variables, name) && !named.has(name) && !isSecretVariable(name),
+  );
+  if (sent.length === 0 && others.length === 0) return undefined;
+  const values = sent
+    .map(
+      ({ label, value, variables }) =>
+        `${label} ${value} (${variables.length > 0 ? variables.map((v) => `{{${v}}}`).join(', ') : 'written in the scenario'})`,
+    )
+    .join(', ');
   const target = profile.mockCommand
-    ? `The target is another team's mock (OICP_MOCK_COMMAND): it may not know this scenario's test data.`
-    : `If the target does not know this scenario's test data, this expectation cannot hold.`;
-  return `test data: ${target} The scenario relies on ${values} (profile '${profile.name}', ${profile.file}).`;
+    ? "The target is another team's mock (OICP_MOCK_COMMAND): it may not know these values."
+    : profile.mockRegistry
+      ? `The embedded mock knows the operators, EVSEs, cards and contracts of ${displayPath(profile.mockRegistry)}: add the one it lacks there, with variable: for its profile value (docs/scenarios.md, "A new test card in one place").`
+      : 'If the target does not know them (a test card not set up, an EVSE in another state), this expectation cannot hold.';
+  const rest =
+    others.length > 0
+      ? ` The scenario also relies on ${others.map((name) => `${name}=${profile.variables[name] ?? ''}`).join(', ')}.`
+      : '';
+  return redactor.text(
+    `test data: ${values ? `The outcome depended on ${values}. ` : ''}${target}${rest} (profile '${profile.name}', ${profile.file})`,
+  );
+}
+
+/** The members of an Identification whose value names the customer (never a PIN or HashedPIN). */
+const IDENTIFYING_MEMBERS: ReadonlyArray<[string, string]> = [
+  ['RFIDMifareFamilyIdentification', 'UID'],
+  ['RFIDIdentification', 'UID'],
+  ['QRCodeIdentification', 'EvcoID'],
+  ['PlugAndChargeIdentification', 'EvcoID'],
+  ['RemoteIdentification', 'EvcoID'],
+];
+
+/**
+ * The values of the request that decide its outcome at the target — the identification's UID or EvcoID, the
+ * EvseID, the OperatorID (of the URL and the body) — as sent, each with the profile variables it was made from.
+ */
+function identifyingValues(
+  scenario: Scenario,
+  resolved: Scenario,
+): Array<{ label: string; value: string; variables: string[] }> {
+  const written = asObject(scenario.request.body);
+  const sent = asObject(resolved.request.body);
+  const found: Array<{ label: string; value: string; variables: string[] }> = [];
+  const add = (label: string, value: unknown, template: unknown) => {
+    if (typeof value !== 'string' || value === '') return;
+    if (found.some((f) => f.label === label && f.value === value)) return;
+    found.push({ label, value, variables: variablesIn(template) });
+  };
+  const identification = asObject(sent?.Identification);
+  for (const [member, key] of IDENTIFYING_MEMBERS) {
+    const given = asObject(identification?.[member]);
+    if (given) add(key, given[key], asObject(asObject(written?.Identification)?.[member])?.[key]);
+  }
+  add('EvseID', sent?.EvseID, written?.EvseID);
+  add('OperatorID', resolved.request.operatorId, scenario.request.operatorId);
+  add('OperatorID', sent?.OperatorID, written?.OperatorID);
+  return found;
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function variablesIn(template: unknown): string[] {
+  if (typeof template !== 'string') return [];
+  return [...template.matchAll(/\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1] as string);
 }
 
 function requestEvidence(request: PreparedRequest, redactor: Redactor): string {

@@ -1,7 +1,8 @@
 import { loadProfile, type Profile, variablesOfOtherProfiles } from '../config/profile.ts';
 import { InputError } from '../input/errors.ts';
 import { generatedNegativeScenarios } from '../negatives/scenarios.ts';
-import { DEFAULT_SCENARIOS, loadScenarios } from '../scenarios/load.ts';
+import { REQUEST_PROBLEMS_TITLE, requestProblems } from '../scenarios/lint.ts';
+import { DEFAULT_SCENARIOS, loadScenarios, scenarioWrittenAt } from '../scenarios/load.ts';
 import { checkPlaceholders, placeholdersOf } from '../scenarios/resolve.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { type SchemaRegistry, schemaRegistry } from '../schemas/registry.ts';
@@ -61,7 +62,7 @@ export function loadSuiteFresh(env: Record<string, string | undefined>): Suite {
   const selection = parseSelection(env.OICP_SCENARIOS);
   const scenarios =
     selection.files === '' ? [] : loadScenarios(schemas, selection.files ?? DEFAULT_SCENARIOS);
-  const elsewhere = variablesOfOtherProfiles(schemas, profile.name);
+  const elsewhere = variablesOfOtherProfiles(schemas, profile.name, env);
   checkPlaceholders(scenarios, profile.variables, profile.name, new Set(elsewhere.keys()));
   for (const scenario of scenarios) {
     const missing = missingTestData(scenario, profile, elsewhere);
@@ -70,6 +71,9 @@ export function loadSuiteFresh(env: Record<string, string | undefined>): Suite {
       scenario.enableWith = missing.settings;
     }
   }
+  // Every request as it will be sent, before anything is: a mistake in a body is found here, with its line.
+  const lint = requestProblems(scenarios, profile, schemas, scenarioWrittenAt);
+  if (lint.length > 0) throw new InputError(REQUEST_PROBLEMS_TITLE, lint);
   if (selection.generated) scenarios.push(...generatedNegativeScenarios(schemas, profile));
   return { schemas, profile, scenarios };
 }

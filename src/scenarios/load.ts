@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'glob';
-import { InputError, type InputProblem } from '../input/errors.ts';
+import { displayPath, InputError, type InputProblem } from '../input/errors.ts';
 import { YamlSource } from '../input/yaml-file.ts';
 import { dataDir, projectRoot } from '../paths.ts';
 import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
+import { closestAll, foldList } from '../text.ts';
 import { expectationKeys, isWrittenBasis, parseBasis, type WrittenBasis } from './basis.ts';
+import { expectationProblems } from './lint.ts';
 import type {
   Basis,
   ExpectationBases,
@@ -45,15 +47,64 @@ export function selectScenarioFiles(selection: string | undefined): string[] {
   }
   if (unmatched.length > 0) {
     throw new InputError(
-      'OICP_SCENARIOS selects no scenario file',
+      'OICP_SCENARIOS selects no scenario file; nothing was sent',
       unmatched.map((p) => ({
         file: 'OICP_SCENARIOS',
         field: 'OICP_SCENARIOS',
-        message: `'${p}' matches no .yaml file`,
+        message: `'${p}' matches no .yaml file${closeFiles(p)}`,
       })),
     );
   }
   return [...files].sort();
+}
+
+/**
+ * `; did you mean data/scenarios/authorize-start/rfid-cards.yaml?` — the scenario files whose path or name
+ * is closest to what was written, looked for in the catalogue and beside the path given.
+ */
+function closeFiles(pattern: string): string {
+  const near = nearestFolder(pattern);
+  const files = [
+    ...new Set(
+      [scenariosDir, ...(near ? [near] : [])].flatMap((dir) =>
+        // Bounded: the folder next to a mistyped path may be a home directory.
+        globSync('**/*.{yaml,yml}', {
+          cwd: dir,
+          absolute: true,
+          nodir: true,
+          maxDepth: 4,
+          ignore: ['**/node_modules/**', '**/.git/**'],
+        }).slice(0, 2000),
+      ),
+    ),
+  ]
+    .map((file) => displayPath(file))
+    .sort();
+  const byPath = closestAll(pattern, files);
+  const byName = closestAll(
+    path.basename(pattern),
+    files.map((f) => path.basename(f)),
+  ).flatMap((name) => files.filter((f) => path.basename(f) === name));
+  const close = [...new Set([...byPath, ...byName])].slice(0, 2);
+  if (close.length > 0) return `; did you mean ${close.join(' or ')}?`;
+  return `; the catalogue's files are under ${displayPath(scenariosDir)}/ (${foldList(
+    files.filter((f) => f.startsWith(displayPath(scenariosDir))),
+    4,
+  )})`;
+}
+
+/** The deepest existing folder on the way to a path that does not exist (relative to cwd or the project). */
+function nearestFolder(pattern: string): string | undefined {
+  const literal = pattern.split(/[*?[{]/)[0] ?? '';
+  for (const base of [process.cwd(), projectRoot]) {
+    let candidate = path.resolve(base, literal);
+    while (candidate !== path.dirname(candidate)) {
+      if (fs.existsSync(candidate) && fs.statSync(candidate).isDirectory())
+        return candidate === path.parse(candidate).root ? undefined : candidate;
+      candidate = path.dirname(candidate);
+    }
+  }
+  return undefined;
 }
 
 function expand(pattern: string): string[] {
@@ -74,6 +125,19 @@ function expand(pattern: string): string[] {
 }
 
 type WrittenBases = WrittenBasis | Record<string, WrittenBasis>;
+
+/**
+ * Where each loaded scenario was written, so that checks made later (the request, once the profile's values
+ * are known) can name the line and column of the key or value they are about.
+ */
+const writtenAt = new WeakMap<Scenario, { source: YamlSource; at: (string | number)[] }>();
+
+/** The file and path of a scenario loaded from a file; undefined for a generated one. */
+export function scenarioWrittenAt(
+  scenario: Scenario,
+): { source: YamlSource; at: (string | number)[] } | undefined {
+  return writtenAt.get(scenario);
+}
 
 interface ScenarioFileData {
   feature: string;
@@ -167,7 +231,8 @@ export function loadScenarioFile(file: string, registry: SchemaRegistry): Scenar
     const basis = basesOf(writtenBases, data.basis, expectationKeys({ expect }), (key, message) =>
       problems.push(source.problem(at('expect', 'basis', key), message)),
     );
-    return {
+    problems.push(...expectationProblems(expect, at(), source, registry, raw.expect.body !== undefined));
+    const scenario: Scenario = {
       id: raw.id,
       title: raw.title,
       feature: data.feature,
@@ -181,9 +246,16 @@ export function loadScenarioFile(file: string, registry: SchemaRegistry): Scenar
       expect: basis ? { ...expect, basis } : expect,
       source: { file: source.displayPath, line: source.locate(at()).line ?? 1 },
     };
+    writtenAt.set(scenario, { source, at: at() });
+    return scenario;
   });
-  if (problems.length > 0) throw new InputError('Invalid scenario file', problems);
+  if (problems.length > 0) throw new InputError('Invalid scenario file', byPosition(problems));
   return scenarios;
+}
+
+/** Problems in the order of the file, so that a reader fixes them top to bottom. */
+function byPosition(problems: InputProblem[]): InputProblem[] {
+  return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
 function isJson(text: string): boolean {

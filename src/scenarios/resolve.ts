@@ -89,10 +89,19 @@ function substitute(value: unknown, lookup: (name: string) => string): unknown {
   return value;
 }
 
-/** The scenario with every placeholder replaced; generators run once per name for this scenario. */
-export function resolveScenario(scenario: Scenario, variables: Record<string, string>): Scenario {
+/**
+ * The scenario with every placeholder replaced; generators run once per name for this scenario. `standIn`
+ * may supply a value first (the load-time lint stands in for test data the profile does not offer).
+ */
+export function resolveScenario(
+  scenario: Scenario,
+  variables: Record<string, string>,
+  standIn: (name: string) => string | undefined = () => undefined,
+): Scenario {
   const generated = new Map<string, string>();
   const lookup = (name: string): string => {
+    const substitute = standIn(name);
+    if (substitute !== undefined) return substitute;
     if (Object.hasOwn(variables, name)) return variables[name] as string;
     const generator = GENERATORS.get(name);
     if (!generator) {

@@ -36,6 +36,11 @@ export interface SchemaViolation {
   keyword: string;
   /** For required / additionalProperties: the property concerned. */
   property?: string;
+  /**
+   * What would have been accepted, for a "did you mean": the properties the schema declares where an unknown
+   * one was found (additionalProperties), or the allowed values (enum).
+   */
+  candidates?: string[];
 }
 
 function listSchemaFiles(dir: string): string[] {
@@ -57,11 +62,34 @@ function describe(error: ErrorObject): SchemaViolation {
   if (error.keyword === 'enum') message = `must be one of ${JSON.stringify(params.allowedValues)}`;
   if (error.keyword === 'false schema') message = 'is not allowed here';
   const property = (params.missingProperty ?? params.additionalProperty) as string | undefined;
-  return { path: error.instancePath, message, keyword: error.keyword, ...(property ? { property } : {}) };
+  const candidates = candidatesOf(error);
+  return {
+    path: error.instancePath,
+    message,
+    keyword: error.keyword,
+    ...(property ? { property } : {}),
+    ...(candidates ? { candidates } : {}),
+  };
+}
+
+/** The names a misspelt property or value was probably meant to be (needs ajv's verbose errors). */
+function candidatesOf(error: ErrorObject): string[] | undefined {
+  if (error.keyword === 'enum') {
+    const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues ?? [];
+    return allowed.filter((v): v is string => typeof v === 'string');
+  }
+  if (error.keyword !== 'additionalProperties') return undefined;
+  const declared = (error.parentSchema as JsonSchema | undefined)?.properties;
+  if (!declared || typeof declared !== 'object') return undefined;
+  // A property declared `false` (forbidden, e.g. RFIDIdentification in an authorization) is no suggestion.
+  return Object.entries(declared as Record<string, unknown>)
+    .filter(([, schema]) => schema !== false)
+    .map(([name]) => name);
 }
 
 function plainAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true });
+  // verbose: the errors carry the failing value and their schema, for messages that say what was meant.
+  const ajv = new Ajv2020({ allErrors: true, verbose: true });
   addFormats(ajv);
   return ajv;
 }
@@ -149,6 +177,56 @@ export class SchemaRegistry {
     return [...found];
   }
 
+  /**
+   * Follows a path of property names and array indexes (`AuthorizationStopIdentifications.0.…`) through a
+   * schema, as a field matcher reads an answer. Says where the path leaves what the schema declares — a
+   * property no applicable branch declares (with the names declared there), or a step into a value that is
+   * neither object nor array — and otherwise the JSON types the value at the end may have.
+   */
+  followPath(id: string, segments: readonly string[]): SchemaPath {
+    let nodes: SchemaAt[] = [{ node: this.document(id), documentId: id }];
+    for (const [at, segment] of segments.entries()) {
+      const facets = nodes.flatMap((n) => this.facetsOf(n.node, n.documentId, new Set()));
+      const declaring = facets.filter(({ node }) => node.properties && typeof node.properties === 'object');
+      const declared = declaring.flatMap(({ node, documentId }) => {
+        const child = (node.properties as Record<string, unknown>)[segment];
+        return child && typeof child === 'object' ? [{ node: child as JsonSchema, documentId }] : [];
+      });
+      if (declared.length > 0) {
+        nodes = declared;
+        continue;
+      }
+      const items = /^\d+$/.test(segment)
+        ? facets.flatMap(({ node, documentId }) =>
+            node.items && typeof node.items === 'object'
+              ? [{ node: node.items as JsonSchema, documentId }]
+              : [],
+          )
+        : [];
+      if (items.length > 0) {
+        nodes = items;
+        continue;
+      }
+      const types = typesOf(facets);
+      if (declaring.length > 0 || types.includes('object'))
+        return {
+          unknownAt: at,
+          known: [
+            ...new Set(
+              declaring.flatMap(({ node }) =>
+                Object.entries(node.properties as Record<string, unknown>)
+                  .filter(([, child]) => child !== false)
+                  .map(([name]) => name),
+              ),
+            ),
+          ],
+          types,
+        };
+      return { leavesAt: at, types };
+    }
+    return { types: typesOf(nodes.flatMap((n) => this.facetsOf(n.node, n.documentId, new Set()))) };
+  }
+
   private collectUnknown(nodes: SchemaAt[], value: unknown, at: string, found: Set<string>): void {
     const facets = nodes.flatMap((n) => this.facetsOf(n.node, n.documentId, new Set()));
     if (Array.isArray(value)) {
@@ -203,6 +281,30 @@ export class SchemaRegistry {
       node = (node as JsonSchema)[decodeURIComponent(segment)];
     return { node: (node ?? {}) as JsonSchema, documentId: id };
   }
+}
+
+/**
+ * Where a path leads in a schema (followPath): `unknownAt` the index of a property the schema does not
+ * declare (`known`: the names it declares there), `leavesAt` the index of a step into a value that has no
+ * properties or items (a string, a number); else the path exists. `types`: the JSON types of the value the
+ * path reaches (or of the value it could not step into); empty when the schema does not say.
+ */
+export interface SchemaPath {
+  unknownAt?: number;
+  leavesAt?: number;
+  known?: string[];
+  types: string[];
+}
+
+/** The JSON types the schemas allow (`type` keywords and `const`/`enum` values); empty when none says. */
+function typesOf(facets: readonly SchemaAt[]): string[] {
+  const types = new Set<string>();
+  for (const { node } of facets) {
+    const type = node.type;
+    if (typeof type === 'string') types.add(type);
+    if (Array.isArray(type)) for (const t of type) if (typeof t === 'string') types.add(t);
+  }
+  return [...types];
 }
 
 interface SchemaAt {

@@ -14,16 +14,16 @@ test.afterEach(async () => {
   await mock.close();
 });
 
-const RFID_FILE = 'data/scenarios/authorize-start/rfid.yaml';
+const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
 
 test('OICP_SCENARIOS=<one file> runs only that file; results, JUnit and the Allure report are written', async () => {
   const run = await runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: RFID_FILE });
   expect(run.exitCode, run.stdout + run.stderr).toBe(0);
   const results = scenarioResults(run);
   expect(results.map((r) => r.id).sort()).toEqual([
-    'rfid-card-without-contract-not-authorized',
-    'rfid-guide-example-authorized',
-    'rfid-unknown-uid-not-authorized',
+    'fixture-rfid-authorized',
+    'fixture-rfid-no-contract',
+    'fixture-rfid-unknown-uid',
   ]);
   expect(results.every((r) => r.status === 'passed')).toBe(true);
   expect(mock.requestCount()).toBe(3);
@@ -69,7 +69,7 @@ test('an unknown scenario variable stops the run before anything is sent', async
   const run = await runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: file });
   expect(run.exitCode).toBe(2);
   expect(run.stderr).toContain('unknown variable {{unknownUID}}');
-  expect(run.stderr).toContain('rfid-unknown-uid-not-authorized');
+  expect(run.stderr).toContain('fixture-rfid-unknown-uid');
   expect(mock.requestCount()).toBe(0);
 });
 
@@ -79,14 +79,43 @@ test('a target that breaks the contract fails the run (exit 1) and the summary n
     const run = await runConformance({ OICP_BASE_URL: faulty.url, OICP_SCENARIOS: RFID_FILE });
     expect(run.exitCode).toBe(1);
     const failed = scenarioResults(run).filter((r) => r.status !== 'passed');
-    expect(failed.map((r) => r.id).sort()).toEqual([
-      'rfid-card-without-contract-not-authorized',
-      'rfid-unknown-uid-not-authorized',
-    ]);
+    expect(failed.map((r) => r.id).sort()).toEqual(['fixture-rfid-no-contract', 'fixture-rfid-unknown-uid']);
     expect(failed[0]?.error).toContain('authorizationStatusAsExpected');
     expect(run.stdout).toContain('1 passed, 2 failed');
     expect(fs.existsSync(path.join(run.reportsDir, 'allure-report', 'index.html'))).toBe(true);
   } finally {
     await faulty.close();
   }
+});
+
+test('a mistake inside a request body stops the run at load time: file, line and column, exit code 2, nothing sent', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-body-typo-'));
+  const file = path.join(dir, 'typo.yaml');
+  const text = fs
+    .readFileSync(RFID_FILE, 'utf8')
+    .replace('        Identification:', '        Identfication:');
+  fs.writeFileSync(file, text);
+  const line = text.split('\n').findIndex((l) => l.includes('Identfication:')) + 1;
+  const run = await runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: file });
+  expect(run.exitCode, run.stdout + run.stderr).toBe(2);
+  expect(run.stderr).toContain(
+    `${file}:${line}:9 scenarios[0].request.body.Identfication: unknown property 'Identfication'; did you mean 'Identification'?`,
+  );
+  expect(run.stderr).toContain('nothing was sent');
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+  expect(mock.requestCount()).toBe(0);
+});
+
+test('a --grep that selects nothing says what it searched and the closest scenario ids: exit code 2, nothing sent', async () => {
+  const run = await runConformance(
+    { OICP_BASE_URL: mock.url, OICP_SCENARIOS: RFID_FILE },
+    {
+      args: ['--grep', 'fixture-rfid-unkown'],
+    },
+  );
+  expect(run.exitCode, run.stdout + run.stderr).toBe(2);
+  expect(run.stderr).toContain("--grep: 'fixture-rfid-unkown' selects none of the 3 loaded scenario(s)");
+  expect(run.stderr).toContain('--grep: closest scenario ids: fixture-rfid-unknown-uid');
+  expect(run.stdout + run.stderr).not.toContain('No tests found');
+  expect(mock.requestCount()).toBe(0);
 });

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { expect, test } from '@playwright/test';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
 
-const RFID_FILE = 'data/scenarios/authorize-start/rfid.yaml';
+const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -52,15 +52,14 @@ test('when the external mock lacks test data, each affected scenario says so and
   );
   expect(run.exitCode).toBe(1);
   const failed = scenarioResults(run).filter((r) => r.status !== 'passed');
-  expect(failed.map((r) => r.id).sort()).toEqual([
-    'rfid-card-without-contract-not-authorized',
-    'rfid-unknown-uid-not-authorized',
-  ]);
-  const unknown = failed.find((r) => r.id === 'rfid-unknown-uid-not-authorized');
+  expect(failed.map((r) => r.id).sort()).toEqual(['fixture-rfid-no-contract', 'fixture-rfid-unknown-uid']);
+  const unknown = failed.find((r) => r.id === 'fixture-rfid-unknown-uid');
   expect(unknown?.error).toContain("another team's mock (OICP_MOCK_COMMAND)");
-  expect(unknown?.error).toContain('unknownUid=0A1B2C3D');
-  const noContract = failed.find((r) => r.id === 'rfid-card-without-contract-not-authorized');
-  expect(noContract?.error).toContain('noContractUid=11223344556677');
+  expect(unknown?.error).toContain(
+    'The outcome depended on UID 0A1B2C3D ({{unknownUid}}), EvseID DE*ABC*E1234567*1 ({{evseId}}), OperatorID DE*ABC ({{operatorId}})',
+  );
+  const noContract = failed.find((r) => r.id === 'fixture-rfid-no-contract');
+  expect(noContract?.error).toContain('UID 11223344556677 ({{noContractUid}})');
 });
 
 test('OICP_MOCK_COMMAND without OICP_BASE_URL is a configuration error; nothing is started', async () => {

@@ -11,12 +11,8 @@ import { type ConformanceRun, runConformance } from '../support/conformance-run.
 // The Allure side of a run, judged in what the real CLI writes: allure-results (what allure-playwright
 // recorded) and allure-report (what Allure 3 made of it). Each test runs one or two small conformance runs.
 
-const RFID_FILE = 'data/scenarios/authorize-start/rfid.yaml';
-const RFID_IDS = [
-  'rfid-card-without-contract-not-authorized',
-  'rfid-guide-example-authorized',
-  'rfid-unknown-uid-not-authorized',
-];
+const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
+const RFID_IDS = ['fixture-rfid-authorized', 'fixture-rfid-no-contract', 'fixture-rfid-unknown-uid'];
 
 interface Step {
   name: string;
@@ -145,7 +141,7 @@ test('labels, test case id, links, parameters, Process-ID, timing, advisories an
   for (const [id, result] of results) {
     expect(result.testCaseId).toBe(scenarioTestCaseId(id));
     expect(label(result, 'epic')).toBe('OICP 2.3 eRoamingAuthorizeStart');
-    expect(label(result, 'feature')).toBe('RFID (Mifare family)');
+    expect(label(result, 'feature')).toBe('Fixture RFID cards');
     expect(label(result, 'story')).toBeTruthy();
     expect(label(result, 'severity')).toBe('critical');
     expect(labels(result, 'tag')).toContain('certification');
@@ -165,7 +161,7 @@ test('labels, test case id, links, parameters, Process-ID, timing, advisories an
     );
     expect(
       urls.some((url) =>
-        /^https:\/\/git\.example\/oicp-suite\/blob\/main\/data\/scenarios\/authorize-start\/rfid\.yaml#L\d+$/.test(
+        /^https:\/\/git\.example\/oicp-suite\/blob\/main\/tests\/fixtures\/scenarios\/rfid\.yaml#L\d+$/.test(
           url,
         ),
       ),
@@ -173,9 +169,7 @@ test('labels, test case id, links, parameters, Process-ID, timing, advisories an
     // The scenario as written first (its YAML), then one step per phase, then the checks: one step for each
     // check with a finding, and one naming every check that passed.
     const names = (result as Step).steps?.map((step) => step.name) ?? [];
-    expect(names[0]).toMatch(
-      /^Load scenario [a-z0-9-]+ \(data\/scenarios\/authorize-start\/rfid\.yaml:\d+\)$/,
-    );
+    expect(names[0]).toMatch(/^Load scenario [a-z0-9-]+ \(tests\/fixtures\/scenarios\/rfid\.yaml:\d+\)$/);
     expect(result.steps?.[0]?.steps?.[0]?.attachments?.[0]?.name).toBe('scenario.yaml');
     expect(names[1]).toBe(
       'Resolve variables from the profile; lint the request against eRoamingAuthorizeStart',
@@ -185,7 +179,7 @@ test('labels, test case id, links, parameters, Process-ID, timing, advisories an
   }
 
   // The advisory is visible (tag, label, attachment) on passed scenarios, and filed under "Advisories".
-  const refused = results.get('rfid-unknown-uid-not-authorized') as AllureResult;
+  const refused = results.get('fixture-rfid-unknown-uid') as AllureResult;
   expect(refused.status).toBe('passed');
   expect(labels(refused, 'tag')).toContain('advisory');
   expect(labels(refused, 'advisory')).toEqual(['notAuthorizedWithoutSessionId']);
@@ -205,10 +199,10 @@ test('labels, test case id, links, parameters, Process-ID, timing, advisories an
     ),
   ).toBe(true);
   expect(allSteps(refused.steps).filter((s) => s.status === 'failed' || s.status === 'broken')).toEqual([]);
-  const reportedRefusal = reportTestResults(run).get('rfid-unknown-uid-not-authorized');
+  const reportedRefusal = reportTestResults(run).get('fixture-rfid-unknown-uid');
   expect(reportedRefusal?.descriptionHtml).toContain('Best-practice findings');
   expect(reportedRefusal?.descriptionHtml).toContain('notAuthorizedWithoutSessionId: expected');
-  expect(labels(results.get('rfid-guide-example-authorized') as AllureResult, 'advisory')).toEqual([]);
+  expect(labels(results.get('fixture-rfid-authorized') as AllureResult, 'advisory')).toEqual([]);
   expect(reportCategories(run).get('Advisories (passed, best-practice findings)')?.length).toBe(2);
 
   // Allure 3 filed each scenario under a test case derived from its id; the page shows no label that says
@@ -282,7 +276,7 @@ test('a failing certification scenario lands in its category with its explanatio
   expect(second.exitCode).toBe(1);
 
   // The failed check's step carries the explanation.
-  const failed = allureResults(second).get('rfid-unknown-uid-not-authorized') as AllureResult;
+  const failed = allureResults(second).get('fixture-rfid-unknown-uid') as AllureResult;
   expect(failed.status).toBe('failed');
   expect(label(failed, 'failureCategory')).toBe('status');
   const step = allSteps(failed.steps).find((s) => s.name.startsWith('Check authorizationStatusAsExpected'));
@@ -295,18 +289,18 @@ test('a failing certification scenario lands in its category with its explanatio
   const categories = reportCategories(second);
   const idOf = (name: string) => /\[([a-z0-9-]+)\]$/.exec(name)?.[1];
   expect(categories.get('Unexpected status / code')?.map(idOf).sort()).toEqual([
-    'rfid-card-without-contract-not-authorized',
-    'rfid-unknown-uid-not-authorized',
+    'fixture-rfid-no-contract',
+    'fixture-rfid-unknown-uid',
   ]);
   const gate = gateOf(second);
   expect(gate.find((rule) => rule.rule === 'certification/maxFailures')).toMatchObject({ success: false });
   expect(second.stdout).toContain('Quality gate: FAILED');
   expect(second.stdout).toMatch(
-    /✘ rfid-unknown-uid-not-authorized · Renamed: .* · \[Unexpected status \/ code\]\n {6}authorizationStatusAsExpected: expected AuthorizationStatus "NotAuthorized", received AuthorizationStatus "Authorized"\n/,
+    /✘ fixture-rfid-unknown-uid · Renamed: .* · \[Unexpected status \/ code\]\n {6}authorizationStatusAsExpected: expected AuthorizationStatus "NotAuthorized", received AuthorizationStatus "Authorized"\n/,
   );
   // Its code (102) is an assumption: reported beside the failure as not confirmed, not as a second failure.
   expect(second.stdout).toContain(
-    '  ? rfid-unknown-uid-not-authorized · statusCode (assumption): expected StatusCode.Code "102", received StatusCode.Code "000"',
+    '  ? fixture-rfid-unknown-uid · statusCode (assumption): expected StatusCode.Code "102", received StatusCode.Code "000"',
   );
   expect(second.stdout).toContain('1 passed, 2 failed');
   // The console tells a failed check by its expected/received, without a code frame of the suite's source.
@@ -359,7 +353,7 @@ test('failures outside the certification scenarios fail the run but not the gate
   expect(gateOf(run).every((rule) => rule.success)).toBe(true);
   expect(run.stdout).toContain('Quality gate: passed');
   expect(run.stdout).toMatch(
-    /✘ rfid-guide-example-authorized · .* · \[Transport error\]\n {6}POST http:\/\/127\.0\.0\.1:\d+\/api\/oicp\/.* failed: /,
+    /✘ fixture-rfid-authorized · .* · \[Transport error\]\n {6}POST http:\/\/127\.0\.0\.1:\d+\/api\/oicp\/.* failed: /,
   );
   expect(run.stdout).toContain(`By category: Transport error ${failed.length}`);
   // JUnit: a target that does not answer is an error, not a failed check.

@@ -8,7 +8,7 @@ import { runConformance } from '../support/conformance-run.ts';
 
 // One run, one reports folder: a second run into a folder a live run holds is refused; a stale lock is
 // taken over; a run stopped by a configuration error leaves nothing that reads as a report of its own.
-const RFID_FILE = 'data/scenarios/authorize-start/rfid.yaml';
+const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
 
 const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 

@@ -56,7 +56,7 @@ test('no PIN, hashed PIN or passphrase reaches any report file or the console', 
   });
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-secrets-'));
-  const qrFile = 'data/scenarios/authorize-start/qr-code.yaml';
+  const qrFile = 'tests/fixtures/scenarios/qr-code.yaml';
   fs.writeFileSync(
     path.join(dir, 'literal-secrets.yaml'),
     `feature: Secrets written into a scenario
@@ -102,9 +102,10 @@ scenarios:
     });
     const results = scenarioResults(run);
     // Not vacuous: the secrets were really sent (the mock authorized the QR PIN), and the reports exist.
-    expect(results.find((r) => r.id === 'qr-code-with-pin-authorized')?.status, run.stdout + run.stderr).toBe(
-      'passed',
-    );
+    expect(
+      results.find((r) => r.id === 'fixture-qr-code-with-pin-authorized')?.status,
+      run.stdout + run.stderr,
+    ).toBe('passed');
     // The literal PIN is wrong for the contract: this scenario fails, so failure texts are scanned too.
     expect(results.find((r) => r.id === 'secrets-literal-pin')?.status).toBe('failed');
     const files = filesUnder(run.reportsDir);

@@ -9,7 +9,7 @@ import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 // Mutual TLS end to end: the real conformance run against the mock's HTTPS mode, which checks client
 // certificates like Hubject does (handshake refused without a trusted one; 401/017 when the certificate
 // does not own the OperatorID).
-const RFID_FILE = 'data/scenarios/authorize-start/rfid.yaml';
+const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
 
 let pki: TestPki;
 let mock: RunningMock;
@@ -159,21 +159,21 @@ test('against the QA profile, a scenario whose optional test data is not set is 
     OICP_CA_CERT: pki.caCert,
     OICP_CLIENT_PFX: pki.pfx,
     OICP_CLIENT_PASSPHRASE: pki.passphrase,
-    OICP_SCENARIOS: 'data/scenarios/authorize-start/emp-refusals.yaml',
+    OICP_SCENARIOS: 'tests/fixtures/scenarios/optional-test-data.yaml',
   });
   expect(run.exitCode, run.stdout + run.stderr).toBe(0);
   const results = scenarioResults(run);
   const skipped = results.filter((r) => r.status === 'skipped');
-  expect(skipped.map((r) => r.id)).toEqual(['rfid-card-not-readable-not-authorized']);
+  expect(skipped.map((r) => r.id)).toEqual(['fixture-unreadable-card-refused']);
   expect(results.filter((r) => r.status === 'passed').length).toBe(results.length - 1);
   const reason = "profile 'qa' has no test data for {{unreadableUid}} (set OICP_QA_UNREADABLE_UID)";
   expect(scenarioResults(run).find((r) => r.status === 'skipped')?.error).toBe(reason);
   // The console lists it once, under the setting that would enable it.
   expect(run.stdout).toContain(
     'Skipped, by the setting that would enable them (or why they did not run):\n' +
-      '  OICP_QA_UNREADABLE_UID (1): rfid-card-not-readable-not-authorized',
+      '  OICP_QA_UNREADABLE_UID (1): fixture-unreadable-card-refused',
   );
-  expect(run.stdout.split('rfid-card-not-readable-not-authorized').length - 1).toBe(2); // progress line + summary
+  expect(run.stdout.split('fixture-unreadable-card-refused').length - 1).toBe(2); // progress line + summary
   // JUnit: skipped, with the reason.
   const junit = fs.readFileSync(path.join(run.reportsDir, 'junit.xml'), 'utf8');
   expect(junit).toContain(`<skipped message="${reason.replace(/'/g, "'")}"/>`);
@@ -184,7 +184,7 @@ test('against the QA profile, a scenario whose optional test data is not set is 
     .filter((f) => f.endsWith('-result.json'))
     .map((f) => JSON.parse(fs.readFileSync(path.join(resultsDir, f), 'utf8')) as AllureResult)
     .find((r) =>
-      r.labels.some((l) => l.name === 'scenarioId' && l.value === 'rfid-card-not-readable-not-authorized'),
+      r.labels.some((l) => l.name === 'scenarioId' && l.value === 'fixture-unreadable-card-refused'),
     );
   expect(allure?.status).toBe('skipped');
   const labelOf = (name: string) => allure?.labels.find((l) => l.name === name)?.value;

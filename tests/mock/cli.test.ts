@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { FAULT_NAMES } from '../../mock/faults.ts';
@@ -74,6 +77,49 @@ test.describe('mock CLI', () => {
     child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
     expect(run.stdout().trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  test('--registry (or OICP_MOCK_REGISTRY) answers from another registry file; a broken one stops the start', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-mock-registry-'));
+    const file = path.join(dir, 'registry.yaml');
+    // A registry of its own (the shipped one is the user's to edit), with a card no other registry has.
+    const uid = randomBytes(7).toString('hex').toUpperCase();
+    fs.writeFileSync(
+      file,
+      [
+        'operators:',
+        "  - operatorId: 'DE*ABC'",
+        'rfidCards:',
+        `  - uid: '${uid}'`,
+        "    outcome: { status: Authorized, providerId: 'DE*FLT' }",
+        'contracts: []',
+        '',
+      ].join('\n'),
+    );
+    for (const [args, env] of [
+      [['--port', '0', '--registry', file], {}],
+      [[], { OICP_MOCK_PORT: '0', OICP_MOCK_REGISTRY: file }],
+    ] as const) {
+      const child = runCli([...args], env);
+      const run = collect(child);
+      await expect.poll(() => run.stdout(), { timeout: 15_000 }).toMatch(/\n$/);
+      const url = LISTENING_LINE.exec(run.stdout().trimEnd())?.[1] ?? '';
+      const answer = await fetch(`${url}/api/oicp/charging/v21/operators/DE*ABC/authorize/start`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          OperatorID: 'DE*ABC',
+          Identification: { RFIDMifareFamilyIdentification: { UID: uid } },
+        }),
+      });
+      expect(await answer.json()).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE*FLT' });
+      child.kill('SIGTERM');
+      expect(await run.exit).toBe(0);
+    }
+    fs.writeFileSync(file, 'operators: []\nrfidCards:\n  - uid: nope\n');
+    const broken = collect(runCli(['--port', '0', '--registry', file]));
+    expect(await broken.exit).toBe(1);
+    expect(broken.stderr()).toContain('registry.yaml');
   });
 
   test('reads its settings from the environment and stops on SIGINT', async () => {

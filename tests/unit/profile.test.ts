@@ -193,21 +193,22 @@ test('bad profile names, missing profiles and bad URLs are clear errors', () => 
 });
 
 test('optional test data left empty makes its scenarios skip, naming the variable to set', () => {
-  const env = { ...qaEnvironment() };
-  delete env.OICP_QA_OUT_OF_SERVICE_EVSE_ID;
+  const env: Record<string, string> = {
+    ...qaEnvironment(),
+    OICP_SCENARIOS: 'tests/fixtures/scenarios/optional-test-data.yaml',
+  };
+  delete env.OICP_QA_UNREADABLE_UID;
   const profile = loadProfile(registry, env);
-  expect(profile.variables.outOfServiceEvseId).toBe('');
-  expect(profile.unavailable).toMatchObject({ outOfServiceEvseId: 'OICP_QA_OUT_OF_SERVICE_EVSE_ID' });
+  expect(profile.variables.unreadableUid).toBe('');
+  expect(profile.unavailable).toMatchObject({ unreadableUid: 'OICP_QA_UNREADABLE_UID' });
   const { scenarios } = loadSuiteFresh(env);
-  const skipped = scenarios.filter((s) => s.skipReason);
-  expect(skipped.length).toBeGreaterThan(0);
-  for (const scenario of skipped) {
-    expect(JSON.stringify(scenario.request)).toContain('{{outOfServiceEvseId}}');
-    expect(scenario.skipReason).toBe(
-      "profile 'qa' has no test data for {{outOfServiceEvseId}} (set OICP_QA_OUT_OF_SERVICE_EVSE_ID)",
-    );
-  }
-  expect(scenarios.filter((s) => !s.skipReason).length).toBeGreaterThan(100);
+  expect(scenarios.map((s) => [s.id, s.skipReason])).toEqual([
+    [
+      'fixture-unreadable-card-refused',
+      "profile 'qa' has no test data for {{unreadableUid}} (set OICP_QA_UNREADABLE_UID)",
+    ],
+    ['fixture-core-card-authorized', undefined],
+  ]);
 });
 
 test('a client certificate is required by the QA profile: a PEM pair or a PFX satisfies it', () => {

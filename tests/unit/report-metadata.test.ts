@@ -21,10 +21,10 @@ import {
 import { reportPaths } from '../../src/report/paths.ts';
 import { buildProfile, buildScenario } from './helpers/exchange.ts';
 
-const RFID_SOURCE = { file: 'data/scenarios/authorize-start/rfid.yaml', line: 26 };
+const RFID_SOURCE = { file: 'data/scenarios/my-fleet/cards.yaml', line: 26 };
 
 test('the Allure test case of a scenario is derived from its id alone, not its title or file', () => {
-  const scenario = { ...buildScenario({ id: 'rfid-unknown-uid-not-authorized' }), source: RFID_SOURCE };
+  const scenario = { ...buildScenario({ id: 'my-fleet-card-refused' }), source: RFID_SOURCE };
   const renamed = {
     ...scenario,
     title: 'Another title',
@@ -33,7 +33,7 @@ test('the Allure test case of a scenario is derived from its id alone, not its t
   };
   const profile = buildProfile();
   expect(scenarioMetadata(scenario, profile, {}).testCaseId).toBe(
-    'oicp-2.3/eRoamingAuthorizeStart/rfid-unknown-uid-not-authorized',
+    'oicp-2.3/eRoamingAuthorizeStart/my-fleet-card-refused',
   );
   expect(scenarioMetadata(renamed, profile, {}).testCaseId).toBe(
     scenarioMetadata(scenario, profile, {}).testCaseId,
@@ -57,7 +57,7 @@ test('labels carry epic, feature, story, severity, scenario id and source; nothi
       { name: 'story', value: 'Refuse an unknown RFID card' },
       { name: 'severity', value: 'critical' },
       { name: 'scenarioId', value: 'rfid-x' },
-      { name: 'scenarioSource', value: 'data/scenarios/authorize-start/rfid.yaml:26' },
+      { name: 'scenarioSource', value: 'data/scenarios/my-fleet/cards.yaml:26' },
     ]),
   );
   // The profile is a parameter (it splits the history): a label would only repeat it.
@@ -85,13 +85,13 @@ test('links lead to the operation, the request and identification types, and the
   expect(urls).toContain(OPERATION_DOC);
   expect(urls).toContain(`${TYPE_DOC_BASE}eRoamingAuthorizeStart.yaml`);
   expect(urls).toContain(`${TYPE_DOC_BASE}RFIDMifareFamilyIdentification.yaml`);
-  expect(urls).toContain('https://git.example/suite/blob/main/data/scenarios/authorize-start/rfid.yaml#L26');
-  expect(links.find((link) => link.type === 'source')?.name).toContain('rfid.yaml:26');
+  expect(urls).toContain('https://git.example/suite/blob/main/data/scenarios/my-fleet/cards.yaml#L26');
+  expect(links.find((link) => link.type === 'source')?.name).toContain('cards.yaml:26');
 });
 
 test('the source link uses OICP_SOURCE_URL, else the GitHub Actions commit; without either, no link at all', () => {
   expect(scenarioSourceUrl(RFID_SOURCE, { OICP_SOURCE_URL: 'https://git.example/r/-/blob/abc' })).toBe(
-    'https://git.example/r/-/blob/abc/data/scenarios/authorize-start/rfid.yaml#L26',
+    'https://git.example/r/-/blob/abc/data/scenarios/my-fleet/cards.yaml#L26',
   );
   expect(
     scenarioSourceUrl(RFID_SOURCE, {
@@ -99,14 +99,14 @@ test('the source link uses OICP_SOURCE_URL, else the GitHub Actions commit; with
       GITHUB_REPOSITORY: 'acme/oicp-suite',
       GITHUB_SHA: '0123abc',
     }),
-  ).toBe('https://github.com/acme/oicp-suite/blob/0123abc/data/scenarios/authorize-start/rfid.yaml#L26');
+  ).toBe('https://github.com/acme/oicp-suite/blob/0123abc/data/scenarios/my-fleet/cards.yaml#L26');
   // An absolute path inside the project is the same file.
   expect(
     scenarioSourceUrl(
       { file: path.join(projectRoot, RFID_SOURCE.file), line: 26 },
       { OICP_SOURCE_URL: 'https://git.example/r/blob/main' },
     ),
-  ).toBe('https://git.example/r/blob/main/data/scenarios/authorize-start/rfid.yaml#L26');
+  ).toBe('https://git.example/r/blob/main/data/scenarios/my-fleet/cards.yaml#L26');
   // A relative path or a file:// URL would only work on this machine, and the report travels.
   expect(scenarioSourceUrl(RFID_SOURCE, {})).toBeUndefined();
   expect(

@@ -189,6 +189,26 @@ test('a fault of the suite itself keeps its stack on the console; a failed check
   expect(text.match(/ at /g)).toHaveLength(1);
 });
 
+test('a configuration error is never cut: every line of what to fix, whatever the width', () => {
+  const record = runRecord();
+  const violation = `/Identification/RFIDMifareFamilyIdentification/UID: must match pattern "${'^([0-9A-F]{8}|[0-9A-F]{14})$'.repeat(4)}"`;
+  record.scenarios.push({
+    id: 'lint-failed',
+    title: 'A refused request',
+    feature: 'f',
+    status: 'failed',
+    category: 'configuration',
+    durationMs: 1,
+    advisories: [],
+    error: `RequestLintError: lint-failed sends a request that violates eRoamingAuthorizeStart (nothing was sent):\n${violation}\nFix the scenario or its profile values, or mark it invalid: true.`,
+  });
+  const text = formatRunSummary(runSummary(record), { width: 80 });
+  expect(text).toContain(
+    `  ✘ lint-failed · A refused request · [Configuration error]\n      lint-failed sends a request that violates eRoamingAuthorizeStart (nothing was sent):\n      ${violation}\n      Fix the scenario or its profile values, or mark it invalid: true.\n`,
+  );
+  expect(text).not.toContain('RequestLintError');
+});
+
 test('the totals line stays `N passed, N failed` with optional extras', () => {
   const summary = runSummary(runRecord());
   expect(totalsLine({ ...summary, advisories: [], skippedCount: 0 })).toBe('1 passed, 2 failed');

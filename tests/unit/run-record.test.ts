@@ -35,7 +35,7 @@ function finished(overrides: Partial<FinishedTest> = {}): FinishedTest {
     durationMs: 12.4,
     annotations: [
       { type: 'scenario', description: 'rfid-unknown' },
-      { type: 'source', description: 'data/scenarios/authorize-start/rfid.yaml:26' },
+      { type: 'source', description: 'data/scenarios/my-fleet/cards.yaml:26' },
       { type: 'failure-category', description: 'status' },
     ],
     attachments: [{ name: 'verdicts.json', body: Buffer.from(JSON.stringify(verdicts)) }],
@@ -53,7 +53,7 @@ test('a failed scenario is recorded with its id, title, feature, category, verdi
     id: 'rfid-unknown',
     title: 'An RFID card no EMP knows is refused',
     feature: 'RFID (Mifare family)',
-    source: 'data/scenarios/authorize-start/rfid.yaml:26',
+    source: 'data/scenarios/my-fleet/cards.yaml:26',
     status: 'failed',
     durationMs: 12,
     category: 'status',

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { CheckFailure } from '../../src/checks/check.ts';
+import type { Profile } from '../../src/config/profile.ts';
 import {
   type HttpAnswer,
   type PreparedRequest,
@@ -21,6 +22,7 @@ import {
   buildProfile,
   buildScenario,
   EVSE_ID,
+  HUBJECT_NOT_AUTHORIZED_102,
   httpAnswer,
   INTEGRATION_GUIDE_AUTHORIZED,
   OPERATOR_ID,
@@ -740,4 +742,65 @@ test('the answer summary marks a SessionID the CPO sent itself, so that the run-
     sessionId: sent.toUpperCase(),
     sessionIdSentByCpo: true,
   });
+});
+
+test('a failed outcome names the exact values it depended on, as sent and where each came from, never a PIN', async () => {
+  const scenario = buildScenario({
+    request: {
+      operatorId: '{{operatorId}}',
+      body: {
+        OperatorID: '{{operatorId}}',
+        EvseID: '{{evseId}}',
+        Identification: { RFIDMifareFamilyIdentification: { UID: '04F1EE7C0A2B3C' } },
+      },
+    },
+    expect: { fields: { ProviderID: { equals: '{{fleetProviderId}}' } } },
+  });
+  const variables = { operatorId: 'DE*ABC', evseId: 'DE*ABC*E1234567*1', fleetProviderId: 'DE*FLT' };
+  const refusal = httpAnswer(HUBJECT_NOT_AUTHORIZED_102);
+  const hint = async (profile: Profile) => {
+    const hooks = new RecordingHooks();
+    const error = await rejection(
+      runScenario(scenario, { profile, transport: answering(refusal), schemas: schemaRegistry(), hooks }),
+    );
+    expect(error).toBeInstanceOf(ScenarioFailed);
+    expect((error as Error).message).toContain(hooks.attachment('test-data-hint.txt').body);
+    return hooks.attachment('test-data-hint.txt').body;
+  };
+  const values =
+    'The outcome depended on UID 04F1EE7C0A2B3C (written in the scenario), EvseID DE*ABC*E1234567*1 ({{evseId}}), OperatorID DE*ABC ({{operatorId}}).';
+  const plain = await hint(buildProfile(variables));
+  expect(plain).toBe(
+    `test data: ${values} If the target does not know them (a test card not set up, an EVSE in another state), this expectation cannot hold. The scenario also relies on fleetProviderId=DE*FLT. (profile 'unit', tests/unit/inline-profile.yaml)`,
+  );
+  expect(await hint({ ...buildProfile(variables), mockRegistry: '/x/data/mock/registry.yaml' })).toContain(
+    `${values} The embedded mock knows the operators, EVSEs, cards and contracts of /x/data/mock/registry.yaml: add the one it lacks there`,
+  );
+  expect(await hint({ ...buildProfile(variables), mockCommand: './their-mock' })).toContain(
+    `${values} The target is another team's mock (OICP_MOCK_COMMAND): it may not know these values.`,
+  );
+
+  // A QR code: the EvcoID is named, its PIN never is.
+  const qr = buildScenario({
+    request: {
+      body: {
+        OperatorID: OPERATOR_ID,
+        Identification: { QRCodeIdentification: { EvcoID: '{{qrEvcoId}}', PIN: '{{qrPin}}' } },
+      },
+    },
+  });
+  const hooks = new RecordingHooks();
+  await rejection(
+    runScenario(qr, {
+      profile: buildProfile({ qrEvcoId: 'DE-8EO-CAet5e4XY-3', qrPin: '48213' }),
+      transport: answering(refusal),
+      schemas: schemaRegistry(),
+      hooks,
+    }),
+  );
+  const qrHint = hooks.attachment('test-data-hint.txt').body;
+  expect(qrHint).toContain(
+    'The outcome depended on EvcoID DE-8EO-CAet5e4XY-3 ({{qrEvcoId}}), OperatorID DE*ABC',
+  );
+  expect(qrHint).not.toContain('48213');
 });

@@ -46,9 +46,10 @@ function problemsOf(action: () => unknown): InputError {
   throw new Error('expected an InputError');
 }
 
-test('the shipped catalogue loads: at least 12 scenarios with unique ids, each with its source line', () => {
+test('the shipped catalogue loads: unique ids, each with its source line, every variable known to the mock profile', () => {
+  // Reads whatever the catalogue holds (users edit it): no ids, no counts.
   const scenarios = loadScenarios(registry, undefined);
-  expect(scenarios.length).toBeGreaterThanOrEqual(12);
+  expect(scenarios.length).toBeGreaterThan(0);
   expect(new Set(scenarios.map((s) => s.id)).size).toBe(scenarios.length);
   for (const s of scenarios) {
     expect(s.source.file).toMatch(/^data\/scenarios\/.+\.yaml$/);
@@ -56,26 +57,6 @@ test('the shipped catalogue loads: at least 12 scenarios with unique ids, each w
   }
   const profile = loadProfile(registry, {});
   expect(() => checkPlaceholders(scenarios, profile.variables, profile.name)).not.toThrow();
-});
-
-test('the shipped catalogue covers the foundation cases', () => {
-  const ids = loadScenarios(registry, undefined).map((s) => s.id);
-  for (const id of [
-    'rfid-guide-example-authorized',
-    'rfid-unknown-uid-not-authorized',
-    'rfid-card-without-contract-not-authorized',
-    'qr-code-with-pin-authorized',
-    'plug-and-charge-authorized',
-    'cpo-partner-session-id-echoed',
-    'evse-id-absent-authorized-with-advisory',
-    'evse-id-din-format-authorized',
-    'validation-lowercase-uid-rejected',
-    'validation-identification-missing-rejected',
-    'operator-unknown-partner-not-found',
-    'validation-body-not-json-rejected',
-  ]) {
-    expect(ids).toContain(id);
-  }
 });
 
 test('defaults: severity normal, no tags, body schema from the HTTP status', () => {
@@ -161,7 +142,7 @@ test('OICP_SCENARIOS selects a file, a folder, a glob or a comma-separated list;
   expect(selectScenarioFiles(dir)).toEqual([a, b]);
   expect(selectScenarioFiles(`${dir}/**/*.yml`)).toEqual([b]);
   expect(selectScenarioFiles(`${a},${b}`)).toEqual([a, b]);
-  expect(selectScenarioFiles('data/scenarios/authorize-start/rfid.yaml')).toHaveLength(1);
+  expect(selectScenarioFiles('tests/fixtures/scenarios/batch.yaml')).toHaveLength(1);
   expect(problemsOf(() => selectScenarioFiles(path.join(dir, 'nothing-*.yaml'))).message).toContain(
     'matches no .yaml file',
   );

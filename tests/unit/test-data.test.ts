@@ -16,7 +16,7 @@ const LEAN = `fixture-lean-${unique}`;
 test.beforeAll(() => {
   fs.writeFileSync(
     profileFile(RICH),
-    `name: ${RICH}\nbaseUrl: http://127.0.0.1:9\nvariables:\n  operatorId: DE*ABC\n  authorizedUid: 044A2DAA856280\n  myFleetUid: "0102030405060708"\n`,
+    `name: ${RICH}\nbaseUrl: http://127.0.0.1:9\nvariables:\n  operatorId: DE*ABC\n  authorizedUid: 044A2DAA856280\n  myFleetUid: "01020304050607"\n`,
   );
   fs.writeFileSync(
     profileFile(LEAN),
