@@ -7,6 +7,7 @@ import type { TLSSocket } from 'node:tls';
 import { answerAuthorizeStart, faultBodyResponse, isAuthorizeStartRequest, jsonResponse } from './answer.ts';
 import type { FaultName } from './faults.ts';
 import { loadMockRegistry, type MockRegistry } from './registry.ts';
+import { Replayer, type ReplayLog, type ReplayOptions } from './replay.ts';
 import type { MockContext, MockResponse } from './types.ts';
 
 export const DEFAULT_SLOW_DELAY_MS = 11_000;
@@ -29,6 +30,9 @@ export interface MockServerOptions {
   slowDelayMs?: number;
   registry?: MockRegistry;
   tls?: MockTlsFiles;
+  /** Answer from a recorded run instead (mock/replay.ts); excludes a fault mode. */
+  replay?: ReplayLog;
+  replayTiming?: ReplayOptions['timing'];
 }
 
 export interface RunningMock {
@@ -47,13 +51,24 @@ export async function startMock(options: MockServerOptions = {}): Promise<Runnin
     slowDelayMs: options.slowDelayMs ?? DEFAULT_SLOW_DELAY_MS,
     tls: options.tls !== undefined,
   };
+  if (options.replay && options.fault)
+    throw new Error('a replay answers as recorded: it takes no fault mode');
+  const replayer = options.replay
+    ? new Replayer(options.replay, { timing: options.replayTiming })
+    : undefined;
   let authorizeStartRequests = 0;
   const pendingAnswers = new Set<NodeJS.Timeout>();
   const openSockets = new Set<Socket>();
 
   const send = (res: http.ServerResponse, answer: MockResponse): void => {
-    const body = Buffer.from(answer.body, 'utf8');
-    res.writeHead(answer.status, { ...answer.headers, 'Content-Length': String(body.length) });
+    if (answer.drop) {
+      res.socket?.destroy();
+      return;
+    }
+    const body = Buffer.from(answer.body, answer.encoding ?? 'utf8');
+    const headers = { ...answer.headers, 'Content-Length': String(body.length) };
+    if (answer.reason === undefined) res.writeHead(answer.status, headers);
+    else res.writeHead(answer.status, answer.reason, headers);
     res.end(body);
   };
 
@@ -83,16 +98,15 @@ export async function startMock(options: MockServerOptions = {}): Promise<Runnin
     });
     req.on('end', () => {
       if (tooLarge) return;
-      const answer = answerAuthorizeStart(
-        {
-          method,
-          path: target,
-          headers: flattenHeaders(req.headers),
-          body: Buffer.concat(chunks).toString('utf8'),
-          clientIdentity: context.tls ? clientCertificateIdentity(req.socket as TLSSocket) : null,
-        },
-        context,
-      );
+      const request = {
+        method,
+        path: target,
+        headers: flattenHeaders(req.headers),
+        body: Buffer.concat(chunks).toString('utf8'),
+        clientIdentity: context.tls ? clientCertificateIdentity(req.socket as TLSSocket) : null,
+      };
+      // Replay answers from the recording; otherwise the mock's own behaviour (and fault mode) decides.
+      const answer = replayer ? replayer.answer(request) : answerAuthorizeStart(request, context);
       if (!answer.delayMs) {
         send(res, answer);
         return;

@@ -1,3 +1,4 @@
+import { describeProfileExpectations } from '../src/calibration/overrides.ts';
 import { Redactor } from '../src/redact.ts';
 import { withoutSuiteFrames } from '../src/report/failure-presentation.ts';
 import { ANNOTATION } from '../src/report/run-record.ts';
@@ -20,7 +21,7 @@ for (const feature of features) {
         {
           tag: scenario.tags.map((tag) => `@${tag}`),
         },
-        async ({ suite, transport, failFast, hooks, evidence }, testInfo) => {
+        async ({ suite, transport, failFast, exchangeLog, hooks, evidence }, testInfo) => {
           // Added at run time: Playwright's report shows them, the run record and Allure read them.
           testInfo.annotations.push(
             { type: ANNOTATION.scenario, description: scenario.id },
@@ -34,6 +35,16 @@ for (const feature of features) {
           if (source) {
             await hooks.step(`Scenario as written (${scenario.source.file}:${scenario.source.line})`, () =>
               hooks.attach('scenario.yaml', 'text/yaml', source),
+            );
+          }
+          if (scenario.fromProfile?.length) {
+            const keys = scenario.fromProfile.map((p) => p.expectation).join(', ');
+            await hooks.step(`Expectations from profile '${suite.profile.name}' (calibrated): ${keys}`, () =>
+              hooks.attach(
+                'expectations-from-profile.txt',
+                'text/plain',
+                Redactor.forVariables(suite.profile.variables).text(describeProfileExpectations(scenario)),
+              ),
             );
           }
           // Test data the target does not offer (an empty profile value): skipped, and the report says why.
@@ -51,6 +62,7 @@ for (const feature of features) {
             transport,
             hooks,
             failFast,
+            exchangeLog,
           }).catch((error: unknown) => {
             throw withoutSuiteFrames(error);
           });

@@ -89,9 +89,16 @@ function substitute(value: unknown, lookup: (name: string) => string): unknown {
   return value;
 }
 
-/** The scenario with every placeholder replaced; generators run once per name for this scenario. */
-export function resolveScenario(scenario: Scenario, variables: Record<string, string>): Scenario {
-  const generated = new Map<string, string>();
+/**
+ * The scenario with every placeholder replaced; generators run once per name for this scenario. `generated`
+ * learns each generator's value (`$uuid` → the UUID made), so that the exchange log can mark what a
+ * comparison or a replay must not take for the target's doing.
+ */
+export function resolveScenario(
+  scenario: Scenario,
+  variables: Record<string, string>,
+  generated: Map<string, string> = new Map(),
+): Scenario {
   const lookup = (name: string): string => {
     if (Object.hasOwn(variables, name)) return variables[name] as string;
     const generator = GENERATORS.get(name);
