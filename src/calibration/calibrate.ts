@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { ExpectationOverride, Profile } from '../config/profile.ts';
 import type { ExchangeRecord, LoggedAnswer } from '../exchange/log-entry.ts';
 import { REDACTED } from '../redact.ts';
@@ -302,17 +301,12 @@ export function calibrationMarkdown(calibration: Calibration): string {
 /**
  * Writes calibration.md and calibration.json into the reports folder (after every run, also when there is
  * nothing to calibrate: the file then says so) and attaches the Markdown to the Allure report when it
- * proposes anything. Returns the console line.
+ * lists anything.
  */
-export function writeCalibration(reports: ReportPaths, calibration: Calibration): string {
+export function writeCalibration(reports: ReportPaths, calibration: Calibration): void {
   const markdown = calibrationMarkdown(calibration);
   fs.mkdirSync(reports.root, { recursive: true });
   fs.writeFileSync(reports.calibrationMarkdown, markdown);
   fs.writeFileSync(reports.calibrationJson, `${JSON.stringify(calibration, null, 2)}\n`);
   if (calibration.entries.length > 0) attachToAllureRun(reports.allureResults, 'Calibration', markdown);
-  const where = path.relative(process.cwd(), reports.calibrationMarkdown) || reports.calibrationMarkdown;
-  const proposed = calibration.entries.filter((e) => 'proposed' in e).length;
-  return calibration.entries.length === 0
-    ? `Calibration: nothing to calibrate (${where})`
-    : `Calibration: ${calibration.entries.length} expectation(s) not confirmed, ${proposed} override(s) proposed for profile '${calibration.profile}': ${where}`;
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ExchangeRecord } from '../exchange/log-entry.ts';
+import { displayPath } from '../input/errors.ts';
 import { cutLine } from '../text.ts';
 import {
   type Difference,
@@ -204,7 +205,7 @@ export function driftConsole(drift: Drift, markdownFile: string, width: number):
       `  ≠ ${cutLine(`${s.scenario} · ${s.outcome.map((d) => `${d.where} ${d.a} → ${d.b}`).join(', ')}`, width - 4)}`,
     );
   if (outcome.length > shown) lines.push(`  … and ${outcome.length - shown} more outcome drift(s)`);
-  lines.push(`  Table: ${path.relative(process.cwd(), markdownFile) || markdownFile}`);
+  lines.push(`  Table: ${displayPath(markdownFile)}`);
   return lines;
 }
 

@@ -1,8 +1,12 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
-import { calibrate, calibrationMarkdown } from '../../src/calibration/calibrate.ts';
+import { calibrate, calibrationMarkdown, writeCalibration } from '../../src/calibration/calibrate.ts';
 import type { ExpectationOverride } from '../../src/config/profile.ts';
 import { EXCHANGE_FORMAT, type ExchangeRecord } from '../../src/exchange/log-entry.ts';
+import { reportPaths } from '../../src/report/paths.ts';
 import type { ScenarioRecord } from '../../src/report/run-record.ts';
 import type { UnconfirmedExpectation } from '../../src/run/verdicts.ts';
 import type { Matcher } from '../../src/scenarios/types.ts';
@@ -219,4 +223,40 @@ test('nothing unconfirmed, nothing to calibrate: the file says so', () => {
   });
   expect(calibration.yaml).toBeUndefined();
   expect(calibrationMarkdown(calibration)).toContain('nothing to calibrate');
+});
+
+test('calibration.md and its twin are written after every run; the Allure report gets it when it lists anything', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-calibration-'));
+  const reports = reportPaths({ OICP_REPORTS_DIR: root });
+  fs.mkdirSync(reports.allureResults, { recursive: true });
+  const globals = () => fs.readdirSync(reports.allureResults).filter((f) => f.endsWith('-globals.json'));
+  const empty = calibrate({
+    records: [],
+    exchanges: [],
+    scenarios: [],
+    profile: { ...PROFILE, expectations: [] },
+    schemas,
+  });
+  writeCalibration(reports, empty);
+  expect(fs.readFileSync(reports.calibrationMarkdown, 'utf8')).toContain('nothing to calibrate');
+  expect(JSON.parse(fs.readFileSync(reports.calibrationJson, 'utf8')).entries).toEqual([]);
+  expect(globals()).toEqual([]);
+  writeCalibration(
+    reports,
+    calibrate({
+      records: [scenarioRecord('refusal', [unconfirmed('statusCode')])],
+      exchanges: [logged('refusal', 200, { StatusCode: { Code: '106' } })],
+      scenarios: [buildScenario({ id: 'refusal' })],
+      profile: { ...PROFILE, expectations: [] },
+      schemas,
+    }),
+  );
+  const [file] = globals();
+  const attachment = JSON.parse(fs.readFileSync(path.join(reports.allureResults, file ?? ''), 'utf8')) as {
+    attachments: Array<{ name: string; source: string; type: string }>;
+  };
+  expect(attachment.attachments[0]).toMatchObject({ name: 'Calibration', type: 'text/markdown' });
+  expect(
+    fs.readFileSync(path.join(reports.allureResults, attachment.attachments[0]?.source ?? ''), 'utf8'),
+  ).toContain('statusCode: "106"');
 });
