@@ -1,6 +1,7 @@
 /**
  * Starts the embedded Hubject mock alone:
  *   npx tsx mock/cli.ts [--port N] [--host H] [--fault NAME] [--slow-delay-ms N]
+ *                       [--replay LOG [--replay-timing recorded|none]]
  *                       [--tls-cert F --tls-key F --tls-ca F] [--registry F]
  * Flags win over the OICP_MOCK_* environment variables.
  */
@@ -9,12 +10,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FAULT_NAMES, type FaultName, isFaultName } from './faults.ts';
 import { DEFAULT_REGISTRY_PATH, loadMockRegistry } from './registry.ts';
+import { loadReplayLog, ReplayLogError } from './replay.ts';
 import { DEFAULT_SLOW_DELAY_MS, type MockServerOptions, type MockTlsFiles, startMock } from './server.ts';
 
 const DEFAULT_PORT = 8787;
 const USAGE =
   'usage: npx tsx mock/cli.ts [--port N] [--host H] [--fault NAME] [--slow-delay-ms N] ' +
-  '[--tls-cert F --tls-key F --tls-ca F] [--registry F]';
+  '[--replay LOG [--replay-timing recorded|none]] [--tls-cert F --tls-key F --tls-ca F] [--registry F]';
 
 class UsageError extends Error {}
 
@@ -26,7 +28,10 @@ function nonNegativeInteger(name: string, text: string, max = Number.MAX_SAFE_IN
 }
 
 /** The options to start with, and the registry file the mock's data comes from. */
-function parseOptions(argv: string[], env: NodeJS.ProcessEnv): MockServerOptions & { registryFile: string } {
+function parseOptions(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): MockServerOptions & { registryFile: string; replayFile?: string } {
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine(argv);
@@ -41,6 +46,18 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): MockServerOptions
     if (!isFaultName(faultText)) throw new UsageError(`unknown fault '${faultText}'`);
     fault = faultText;
   }
+
+  const replayFile = flags.replay ?? env.OICP_MOCK_REPLAY;
+  const replayTiming = flags['replay-timing'] ?? env.OICP_MOCK_REPLAY_TIMING;
+  if (
+    replayTiming !== undefined &&
+    replayTiming !== '' &&
+    replayTiming !== 'recorded' &&
+    replayTiming !== 'none'
+  )
+    throw new UsageError(`--replay-timing must be 'recorded' or 'none', got '${replayTiming}'`);
+  if (replayFile && fault)
+    throw new UsageError('--replay answers as recorded: it cannot be combined with --fault');
 
   const tlsFiles = {
     cert: flags['tls-cert'] ?? env.OICP_MOCK_TLS_CERT,
@@ -62,6 +79,8 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): MockServerOptions
     ),
     ...(givenTlsFiles.length === 3 ? { tls: tlsFiles as MockTlsFiles } : {}),
     registryFile: path.resolve(flags.registry || env.OICP_MOCK_REGISTRY || DEFAULT_REGISTRY_PATH),
+    ...(replayFile ? { replayFile } : {}),
+    ...(replayTiming === 'recorded' ? { replayTiming: 'recorded' as const } : {}),
   };
 }
 
@@ -75,6 +94,8 @@ function parseCommandLine(argv: string[]) {
       host: { type: 'string' },
       fault: { type: 'string' },
       'slow-delay-ms': { type: 'string' },
+      replay: { type: 'string' },
+      'replay-timing': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'tls-ca': { type: 'string' },
@@ -92,6 +113,15 @@ async function main(): Promise<void> {
     process.stderr.write(`oicp-mock: ${error.message}. ${USAGE}; valid faults: ${FAULT_NAMES.join(', ')}\n`);
     process.exit(2);
   }
+  if (options.replayFile) {
+    try {
+      options.replay = loadReplayLog(options.replayFile);
+    } catch (error) {
+      if (!(error instanceof ReplayLogError)) throw error;
+      process.stderr.write(`oicp-mock: ${error.message}\n`);
+      process.exit(2);
+    }
+  }
 
   let mock: Awaited<ReturnType<typeof startMock>>;
   try {
@@ -101,7 +131,10 @@ async function main(): Promise<void> {
     process.stderr.write(`oicp-mock: cannot start: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  process.stdout.write(`OICP mock listening on ${mock.url} (fault: ${options.fault ?? 'none'})\n`);
+  const mode = options.replay
+    ? `replay of ${options.replay.source}: ${options.replay.exchanges.length} exchanges${options.replayTiming === 'recorded' ? ', recorded timing' : ''}`
+    : `fault: ${options.fault ?? 'none'}`;
+  process.stdout.write(`OICP mock listening on ${mock.url} (${mode})\n`);
 
   const stop = () => {
     mock.close().then(

@@ -13,6 +13,7 @@ import {
 } from './answer.ts';
 import type { FaultName } from './faults.ts';
 import { loadMockRegistry, type MockRegistry } from './registry.ts';
+import { Replayer, type ReplayLog, type ReplayOptions } from './replay.ts';
 import type { MockContext, MockResponse } from './types.ts';
 
 export const DEFAULT_SLOW_DELAY_MS = 11_000;
@@ -40,6 +41,9 @@ export interface MockServerOptions {
   slowDelayMs?: number;
   registry?: MockRegistry;
   tls?: MockTlsFiles;
+  /** Answer from a recorded run instead (mock/replay.ts); excludes a fault mode. */
+  replay?: ReplayLog;
+  replayTiming?: ReplayOptions['timing'];
 }
 
 export interface RunningMock {
@@ -58,13 +62,24 @@ export async function startMock(options: MockServerOptions = {}): Promise<Runnin
     slowDelayMs: options.slowDelayMs ?? DEFAULT_SLOW_DELAY_MS,
     tls: options.tls !== undefined,
   };
+  if (options.replay && options.fault)
+    throw new Error('a replay answers as recorded: it takes no fault mode');
+  const replayer = options.replay
+    ? new Replayer(options.replay, { timing: options.replayTiming })
+    : undefined;
   let authorizeStartRequests = 0;
   const pendingAnswers = new Set<NodeJS.Timeout>();
   const openSockets = new Set<Socket>();
 
   const send = (res: http.ServerResponse, answer: MockResponse): void => {
-    const body = Buffer.from(answer.body, 'utf8');
-    res.writeHead(answer.status, { ...answer.headers, 'Content-Length': String(body.length) });
+    if (answer.drop) {
+      res.socket?.destroy();
+      return;
+    }
+    const body = Buffer.from(answer.body, answer.encoding ?? 'utf8');
+    const headers = { ...answer.headers, 'Content-Length': String(body.length) };
+    if (answer.reason === undefined) res.writeHead(answer.status, headers);
+    else res.writeHead(answer.status, answer.reason, headers);
     res.end(body);
   };
 
@@ -94,18 +109,20 @@ export async function startMock(options: MockServerOptions = {}): Promise<Runnin
     });
     req.on('end', () => {
       if (tooLarge) return;
+      const request = {
+        method,
+        path: target,
+        headers: flattenHeaders(req.headers),
+        body: Buffer.concat(chunks).toString('utf8'),
+        clientIdentity: context.tls ? clientCertificateIdentity(req.socket as TLSSocket) : null,
+      };
+      // Replay answers from the recording; otherwise the mock's own behaviour (and fault mode — one per
+      // OperatorID when asked) decides.
       const operatorId = authorizeStartOperatorId(target);
       const fault = (operatorId && options.faultsByOperator?.[operatorId]) || context.fault;
-      const answer = answerAuthorizeStart(
-        {
-          method,
-          path: target,
-          headers: flattenHeaders(req.headers),
-          body: Buffer.concat(chunks).toString('utf8'),
-          clientIdentity: context.tls ? clientCertificateIdentity(req.socket as TLSSocket) : null,
-        },
-        fault === context.fault ? context : { ...context, fault },
-      );
+      const answer = replayer
+        ? replayer.answer(request)
+        : answerAuthorizeStart(request, fault === context.fault ? context : { ...context, fault });
       if (!answer.delayMs) {
         send(res, answer);
         return;

@@ -14,10 +14,16 @@ export interface MockRequest {
 
 export interface MockResponse {
   status: number;
+  /** The reason phrase (default: the standard one of the status). */
+  reason?: string;
   headers: Record<string, string>;
   body: string;
+  /** How the body is encoded on the wire (default utf8; a replayed ISO-8859-1 answer keeps its bytes). */
+  encoding?: 'utf8' | 'latin1';
   /** How long the server waits before sending the answer. */
   delayMs?: number;
+  /** Close the connection without answering (after delayMs): a replayed exchange that got no answer. */
+  drop?: boolean;
 }
 
 export interface MockContext {

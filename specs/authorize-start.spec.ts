@@ -1,3 +1,4 @@
+import { describeProfileExpectations } from '../src/calibration/overrides.ts';
 import { Redactor } from '../src/redact.ts';
 import { withoutSuiteFrames } from '../src/report/failure-presentation.ts';
 import { ANNOTATION } from '../src/report/run-record.ts';
@@ -20,7 +21,7 @@ for (const feature of features) {
         {
           tag: scenario.tags.map((tag) => `@${tag}`),
         },
-        async ({ suite, transport, failFast, hooks, evidence }, testInfo) => {
+        async ({ suite, transport, failFast, exchangeLog, hooks, evidence }, testInfo) => {
           // Added at run time: Playwright's report shows them, the run record and Allure read them.
           testInfo.annotations.push(
             { type: ANNOTATION.scenario, description: scenario.id },
@@ -31,6 +32,16 @@ for (const feature of features) {
           const source = scenario.tags.includes('generated')
             ? undefined
             : scenarioYaml(scenario.source.file, scenario.id, Redactor.forVariables(suite.profile.variables));
+          if (scenario.fromProfile?.length) {
+            const keys = scenario.fromProfile.map((p) => p.expectation).join(', ');
+            await hooks.step(`Expectations from profile '${suite.profile.name}' (calibrated): ${keys}`, () =>
+              hooks.attach(
+                'expectations-from-profile.txt',
+                'text/plain',
+                Redactor.forVariables(suite.profile.variables).text(describeProfileExpectations(scenario)),
+              ),
+            );
+          }
           // Test data the target does not offer (an empty profile value): skipped, and the report says why.
           if (scenario.skipReason !== undefined) {
             if (source) await hooks.attach('scenario.yaml', 'text/yaml', source);
@@ -48,6 +59,7 @@ for (const feature of features) {
             hooks,
             failFast,
             scenarioSource: source,
+            exchangeLog,
           }).catch((error: unknown) => {
             throw withoutSuiteFrames(error);
           });

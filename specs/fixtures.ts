@@ -1,5 +1,6 @@
 import { test as base } from '@playwright/test';
 import type { CheckFailure } from '../src/checks/check.ts';
+import { ExchangeLogWriter } from '../src/exchange/log-file.ts';
 import { NodeTransport } from '../src/exchange/node-transport.ts';
 import type { Transport } from '../src/exchange/types.ts';
 import { Redactor } from '../src/redact.ts';
@@ -19,6 +20,8 @@ interface WorkerFixtures {
   transport: Transport;
   /** Shared by the workers of a run: stops the run when the target is dead. */
   failFast: FailFast;
+  /** This worker's part of the run's exchange log (merged into exchanges.jsonl by the run's reporter). */
+  exchangeLog: { runId: string; record: ExchangeLogWriter['record'] };
 }
 
 interface TestFixtures {
@@ -44,6 +47,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
   failFast: [
     async ({ suite }, use) => use(new FailFast(reportPaths().runState, suite.profile.failFast)),
+    { scope: 'worker' },
+  ],
+  exchangeLog: [
+    async ({}, use) => {
+      const writer = new ExchangeLogWriter(reportPaths().runState);
+      await use({ runId: process.env.OICP_RUN_ID ?? '', record: (entry) => writer.record(entry) });
+    },
     { scope: 'worker' },
   ],
   evidence: async ({ suite }, use, testInfo) => {

@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { checkEarlierRunSettings } from '../config/earlier-runs.ts';
 import { checkEmbeddedMockPortFree, chooseEmbeddedMockPort } from '../config/embedded-mock.ts';
 import { applySettingsFile } from '../config/settings-file.ts';
 import { writeCoverage } from '../coverage/write.ts';
+import { compareWithEarlierRun } from '../drift/run-comparison.ts';
 import { InputError } from '../input/errors.ts';
 import { projectRoot } from '../paths.ts';
 import { generateAllureReport, type QualityGateResult, type ReportLayout } from '../report/allure-report.ts';
@@ -19,6 +21,7 @@ import { describeStop, FailFast } from '../run/fail-fast.ts';
 import { judgeRun } from '../run/run-checks.ts';
 import { checkSelection } from '../run/selection.ts';
 import { loadSuite } from '../run/suite.ts';
+import { schemaRegistry } from '../schemas/registry.ts';
 
 /**
  * `npm run conformance [-- <playwright test options>]`: takes the reports folder, checks the configuration,
@@ -54,6 +57,8 @@ function preflight(): boolean {
     const mockPort = process.env.OICP_BASE_URL?.trim() ? undefined : chooseEmbeddedMockPort();
     // Loaded here to stop on a configuration error before anything starts; the header (how many
     // scenarios will run, after --grep and --shard) is printed by the run's reporter.
+    // The earlier runs a comparison or a replay names, first: the replay decides the target.
+    checkEarlierRunSettings(reports, schemaRegistry());
     const { profile, scenarios } = loadSuite();
     // A --grep that leaves nothing says what it searched and what is close, instead of "No tests found".
     for (const note of checkSelection(scenarios, process.argv.slice(2))) console.log(note);
@@ -107,7 +112,25 @@ function reportLines(layout: ReportLayout | undefined, folderReason: string | un
     ...(playwrightReports().has('html') ? [`  Playwright  ${path.join(reports.html, 'index.html')}`] : []),
     ...(playwrightReports().has('json') ? [`  JSON        ${reports.json}`] : []),
     `  History     ${reports.allureHistory}`,
+    ...(fs.existsSync(reports.exchangeLog) ? [`  Exchanges   ${reports.exchangeLog}`] : []),
+    ...(fs.existsSync(reports.calibrationMarkdown)
+      ? [`  Calibration ${reports.calibrationMarkdown}${calibrationNote()}`]
+      : []),
   ];
+}
+
+/** How many expectations calibration.md proposes to calibrate, read from its twin. */
+function calibrationNote(): string {
+  try {
+    const { entries } = JSON.parse(fs.readFileSync(reports.calibrationJson, 'utf8')) as {
+      entries: unknown[];
+    };
+    return entries.length > 0
+      ? `  (${entries.length} expectation(s) not confirmed: overrides for the profile)`
+      : '';
+  } catch {
+    return '';
+  }
 }
 
 async function main(): Promise<number> {
@@ -155,6 +178,9 @@ async function main(): Promise<number> {
     }
   }
 
+  // OICP_COMPARE_WITH: the drift from an earlier run, before the report, which carries the table.
+  const driftLines = compareWithEarlierRun(reports, process.env, width);
+
   let reportGenerated: boolean | 'not-needed' = 'not-needed';
   let gate: QualityGateResult[] = [];
   let gatePassed = true;
@@ -188,6 +214,7 @@ async function main(): Promise<number> {
   const stop = FailFast.stopOf(reports.runState);
   if (stop) console.log(`\n✘ ${describeStop(stop)}\n  The remaining scenarios were not run.`);
   if (coverageSummary) console.log(coverageSummary);
+  if (driftLines.length > 0) console.log(driftLines.join('\n'));
   console.log(runChecks.text);
   if (reportGenerated === true) console.log(formatQualityGate(gate));
   console.log(reportLines(layout, folderReason).join('\n'));

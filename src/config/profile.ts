@@ -6,7 +6,7 @@ import { YamlSource } from '../input/yaml-file.ts';
 import type { RuleKind } from '../negatives/derive.ts';
 import { dataDir } from '../paths.ts';
 import { defaultBodyKind } from '../scenarios/load.ts';
-import type { ResponseBodyKind } from '../scenarios/types.ts';
+import type { ExpectationKey, Matcher, ResponseBodyKind } from '../scenarios/types.ts';
 import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
 import { mockRegistryFile, mockRegistryVariables } from './mock-registry-variables.ts';
 import { checkBaseUrl } from './target-url.ts';
@@ -53,6 +53,8 @@ export interface Profile {
   failFast: FailFastPolicy;
   /** Known Hubject deviations (docs/errata.md) reported as advisories instead of failures against this target. */
   hubjectDeviations: DeviationId[];
+  /** Per-scenario expectation overrides (`expectations:`), applied and checked by src/calibration/overrides.ts. */
+  expectations: ExpectationOverride[];
 }
 
 /** Where a profile value is set: a line of the profile (and the environment variable it reads), or a registry entry. */
@@ -65,6 +67,23 @@ export interface VariableOrigin extends SourceLocation {
 export function formatOrigin(origin: VariableOrigin): string {
   return `${formatLocation(origin)}${origin.environment?.length ? ` (${origin.environment.join(', ')})` : ''}`;
 }
+/** One expectation of one scenario as the profile sets it, with where it is written. */
+export interface ExpectationOverride {
+  scenario: string;
+  expectation: ExpectationKey;
+  /** A status (number), a body kind, an AuthorizationStatus, a StatusCode.Code, or a field matcher. */
+  value: unknown;
+  /** Where it is written: file, line, column and field (`expectations.<id>.<key>`). */
+  at: InputProblem;
+}
+
+type OverrideValues = {
+  status?: number;
+  body?: ResponseBodyKind;
+  authorizationStatus?: string;
+  statusCode?: string;
+  fields?: Record<string, Matcher>;
+};
 
 /**
  * A dead target ends the run instead of failing every scenario one time budget at a time: after this many
@@ -106,6 +125,9 @@ export const MAX_TIME_BUDGET_MS = 600_000;
 /** The largest answer body accepted by default: an AuthorizeStart answer is well under 10 KiB. */
 export const DEFAULT_MAX_ANSWER_BYTES = 1024 * 1024;
 
+/** The embedded mock's port when OICP_MOCK_PORT names none (the run picks a free one and sets it). */
+const EMBEDDED_MOCK_DEFAULT_PORT = 8787;
+
 /** When a dead target stops the run (see FailFastPolicy). */
 export const DEFAULT_FAIL_FAST: FailFastPolicy = { consecutiveFailures: 5, beforeFirstAnswer: 2 };
 
@@ -123,6 +145,7 @@ interface ProfileFile {
   failFast?: Partial<FailFastPolicy>;
   invalidRequests?: Partial<Record<RuleKind, { status: number; body?: ResponseBodyKind }>>;
   hubjectDeviations?: DeviationId[];
+  expectations?: Record<string, OverrideValues>;
   variables: Record<string, string>;
   tls?: Partial<Omit<TlsSettings, 'insecure'>> & { insecure?: boolean; clientCertificateRequired?: boolean };
 }
@@ -266,6 +289,20 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
   }
   const overrideUrl = env.OICP_BASE_URL?.trim();
   const mockCommand = env.OICP_MOCK_COMMAND?.trim() || undefined;
+  // A replay (OICP_MOCK_REPLAY) makes the embedded mock the target, answering from an earlier run: whatever
+  // the profile's target, its variables make the requests that must match the recorded ones.
+  const replay = env.OICP_MOCK_REPLAY?.trim() || undefined;
+  if (replay && overrideUrl) {
+    throw new InputError('Invalid configuration', [
+      {
+        file: 'OICP_MOCK_REPLAY',
+        field: 'OICP_MOCK_REPLAY',
+        message:
+          'a replay answers through the embedded mock; OICP_BASE_URL names another target: unset one of them',
+      },
+    ]);
+  }
+  const embedded = (data.embeddedMock ?? false) || replay !== undefined;
   if (mockCommand && !overrideUrl) {
     throw new InputError('Invalid configuration', [
       {
@@ -276,16 +313,20 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     ]);
   }
   const mockPort = env.OICP_MOCK_PORT?.trim();
-  if (data.embeddedMock && !overrideUrl && mockPort)
+  if (embedded && !overrideUrl && mockPort)
     parseIntSetting(mockPort, 'OICP_MOCK_PORT', { min: 0, max: 65535 });
-  const profileUrl = overrideUrl ? '' : resolve(data.baseUrl, ['baseUrl']);
+  const profileUrl = overrideUrl
+    ? ''
+    : replay
+      ? `http://127.0.0.1:${mockPort || EMBEDDED_MOCK_DEFAULT_PORT}`
+      : resolve(data.baseUrl, ['baseUrl']);
   const hasClientCertificate =
     Boolean(env.OICP_CLIENT_PFX?.trim() || profileTls.pfx) ||
     Boolean(
       (env.OICP_CLIENT_CERT?.trim() || profileTls.clientCert) &&
         (env.OICP_CLIENT_KEY?.trim() || profileTls.clientKey),
     );
-  if (data.tls?.clientCertificateRequired && !hasClientCertificate) {
+  if (data.tls?.clientCertificateRequired && !hasClientCertificate && !replay) {
     missing.push({
       ...source.problem(['tls', 'clientCertificateRequired'], ''),
       message:
@@ -300,26 +341,28 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     ? checkBaseUrl(overrideUrl, env, { file: 'OICP_BASE_URL', field: 'OICP_BASE_URL' })
     : checkBaseUrl(profileUrl, env, { ...source.problem(['baseUrl'], ''), field: 'baseUrl' });
 
-  const tls = loadTlsSettings(profileTls, env, baseUrl, source.displayPath);
+  // The replaying mock is plain HTTP on this machine: no client certificate goes to it.
+  const tls = replay ? { insecure: false } : loadTlsSettings(profileTls, env, baseUrl, source.displayPath);
   const budget = env.OICP_TIME_BUDGET_MS?.trim();
   return {
     name: data.name,
     description: data.description ?? '',
     file: source.displayPath,
     baseUrl,
-    startEmbeddedMock: (data.embeddedMock ?? false) && !overrideUrl,
+    startEmbeddedMock: embedded && !overrideUrl,
     mockCommand,
     hubject: data.hubject ?? false,
     timeBudgetMs: budget
       ? parseIntSetting(budget, 'OICP_TIME_BUDGET_MS', { min: 100, max: MAX_TIME_BUDGET_MS, unit: 'ms' })
       : (data.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS),
-    workers: data.workers,
+    // A replay spares no shared system: no pause between requests, every core.
+    workers: replay ? undefined : data.workers,
     variables,
     variableOrigins,
     ...(mockRegistry ? { mockRegistry } : {}),
     unavailable,
     tls,
-    minIntervalMs: data.minIntervalMs ?? 0,
+    minIntervalMs: replay ? 0 : (data.minIntervalMs ?? 0),
     retry: data.retry
       ? {
           attempts: data.retry.attempts,
@@ -334,7 +377,37 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     maxAnswerBytes: data.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES,
     failFast: { ...DEFAULT_FAIL_FAST, ...data.failFast },
     hubjectDeviations: data.hubjectDeviations ?? [],
+    expectations: expectationOverrides(data.expectations, source),
   };
+}
+
+/** The profile's `expectations:`, one entry per overridden expectation, each with its place in the file. */
+function expectationOverrides(
+  written: Record<string, OverrideValues> | undefined,
+  source: YamlSource,
+): ExpectationOverride[] {
+  const overrides: ExpectationOverride[] = [];
+  for (const [scenario, values] of Object.entries(written ?? {})) {
+    for (const [key, value] of Object.entries(values)) {
+      if (key !== 'fields') {
+        overrides.push({
+          scenario,
+          expectation: key as ExpectationKey,
+          value,
+          at: source.problem(['expectations', scenario, key], ''),
+        });
+        continue;
+      }
+      for (const [path, matcher] of Object.entries(value as Record<string, Matcher>))
+        overrides.push({
+          scenario,
+          expectation: `fields.${path}`,
+          value: matcher,
+          at: source.problem(['expectations', scenario, 'fields', path], ''),
+        });
+    }
+  }
+  return overrides;
 }
 
 function invalidAnswer(

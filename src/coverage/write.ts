@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { generatedNegativeScenarios, loadBaseRequests } from '../negatives/scenarios.ts';
 import { dataDir } from '../paths.ts';
+import { attachToAllureRun } from '../report/allure-run-attachment.ts';
 import type { reportPaths } from '../report/paths.ts';
 import { executedScenarios, type RunRecord } from '../report/run-record.ts';
 import type { Suite } from '../run/suite.ts';
@@ -73,18 +73,7 @@ export function writeCoverage(
   fs.mkdirSync(reports.root, { recursive: true });
   fs.writeFileSync(markdownFile, markdown);
   fs.writeFileSync(reports.coverageJson, JSON.stringify({ selection, ...coverage }));
-  if (fs.existsSync(reports.allureResults)) {
-    // Allure's run-level attachments: a globals file naming an attachment file beside the results.
-    const source = `${randomUUID()}-attachment.md`;
-    fs.writeFileSync(path.join(reports.allureResults, source), markdown);
-    fs.writeFileSync(
-      path.join(reports.allureResults, `${randomUUID()}-globals.json`),
-      JSON.stringify({
-        attachments: [{ name: 'Coverage', source, type: 'text/markdown', timestamp: Date.now() }],
-        errors: [],
-      }),
-    );
-  }
+  attachToAllureRun(reports.allureResults, 'Coverage', markdown);
   return {
     coverage,
     summary: coverageSummary(

@@ -48,6 +48,7 @@ export function decodeAnswer(answer: HttpAnswer): ReceivedAnswer {
     headers: answer.headers,
     bodyText,
     utf8: isUtf8(answer.body),
+    raw: answer.body,
     ...(answer.headersAfterMs === undefined ? {} : { headersAfterMs: answer.headersAfterMs }),
     ...(answer.incomplete ? { incomplete: answer.incomplete } : {}),
   };

@@ -76,6 +76,8 @@ export interface ReceivedAnswer {
   bodyText: string;
   /** False when the body bytes are not valid UTF-8. */
   utf8: boolean;
+  /** The body bytes as received (after decompression): the exchange log keeps bytes that are not UTF-8 as they came. */
+  raw?: Buffer;
   /** The body parsed as JSON; undefined when it is not JSON (see jsonError). */
   json?: unknown;
   jsonError?: string;

@@ -9,6 +9,10 @@ export { OPERATION_DOC } from './oicp-docs.ts';
 
 export const EPIC = 'OICP 2.3 eRoamingAuthorizeStart';
 
+/** The tag of a scenario with expectations from the profile, and the label naming each one. */
+export const FROM_PROFILE_TAG = 'calibrated';
+export const FROM_PROFILE_LABEL = 'fromProfile';
+
 type Env = Record<string, string | undefined>;
 
 export interface AllureLabel {
@@ -102,6 +106,12 @@ export function scenarioMetadata(
     { name: 'severity', value: scenario.severity },
     { name: 'scenarioId', value: scenario.id },
     { name: 'scenarioSource', value: `${scenario.source.file}:${scenario.source.line}` },
+    // Expectations the profile calibrated: findable with the tag, each named by a label.
+    ...(scenario.fromProfile?.length ? [{ name: 'tag', value: FROM_PROFILE_TAG }] : []),
+    ...(scenario.fromProfile ?? []).map((p) => ({
+      name: FROM_PROFILE_LABEL,
+      value: `${p.expectation} (profile ${p.profile})`,
+    })),
   ];
   const sourceUrl = scenarioSourceUrl(scenario.source, env);
   const linkedTypes: OicpType[] = ['eRoamingAuthorizeStart', ...identificationMembers(scenario)];
@@ -126,6 +136,18 @@ export function scenarioMetadata(
     { name: 'profile', value: profile.name, excluded: false },
     // The target's URL changes with every embedded-mock port: shown, but not part of the history key.
     { name: 'target', value: profile.baseUrl, excluded: true },
+    ...(scenario.fromProfile?.length
+      ? [
+          {
+            name: 'expectations from profile',
+            value: scenario.fromProfile
+              .map((p) => `${p.expected} (catalogue: ${p.catalogue.expected})`)
+              .join('; '),
+            // Calibrating a profile must not start a new history for the scenario.
+            excluded: true,
+          },
+        ]
+      : []),
   ];
   return {
     testCaseId: scenarioTestCaseId(scenario.id),

@@ -30,6 +30,14 @@ export function reportPaths(env: Record<string, string | undefined> = process.en
     coverageJson: path.join(root, 'coverage.json'),
     /** The run-level checks' verdicts (src/run/run-checks.ts). */
     runChecks: path.join(root, 'run-checks.json'),
+    /** Every exchange of the run, one JSON line per scenario (docs/exchanges.md). */
+    exchangeLog: path.join(root, 'exchanges.jsonl'),
+    /** The expectations the target did not confirm, with a block of overrides for the profile. */
+    calibrationMarkdown: path.join(root, 'calibration.md'),
+    calibrationJson: path.join(root, 'calibration.json'),
+    /** The comparison with an earlier run (OICP_COMPARE_WITH), or the last `npm run compare` into this folder. */
+    driftMarkdown: path.join(root, 'drift.md'),
+    driftJson: path.join(root, 'drift.json'),
   };
 }
 
@@ -81,6 +89,11 @@ export function runOutputs(reports: ReportPaths): string[] {
     reports.coverageJson,
     reports.runState,
     reports.runChecks,
+    reports.exchangeLog,
+    reports.calibrationMarkdown,
+    reports.calibrationJson,
+    reports.driftMarkdown,
+    reports.driftJson,
   ];
 }
 

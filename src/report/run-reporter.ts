@@ -10,7 +10,9 @@ import type {
   TestError,
   TestResult,
 } from '@playwright/test/reporter';
+import { calibrate, writeCalibration } from '../calibration/calibrate.ts';
 import { describeTls } from '../config/tls.ts';
+import { mergeExchangeParts, readRunExchanges } from '../exchange/log-file.ts';
 import { loadSuite } from '../run/suite.ts';
 import { junitXml } from './junit.ts';
 import { reportPaths } from './paths.ts';
@@ -19,6 +21,15 @@ import { formatRunHeader } from './summary.ts';
 
 /** Playwright's file of a prompt that asks an AI assistant to explain the failure: not evidence. */
 const ERROR_CONTEXT_ATTACHMENT = 'error-context';
+
+/** How the header names the embedded mock: a replay says which recording it answers from. */
+function embeddedMockWords(started: boolean): string {
+  if (!started) return '';
+  const replay = process.env.OICP_MOCK_REPLAY?.trim();
+  return replay
+    ? ` (embedded mock replaying ${path.relative(process.cwd(), replay) || replay})`
+    : ' (embedded mock)';
+}
 
 export const JUNIT_SUITE_NAME = 'OICP 2.3 eRoamingAuthorizeStart conformance';
 
@@ -52,6 +63,13 @@ export function keepingRunReporter(args: readonly string[]): string[] {
  */
 export default class RunReporter implements Reporter {
   private readonly runId = process.env.OICP_RUN_ID || randomUUID();
+
+  constructor() {
+    // The workers, started after this, inherit it: their exchange records name the run (a direct
+    // `npx playwright test` has no id from the conformance CLI).
+    process.env.OICP_RUN_ID = this.runId;
+  }
+
   private readonly reports = reportPaths();
   private startedAt = new Date();
   private planned: TestCase[] = [];
@@ -72,11 +90,18 @@ export default class RunReporter implements Reporter {
     const header = formatRunHeader({
       planned: this.planned.length,
       loaded: scenarios.length,
-      target: `profile '${profile.name}', target ${profile.baseUrl}${profile.startEmbeddedMock ? ' (embedded mock)' : ''}`,
+      target: `profile '${profile.name}', target ${profile.baseUrl}${embeddedMockWords(profile.startEmbeddedMock)}`,
       scenariosSetting: process.env.OICP_SCENARIOS,
     });
     const tls = profile.baseUrl.startsWith('https:') ? [`TLS: ${describeTls(profile.tls)}`] : [];
-    process.stdout.write(`${[header, ...tls].join('\n')}\n`);
+    const calibrated = scenarios.flatMap((s) => s.fromProfile ?? []);
+    const fromProfile =
+      calibrated.length > 0
+        ? [
+            `Expectations from profile '${profile.name}' (calibrated, in place of the catalogue's): ${calibrated.length} in ${scenarios.filter((s) => s.fromProfile?.length).length} scenario(s)`,
+          ]
+        : [];
+    process.stdout.write(`${[header, ...tls, ...fromProfile].join('\n')}\n`);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -126,5 +151,22 @@ export default class RunReporter implements Reporter {
       this.reports.junit,
       junitXml(scenarios, { name: JUNIT_SUITE_NAME, timestamp: this.startedAt.toISOString() }),
     );
+    mergeExchangeParts(
+      this.reports.runState,
+      this.reports.exchangeLog,
+      scenarios.map((s) => s.id),
+    );
+    try {
+      const { profile, scenarios: loaded, schemas } = loadSuite();
+      const exchanges = readRunExchanges(this.reports.exchangeLog);
+      writeCalibration(
+        this.reports,
+        calibrate({ records: scenarios, exchanges, scenarios: loaded, profile, schemas, runId: this.runId }),
+      );
+    } catch (error) {
+      process.stderr.write(
+        `The calibration could not be written: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+    }
   }
 }

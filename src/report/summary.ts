@@ -1,4 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
+import { basisWords } from '../run/verdicts.ts';
+import type { ProfileExpectation } from '../scenarios/types.ts';
 import { cutLine } from '../text.ts';
 import { FAILURE_CATEGORIES, type FailureCategory } from './failure-category.ts';
 import { type RunRecord, readRunRecord, runTotals, type ScenarioRecord } from './run-record.ts';
@@ -55,12 +57,16 @@ export interface RunSummary {
   skippedCount: number;
   /** Expectations (observed behaviour or assumptions) the target did not confirm: they never fail the run. */
   unconfirmed: UnconfirmedFinding[];
+  /** Expectations the profile set in place of the catalogue's (calibrated), of the scenarios that ran. */
+  fromProfile: Array<ProfileExpectation & { id: string }>;
 }
 
 export interface UnconfirmedFinding {
   id: string;
   expectation: string;
-  basis: string;
+  basis: 'observed' | 'assumption';
+  /** The expectation is the profile's override. */
+  profile?: string;
   expected: string;
   received: string;
 }
@@ -165,9 +171,13 @@ export function runSummary(record: RunRecord): RunSummary {
         id: s.id,
         expectation: u.expectation,
         basis: u.basis,
+        ...(u.profile ? { profile: u.profile } : {}),
         expected: u.expected,
         received: u.received,
       })),
+    ),
+    fromProfile: record.scenarios.flatMap((s) =>
+      (s.verdicts?.fromProfile ?? []).map((p) => ({ ...p, id: s.id })),
     ),
   };
 }
@@ -238,7 +248,19 @@ function unconfirmedSection(summary: RunSummary, width: number): string[] {
     `${UNCONFIRMED_TITLE} (observed Hubject behaviour or assumptions, not OICP rules; they do not fail the run):`,
     ...summary.unconfirmed.map(
       (u) =>
-        `  ? ${cutLine(`${u.id} · ${u.expectation} (${u.basis}): expected ${u.expected}, received ${u.received}`, width - 4)}`,
+        `  ? ${cutLine(`${u.id} · ${u.expectation} (${basisWords(u)}): expected ${u.expected}, received ${u.received}`, width - 4)}`,
+    ),
+  ];
+}
+
+function fromProfileSection(summary: RunSummary, width: number): string[] {
+  if (summary.fromProfile.length === 0) return [];
+  const profiles = [...new Set(summary.fromProfile.map((p) => `'${p.profile}'`))].join(', ');
+  return [
+    `Expectations from profile ${profiles} (calibrated; in place of the catalogue's observed behaviour or assumptions):`,
+    ...summary.fromProfile.map(
+      (p) =>
+        `  ~ ${cutLine(`${p.id} · ${p.expectation}: expects ${p.expected} (catalogue: ${p.catalogue.expected}, ${p.catalogue.basis}; ${p.source})`, width - 4)}`,
     ),
   ];
 }
@@ -259,6 +281,7 @@ const SECTIONS: ReadonlyArray<(summary: RunSummary, width: number) => string[]> 
   failedSection,
   advisorySection,
   unconfirmedSection,
+  fromProfileSection,
   skippedSection,
 ];
 

@@ -42,7 +42,14 @@ export function judgeFinding(
   for (const expectation of unmet) {
     const basis = basisOf(scenario, expectation.expectation);
     if (basis.kind === 'rule') broken.push(expectation);
-    else unconfirmed.push({ check: check.name, ...expectation, basis: basis.kind, citation: basis.citation });
+    else
+      unconfirmed.push({
+        check: check.name,
+        ...expectation,
+        basis: basis.kind,
+        citation: basis.citation,
+        ...(basis.profile ? { profile: basis.profile } : {}),
+      });
   }
   if (broken.length === 0) return { unconfirmed };
   return { failure: broken.length === unmet.length ? finding : finding.narrowedTo(broken), unconfirmed };

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { answerObject, type Check, type CheckContext, CheckFailure, requestObject } from '../checks/check.ts';
 import { CHECKS } from '../checks/registry.ts';
 import type { Profile } from '../config/profile.ts';
+import { type ExchangeRecord, exchangeRecord, type LogInput } from '../exchange/log-entry.ts';
 import { decodeAnswer, prepareRequest } from '../exchange/request.ts';
 import {
   type Exchange,
@@ -23,6 +24,7 @@ import type { FailFast } from './fail-fast.ts';
 import { type Judgement, judgeFinding } from './judgement.ts';
 import {
   type AnswerSummary,
+  basisWords,
   checkVerdict,
   type ScenarioVerdicts,
   type UnconfirmedExpectation,
@@ -47,6 +49,8 @@ export interface RunDependencies {
   failFast?: Pick<FailFast, 'record'>;
   /** The scenario's YAML as written in its file (absent for a generated case), attached as the definition. */
   scenarioSource?: string;
+  /** Told every exchange, masked, with its verdicts: the run's exchange log (docs/exchanges.md). */
+  exchangeLog?: { runId: string; record(entry: ExchangeRecord): void };
 }
 
 export interface ScenarioOutcome {
@@ -108,12 +112,13 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
       await hooks.attach('scenario.json', 'application/json', json(redactor.json(definition)));
     },
   );
+  const generatedValues = new Map<string, string>();
   const { resolved, request } = await hooks.step(
     scenario.invalid
       ? 'Resolve variables from the profile; lint the request: it must be invalid (invalid: true)'
       : 'Resolve variables from the profile; lint the request against eRoamingAuthorizeStart',
     async () => {
-      const resolved = resolveScenario(scenario, profile.variables);
+      const resolved = resolveScenario(scenario, profile.variables, { generated: generatedValues });
       // ... and what the resolved request carries (a PIN the profile supplies under another name).
       redactor = redactor.with(secretValuesOfBody(resolved.request.body, resolved.request.rawBody));
       const request = prepareRequest(resolved, profile.baseUrl);
@@ -122,11 +127,32 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
     },
   );
 
-  const exchange = await hooks.step(`Send POST ${request.url}`, async () => {
-    await hooks.attach('request.json', 'application/json', requestEvidence(request, redactor));
-    await hooks.attach('reproduce.sh', 'text/plain', curlCommand(request, redactor));
-    return send(resolved, request, deps, redactor);
-  });
+  const sentAt = new Date();
+  const logExchange = (outcome: Pick<LogInput, 'exchange' | 'transportError' | 'verdicts' | 'failed'>) =>
+    deps.exchangeLog?.record(
+      exchangeRecord({
+        runId: deps.exchangeLog.runId,
+        scenario,
+        profile,
+        request,
+        generatedValues,
+        sentAt,
+        redactor,
+        elapsedMs: Date.now() - sentAt.getTime(),
+        ...outcome,
+      }),
+    );
+  const exchange = await hooks
+    .step(`Send POST ${request.url}`, async () => {
+      await hooks.attach('request.json', 'application/json', requestEvidence(request, redactor));
+      await hooks.attach('reproduce.sh', 'text/plain', curlCommand(request, redactor));
+      return send(resolved, request, deps, redactor);
+    })
+    .catch((error: unknown) => {
+      // No answer at all is an exchange too: the log says what was sent and that nothing came back.
+      if (error instanceof TransportError) logExchange({ transportError: error, failed: true });
+      throw error;
+    });
 
   const context: CheckContext = { schemas };
   const failures: CheckFailure[] = [];
@@ -171,7 +197,7 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
           const expectation = { ...found, citation: redactor.text(found.citation) };
           unconfirmed.push(expectation);
           await hooks.step(
-            `Expectation not confirmed by this target: ${expectation.expectation} (${expectation.basis})`,
+            `Expectation not confirmed by this target: ${expectation.expectation} (${basisWords(expectation)})`,
             async () =>
               hooks.attach(
                 `unconfirmed-${expectation.expectation}.txt`,
@@ -201,8 +227,10 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
     passed,
     notApplicable,
     ...(answer ? { answer } : {}),
+    ...(scenario.fromProfile?.length ? { fromProfile: scenario.fromProfile } : {}),
   };
   await hooks.attach(VERDICTS_ATTACHMENT, 'application/json', json(verdicts));
+  logExchange({ exchange, verdicts, failed: failures.length > 0 });
   if (failures.length > 0) {
     const hint = testDataHint(scenario, resolved, profile, failures, redactor);
     if (hint) await hooks.attach('test-data-hint.txt', 'text/plain', hint);
@@ -230,15 +258,21 @@ function answerSummary(exchange: Exchange): AnswerSummary | undefined {
 }
 
 function unconfirmedText(expectation: UnconfirmedExpectation): string {
+  const kind = expectation.profile
+    ? `behaviour profile '${expectation.profile}' was calibrated to`
+    : expectation.basis === 'observed'
+      ? 'observed Hubject behaviour'
+      : 'an assumption of the scenario';
   return [
     `Expectation not confirmed by this target: ${expectation.expectation} (checked by ${expectation.check})`,
     `  expected: ${expectation.expected}`,
     `  received: ${expectation.received}`,
-    `  basis: ${expectation.basis} — ${expectation.citation}`,
+    `  basis: ${basisWords(expectation)} — ${expectation.citation}`,
     '',
-    `Not an OICP rule (${expectation.basis === 'observed' ? 'observed Hubject behaviour' : 'an assumption of the scenario'}), so it does not fail the scenario.`,
-    'If the target is right, correct the expectation (or its basis) in the scenario file; if the target is a mock,',
-    'it answers differently from what the scenario takes Hubject to do.',
+    `Not an OICP rule (${kind}), so it does not fail the scenario.`,
+    'If the target is right, calibrate the profile (calibration.md of this run has the block to paste) or correct',
+    'the expectation in the scenario file; if the target is a mock, it answers differently from what the scenario',
+    'takes Hubject to do.',
   ].join('\n');
 }
 

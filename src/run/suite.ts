@@ -1,3 +1,4 @@
+import { applyExpectationOverrides } from '../calibration/overrides.ts';
 import { loadProfile, type Profile, variablesOfOtherProfiles } from '../config/profile.ts';
 import { InputError } from '../input/errors.ts';
 import { generatedNegativeScenarios } from '../negatives/scenarios.ts';
@@ -75,6 +76,11 @@ export function loadSuiteFresh(env: Record<string, string | undefined>): Suite {
   const lint = requestProblems(scenarios, profile, schemas, scenarioWrittenAt);
   if (lint.length > 0) throw new InputError(REQUEST_PROBLEMS_TITLE, lint);
   if (selection.generated) scenarios.push(...generatedNegativeScenarios(schemas, profile));
+  // The profile's calibrated expectations, checked against the whole catalogue (not only this selection).
+  applyExpectationOverrides(scenarios, profile, () => [
+    ...loadScenarios(schemas, DEFAULT_SCENARIOS),
+    ...generatedNegativeScenarios(schemas, profile),
+  ]);
   return { schemas, profile, scenarios };
 }
 

@@ -1,5 +1,5 @@
 import type { CheckFailure } from '../checks/check.ts';
-import type { BasisKind, ExpectationKey } from '../scenarios/types.ts';
+import type { BasisKind, ExpectationKey, ProfileExpectation } from '../scenarios/types.ts';
 
 /** The runner's record of one scenario's checks, attached to every test as `verdicts.json`. */
 export const VERDICTS_ATTACHMENT = 'verdicts.json';
@@ -26,6 +26,8 @@ export interface UnconfirmedExpectation {
   expected: string;
   /** What the target answered instead. */
   received: string;
+  /** The expectation is the profile's override (calibrated), not the catalogue's. */
+  profile?: string;
 }
 
 /**
@@ -51,6 +53,13 @@ export interface ScenarioVerdicts {
   notApplicable: string[];
   /** Absent when no answer arrived. */
   answer?: AnswerSummary;
+  /** The expectations that came from the profile instead of the catalogue (absent: none). */
+  fromProfile?: ProfileExpectation[];
+}
+
+/** `observed`, `assumption`, or `observed, profile 'qa'` for an expectation the profile calibrated. */
+export function basisWords(expectation: Pick<UnconfirmedExpectation, 'basis' | 'profile'>): string {
+  return expectation.profile ? `${expectation.basis}, profile '${expectation.profile}'` : expectation.basis;
 }
 
 export function checkVerdict(failure: CheckFailure): CheckVerdict {
@@ -107,6 +116,9 @@ export function parseVerdicts(text: string): ScenarioVerdicts | undefined {
       passed: list(data.passed).filter((p) => typeof p === 'string'),
       notApplicable: list(data.notApplicable),
       ...(answer ? { answer } : {}),
+      ...(Array.isArray(data.fromProfile) && data.fromProfile.length > 0
+        ? { fromProfile: data.fromProfile.filter((p) => typeof p?.expectation === 'string') }
+        : {}),
     };
   } catch {
     return undefined;

@@ -180,9 +180,9 @@ export function requestProblems(
           (!Object.hasOwn(profile.variables, name) || Object.hasOwn(profile.unavailable, name)),
       ),
     );
-    const resolved = resolveScenario(scenario, profile.variables, (name) =>
-      unresolvable.has(name) ? MISSING : undefined,
-    );
+    const resolved = resolveScenario(scenario, profile.variables, {
+      standIn: (name) => (unresolvable.has(name) ? MISSING : undefined),
+    });
     const { bodyJson } = prepareRequest(resolved, profile.baseUrl);
     const requestAt = [...at, 'request', scenario.request.rawBody === undefined ? 'body' : 'rawBody'];
     const violations =

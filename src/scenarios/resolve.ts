@@ -90,15 +90,21 @@ function substitute(value: unknown, lookup: (name: string) => string): unknown {
 }
 
 /**
- * The scenario with every placeholder replaced; generators run once per name for this scenario. `standIn`
- * may supply a value first (the load-time lint stands in for test data the profile does not offer).
+ * The scenario with every placeholder replaced; generators run once per name for this scenario.
+ * `options.standIn` may supply a value first (the load-time lint stands in for test data the profile does not
+ * offer); `options.generated` learns each generator's value (`$uuid` → the UUID made), so that the exchange
+ * log can mark what a comparison or a replay must not take for the target's doing.
  */
 export function resolveScenario(
   scenario: Scenario,
   variables: Record<string, string>,
-  standIn: (name: string) => string | undefined = () => undefined,
+  options: {
+    standIn?: (name: string) => string | undefined;
+    generated?: Map<string, string>;
+  } = {},
 ): Scenario {
-  const generated = new Map<string, string>();
+  const standIn = options.standIn ?? (() => undefined);
+  const generated = options.generated ?? new Map<string, string>();
   const lookup = (name: string): string => {
     const substitute = standIn(name);
     if (substitute !== undefined) return substitute;

@@ -24,6 +24,8 @@ export interface Basis {
   kind: BasisKind;
   /** The OICP rule cited, the evidence of the observation (source, date), or what is assumed. */
   citation: string;
+  /** The expectation is an override of this profile (calibrated against its target), not the catalogue's. */
+  profile?: string;
 }
 
 /**
@@ -67,4 +69,18 @@ export interface Scenario {
   skipReason?: string;
   /** With skipReason: the settings that would enable the scenario (environment variables, profile entries). */
   enableWith?: string[];
+  /** The expectations the profile overrides (src/calibration/overrides.ts), with what the catalogue said. */
+  fromProfile?: ProfileExpectation[];
+}
+
+/** An expectation that comes from the profile instead of the catalogue. */
+export interface ProfileExpectation {
+  expectation: ExpectationKey;
+  /** What the profile expects, in words (`StatusCode.Code "106"`). */
+  expected: string;
+  /** What the catalogue expected, and on what basis. */
+  catalogue: { expected: string; basis: BasisKind; citation: string };
+  profile: string;
+  /** `file:line` of the override in the profile. */
+  source: string;
 }

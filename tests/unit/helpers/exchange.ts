@@ -140,5 +140,6 @@ export function buildProfile(variables: Record<string, string> = {}): Profile {
     maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
     failFast: DEFAULT_FAIL_FAST,
     hubjectDeviations: [],
+    expectations: [],
   };
 }

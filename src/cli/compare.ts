@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { compareExchangeLogs } from '../drift/run-comparison.ts';
+import { InputError } from '../input/errors.ts';
+import { reportPaths } from '../report/paths.ts';
+import { consoleWidth } from '../report/summary.ts';
+
+/**
+ * `npm run compare -- <run A> <run B> [--out <folder>] [--fail-on-outcome-drift | --fail-on-drift]`: the drift
+ * between two runs, scenario by scenario (each run a reports folder or an exchanges.jsonl). Writes drift.md and
+ * drift.json into --out (default: the reports folder, OICP_REPORTS_DIR or reports/) and prints a summary.
+ * Exit code 0; 1 with --fail-on-outcome-drift when any scenario's outcome differs (with --fail-on-drift: when
+ * anything but "same" is found); 2 when a log cannot be read or the command line is wrong.
+ */
+const USAGE =
+  'usage: npm run compare -- <run A> <run B> [--out <folder>] [--fail-on-outcome-drift | --fail-on-drift]\n' +
+  '  <run A>, <run B>: a reports folder of a run (its exchanges.jsonl), or an exchanges.jsonl file';
+
+function main(argv: string[]): number {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [a, b, ...extra] = parsed.positionals;
+  if (!a || !b || extra.length > 0) {
+    console.error(`Name exactly two runs to compare.\n${USAGE}`);
+    return 2;
+  }
+  const out = parsed.values.out ? path.resolve(parsed.values.out) : reportPaths().root;
+  const files = { markdown: path.join(out, 'drift.md'), json: path.join(out, 'drift.json') };
+  let result: ReturnType<typeof compareExchangeLogs>;
+  try {
+    result = compareExchangeLogs(a, b, files, { width: consoleWidth() });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    console.error(error.message);
+    return 2;
+  }
+  console.log(result.lines.join('\n'));
+  const { counts } = result.drift;
+  if (parsed.values['fail-on-drift'] && counts.same < result.drift.scenarios.length) {
+    console.log(`Drift found (--fail-on-drift): exit code 1`);
+    return 1;
+  }
+  if (parsed.values['fail-on-outcome-drift'] && counts.outcome > 0) {
+    console.log(
+      `${counts.outcome} scenario(s) with a different outcome (--fail-on-outcome-drift): exit code 1`,
+    );
+    return 1;
+  }
+  return 0;
+}
+
+function parseCommandLine(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      'fail-on-outcome-drift': { type: 'boolean' },
+      'fail-on-drift': { type: 'boolean' },
+    },
+  });
+}
+
+process.exit(main(process.argv.slice(2)));

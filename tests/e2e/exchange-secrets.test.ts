@@ -1,0 +1,219 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { projectRoot } from '../../src/paths.ts';
+import { runConformance } from '../support/conformance-run.ts';
+
+// The files that carry answers from one run to another — the exchange log, the drift table, the calibration —
+// and a replay of them: a target that echoes every request back (headers, reason phrase, fault texts, HTML,
+// JSON strings, percent-encoded) must get no secret into any of them, nor into the console.
+
+const PIN = '5839271604';
+const RAW_BODY_PIN = '7302946185';
+const HASHED_VALUE = 'hashedPinSecretValue42';
+const SALT = 'saltySecret9931';
+const SECRETS = [PIN, RAW_BODY_PIN, HASHED_VALUE, SALT];
+
+function forms(secret: string): string[] {
+  const bytes = [...Buffer.from(secret)];
+  return [
+    ...new Set([
+      secret,
+      encodeURIComponent(secret),
+      bytes.map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+      [...secret].map((c) => `&#${c.codePointAt(0)};`).join(''),
+    ]),
+  ];
+}
+
+function leaksIn(where: string, text: string): string[] {
+  return SECRETS.flatMap((secret, index) =>
+    forms(secret)
+      .filter((form) => text.includes(form))
+      .map((form) => `${where}: secret #${index + 1}${form === secret ? '' : ' (encoded)'}`),
+  );
+}
+
+const html = (text: string) =>
+  text.replace(/[\s\S]/g, (c) => (/[A-Za-z]/.test(c) ? c : `&#${c.codePointAt(0)};`));
+
+/**
+ * Echoes each request everywhere an answer has room; the CPOPartnerSessionID picks the kind of answer. `code`:
+ * the refusal code of its JSON answers (two targets that differ in it drift, so drift.md shows both answers).
+ */
+function echoTarget(code: string): http.Server {
+  return http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      const mode = /"CPOPartnerSessionID":"([a-z-]+)"/.exec(body)?.[1] ?? 'raw';
+      const compact = body.replace(/[\r\n]/g, ' ');
+      const headers = {
+        'X-Echo': compact,
+        'X-Echo-Encoded': encodeURIComponent(body),
+        'Process-ID': `pid-${compact.slice(0, 100)}`,
+      };
+      const reason = `Echo ${compact.slice(0, 200)}`;
+      if (mode === 'fault') {
+        res.writeHead(400, reason, { ...headers, 'Content-Type': 'application/json;charset=utf-8' });
+        res.end(JSON.stringify({ message: `Error parsing/validating JSON: ${body}` }));
+      } else if (mode === 'html') {
+        res.writeHead(500, reason, { ...headers, 'Content-Type': 'text/html' });
+        res.end(`<html><pre>${html(body)}</pre><p>${body.replace(/"/g, '&quot;')}</p></html>`);
+      } else {
+        res.writeHead(200, reason, { ...headers, 'Content-Type': 'application/json;charset=utf-8' });
+        res.end(
+          JSON.stringify({
+            AuthorizationStatus: 'NotAuthorized',
+            StatusCode: {
+              Code: code,
+              Description: `you sent ${body}`,
+              AdditionalInfo: encodeURIComponent(body),
+            },
+            SessionID: null,
+            ProviderID: null,
+          }),
+        );
+      }
+    });
+  });
+}
+
+function scenarios(dir: string): string {
+  const qr = (id: string, mode: string) => `  - id: ${id}
+    title: An echoing target answers a QR-code request (${mode})
+    request:
+      operatorId: "{{operatorId}}"
+      body:
+        OperatorID: "{{operatorId}}"
+        EvseID: "{{evseId}}"
+        CPOPartnerSessionID: "${mode}"
+        Identification:
+          QRCodeIdentification: { EvcoID: "{{qrEvcoId}}", PIN: "${PIN}" }
+    expect:
+      status: 200
+      authorizationStatus: NotAuthorized
+      fields:
+        StatusCode.Description: { equals: "a text the target never sends" }
+        StatusCode.AdditionalInfo: { isNull: true }
+      basis:
+        default: { assumption: "an echo target (fixture)" }
+`;
+  const file = path.join(dir, 'echo.yaml');
+  fs.writeFileSync(
+    file,
+    `feature: Fixture — an echoing target
+scenarios:
+${qr('secrets-echo-json', 'json')}
+${qr('secrets-echo-fault', 'fault')}
+${qr('secrets-echo-html', 'html')}
+  - id: secrets-echo-raw-body
+    title: A PIN inside a raw body that does not parse is echoed back
+    invalid: true
+    request:
+      operatorId: "{{operatorId}}"
+      rawBody: '{"OperatorID":"{{operatorId}}","CPOPartnerSessionID":"fault","Identification":{"QRCodeIdentification":{"EvcoID":"{{qrEvcoId}}","PIN":"${RAW_BODY_PIN}"}},'
+    expect:
+      status: 200
+      basis: { assumption: "an echo target (fixture)" }
+  - id: secrets-echo-hashed-pin
+    title: A HashedPIN value and salt are echoed back
+    invalid: true
+    request:
+      operatorId: "{{operatorId}}"
+      body:
+        OperatorID: "{{operatorId}}"
+        CPOPartnerSessionID: "json"
+        Identification:
+          QRCodeIdentification:
+            EvcoID: "{{qrEvcoId}}"
+            HashedPIN: { Value: "${HASHED_VALUE}", Function: Bcrypt, LegacyHashData: { Function: MD5, Salt: "${SALT}", Value: "abc" } }
+    expect:
+      status: 200
+      fields:
+        StatusCode.Description: { equals: "a text the target never sends" }
+      basis: { assumption: "an echo target (fixture)" }
+`,
+  );
+  return file;
+}
+
+test('no secret reaches an exchange log, a drift table, a calibration or a replay of them', async () => {
+  test.setTimeout(240_000);
+  const server = echoTarget('102');
+  const other = echoTarget('106');
+  for (const s of [server, other]) await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  const file = scenarios(fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-secrets-')));
+  try {
+    const first = await runConformance(
+      { OICP_BASE_URL: url, OICP_SCENARIOS: file },
+      { recordOnly: true, args: ['--workers', '1'] },
+    );
+    const second = await runConformance(
+      { OICP_BASE_URL: otherUrl, OICP_SCENARIOS: file, OICP_COMPARE_WITH: first.reportsDir },
+      { recordOnly: true, args: ['--workers', '1'] },
+    );
+    // The replay answers from the first run's log: its answers, and its own 501s, carry no secret either.
+    const replay = await runConformance(
+      {
+        OICP_MOCK_REPLAY: path.join(first.reportsDir, 'exchanges.jsonl'),
+        OICP_SCENARIOS: file,
+        OICP_QR_EVCO_ID: 'x',
+      },
+      { recordOnly: true },
+    );
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-secrets-compare-'));
+    const compare = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/compare.ts', first.reportsDir, replay.reportsDir, '--out', out],
+      { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(compare.status, compare.stderr).toBe(0);
+
+    const evidence = [
+      ...[first, second, replay].flatMap((run) =>
+        ['exchanges.jsonl', 'calibration.md', 'calibration.json', 'drift.md', 'drift.json'].map((name) =>
+          path.join(run.reportsDir, name),
+        ),
+      ),
+      path.join(out, 'drift.md'),
+      path.join(out, 'drift.json'),
+    ].filter((f) => fs.existsSync(f));
+    // Not vacuous: every kind of file was written, the echoes are in them (masked), the calibration lists them.
+    for (const name of ['exchanges.jsonl', 'calibration.md', 'calibration.json', 'drift.md', 'drift.json'])
+      expect(
+        evidence.some((f) => f.endsWith(name)),
+        name,
+      ).toBe(true);
+    const log = fs.readFileSync(path.join(first.reportsDir, 'exchanges.jsonl'), 'utf8');
+    expect(log.split('\n').filter(Boolean)).toHaveLength(5);
+    expect(log).toContain('you sent {');
+    expect(log).toContain('***');
+    const calibration = fs.readFileSync(path.join(first.reportsDir, 'calibration.md'), 'utf8');
+    expect(calibration).toContain('secrets-echo-json');
+    expect(calibration).toContain('the value is masked (it carries a secret)');
+    const drift = fs.readFileSync(path.join(second.reportsDir, 'drift.md'), 'utf8');
+    expect(drift).toContain('### secrets-echo-json — different outcome');
+    expect(drift).toContain('you sent {');
+
+    const leaks = [
+      ...evidence.flatMap((f) => leaksIn(f, fs.readFileSync(f, 'latin1'))),
+      ...[first, second, replay].flatMap((run) => [
+        ...leaksIn('stdout', run.stdout),
+        ...leaksIn('stderr', run.stderr),
+      ]),
+      ...leaksIn('compare stdout', compare.stdout),
+    ];
+    expect(leaks).toEqual([]);
+  } finally {
+    for (const s of [server, other]) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+});
