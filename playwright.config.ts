@@ -87,8 +87,10 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   // A retry would hide a flaky target; the report must show what happened the first time.
   retries: 0,
-  // A profile that must stay gentle (QA) sets its own; otherwise every core: the work is waiting on answers.
-  workers: profile.workers ?? os.availableParallelism(),
+  // A profile that must stay gentle (QA) sets its own. Otherwise every core for a large run, fewer for a small
+  // one: each worker is a process to start (and Playwright starts a new one after every failed scenario).
+  workers:
+    profile.workers ?? Math.max(1, Math.min(os.availableParallelism(), Math.ceil(scenarios.length / 16))),
   // Generous next to the time budget: a scenario is one request (or its retries) plus its checks.
   timeout:
     (profile.timeBudgetMs + 1_000) * profile.retry.attempts +

@@ -39,11 +39,12 @@ export class Redactor {
     // Long secrets (keys, passphrases) and long encoded forms are masked wherever they occur; short ones
     // (PINs) as whole tokens only, so that a 4-digit PIN cannot mangle a SessionID, a GUID segment or an
     // EvseID that contains it.
-    this.patterns = forms.map((form) =>
-      form.length >= SHORT_SECRET
-        ? (text: string) => text.split(form).join(REDACTED)
-        : (text: string) => text.replace(tokenPattern(form), REDACTED),
-    );
+    this.patterns = forms.map((form) => {
+      if (form.length >= SHORT_SECRET)
+        return (text: string) => (text.includes(form) ? text.split(form).join(REDACTED) : text);
+      const pattern = tokenPattern(form);
+      return (text: string) => (text.includes(form) ? text.replace(pattern, REDACTED) : text);
+    });
   }
 
   static forVariables(variables: Record<string, string>): Redactor {
@@ -183,6 +184,18 @@ function encodedForms(secret: string): string[] {
  * so a PIN echoed inside percent-encoded or escaped JSON is still found.
  */
 function tokenPattern(secret: string): RegExp {
+  let pattern = TOKEN_PATTERNS.get(secret);
+  if (!pattern) {
+    pattern = compileTokenPattern(secret);
+    TOKEN_PATTERNS.set(secret, pattern);
+  }
+  return pattern;
+}
+
+/** Compiled once per secret and process: every scenario masks with the same profile secrets. */
+const TOKEN_PATTERNS = new Map<string, RegExp>();
+
+function compileTokenPattern(secret: string): RegExp {
   const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const before = '(?:(?<![A-Za-z0-9*_-])|(?<=%[0-9A-Fa-f]{2})|(?<=\\\\u[0-9A-Fa-f]{4}))';
   const after = '(?:(?![A-Za-z0-9*_-])|(?=%[0-9A-Fa-f]{2})|(?=\\\\u[0-9A-Fa-f]{4}))';
