@@ -14,9 +14,18 @@ export function escapeControlCharacters(text: string): string {
 
 /** Edit distance (insertions, deletions, substitutions), case-insensitive. */
 export function editDistance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  let previous = Array.from({ length: y.length + 1 }, (_v, j) => j);
+  return lastAlignmentRow(a, b, false)[b.length] as number;
+}
+
+/**
+ * The last row of the edit-distance table of `needle` against `haystack` (case-insensitive). With
+ * `anywhere`, the alignment may start anywhere in the haystack (Sellers' algorithm), so the row's minimum is
+ * the distance of the best match of the needle inside the haystack.
+ */
+function lastAlignmentRow(needle: string, haystack: string, anywhere: boolean): number[] {
+  const x = needle.toLowerCase();
+  const y = haystack.toLowerCase();
+  let previous = Array.from({ length: y.length + 1 }, (_v, j) => (anywhere ? 0 : j));
   for (let i = 1; i <= x.length; i++) {
     const current = [i];
     for (let j = 1; j <= y.length; j++) {
@@ -28,7 +37,7 @@ export function editDistance(a: string, b: string): number {
     }
     previous = current;
   }
-  return previous[y.length] as number;
+  return previous;
 }
 
 /**
@@ -69,22 +78,7 @@ export function cutLine(text: string, width = 200): string {
  * where the user typed a part of a name.
  */
 export function substringDistance(needle: string, haystack: string): number {
-  const x = needle.toLowerCase();
-  const y = haystack.toLowerCase();
-  // Sellers' algorithm: like editDistance, but a match may start and end anywhere in the haystack.
-  let previous = Array.from({ length: y.length + 1 }, () => 0);
-  for (let i = 1; i <= x.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= y.length; j++) {
-      current[j] = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (previous[j - 1] as number) + (x[i - 1] === y[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return Math.min(...previous);
+  return Math.min(...lastAlignmentRow(needle, haystack, true));
 }
 
 /** `a, b, c, … and 4 more`: at most `shown` items of a list, and how many were left out. */

@@ -1,89 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { projectRoot } from '../../src/paths.ts';
 import { runConformance } from '../support/conformance-run.ts';
+import { echoTarget, HASHED_VALUE, leaksIn, PIN, RAW_BODY_PIN, SALT } from '../support/echo-target.ts';
 
 // The files that carry answers from one run to another — the exchange log, the drift table, the calibration —
 // and a replay of them: a target that echoes every request back (headers, reason phrase, fault texts, HTML,
 // JSON strings, percent-encoded) must get no secret into any of them, nor into the console.
-
-const PIN = '5839271604';
-const RAW_BODY_PIN = '7302946185';
-const HASHED_VALUE = 'hashedPinSecretValue42';
-const SALT = 'saltySecret9931';
-const SECRETS = [PIN, RAW_BODY_PIN, HASHED_VALUE, SALT];
-
-function forms(secret: string): string[] {
-  const bytes = [...Buffer.from(secret)];
-  return [
-    ...new Set([
-      secret,
-      encodeURIComponent(secret),
-      bytes.map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
-      [...secret].map((c) => `&#${c.codePointAt(0)};`).join(''),
-    ]),
-  ];
-}
-
-function leaksIn(where: string, text: string): string[] {
-  return SECRETS.flatMap((secret, index) =>
-    forms(secret)
-      .filter((form) => text.includes(form))
-      .map((form) => `${where}: secret #${index + 1}${form === secret ? '' : ' (encoded)'}`),
-  );
-}
-
-const html = (text: string) =>
-  text.replace(/[\s\S]/g, (c) => (/[A-Za-z]/.test(c) ? c : `&#${c.codePointAt(0)};`));
-
-/**
- * Echoes each request everywhere an answer has room; the CPOPartnerSessionID picks the kind of answer. `code`:
- * the refusal code of its JSON answers (two targets that differ in it drift, so drift.md shows both answers).
- */
-function echoTarget(code: string): http.Server {
-  return http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      const mode = /"CPOPartnerSessionID":"([a-z-]+)"/.exec(body)?.[1] ?? 'raw';
-      const compact = body.replace(/[\r\n]/g, ' ');
-      const headers = {
-        'X-Echo': compact,
-        'X-Echo-Encoded': encodeURIComponent(body),
-        'Process-ID': `pid-${compact.slice(0, 100)}`,
-      };
-      const reason = `Echo ${compact.slice(0, 200)}`;
-      if (mode === 'fault') {
-        res.writeHead(400, reason, { ...headers, 'Content-Type': 'application/json;charset=utf-8' });
-        res.end(JSON.stringify({ message: `Error parsing/validating JSON: ${body}` }));
-      } else if (mode === 'html') {
-        res.writeHead(500, reason, { ...headers, 'Content-Type': 'text/html' });
-        res.end(`<html><pre>${html(body)}</pre><p>${body.replace(/"/g, '&quot;')}</p></html>`);
-      } else {
-        res.writeHead(200, reason, { ...headers, 'Content-Type': 'application/json;charset=utf-8' });
-        res.end(
-          JSON.stringify({
-            AuthorizationStatus: 'NotAuthorized',
-            StatusCode: {
-              Code: code,
-              Description: `you sent ${body}`,
-              AdditionalInfo: encodeURIComponent(body),
-            },
-            SessionID: null,
-            ProviderID: null,
-          }),
-        );
-      }
-    });
-  });
-}
 
 function scenarios(dir: string): string {
   const qr = (id: string, mode: string) => `  - id: ${id}
@@ -146,8 +73,8 @@ ${qr('secrets-echo-html', 'html')}
 
 test('no secret reaches an exchange log, a drift table, a calibration or a replay of them', async () => {
   test.setTimeout(240_000);
-  const server = echoTarget('102');
-  const other = echoTarget('106');
+  const server = echoTarget({ refusalCode: '102' });
+  const other = echoTarget({ refusalCode: '106' });
   for (const s of [server, other]) await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;

@@ -1,33 +1,24 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
+import {
+  echoTarget,
+  HASHED_VALUE,
+  htmlEntities,
+  leaksIn,
+  PIN,
+  RAW_BODY_PIN,
+  SALT,
+  SECRETS,
+  secretForms,
+} from '../support/echo-target.ts';
 
 // A hostile target that echoes each request back in every place an answer has — headers, the reason
 // phrase, a 400 fault text, an HTML 500 page, a JSON string, a percent-encoded text — and in the encodings
 // a target may use. Not one secret of the requests may reach any artefact of the run or the console.
-
-const PIN = '5839271604';
-const RAW_BODY_PIN = '7302946185';
-const HASHED_VALUE = 'hashedPinSecretValue42';
-const SALT = 'saltySecret9931';
-const SECRETS = [PIN, RAW_BODY_PIN, HASHED_VALUE, SALT];
-
-/** Every form a secret may be echoed in: as is, percent-encoded (byte by byte), HTML numeric entities. */
-function forms(secret: string): string[] {
-  const bytes = [...Buffer.from(secret)];
-  return unique([
-    secret,
-    encodeURIComponent(secret),
-    bytes.map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
-    [...secret].map((c) => `&#${c.codePointAt(0)};`).join(''),
-  ]);
-}
-
-const unique = (list: string[]) => [...new Set(list)];
 
 /** Every file under a folder. */
 function filesUnder(dir: string): string[] {
@@ -44,64 +35,6 @@ function readable(file: string): string {
     Buffer.from(m[1] as string, 'base64').toString('latin1'),
   );
   return [text, ...decoded].join('\n');
-}
-
-/** Where a text holds a secret, in any of its forms. */
-function leaksIn(where: string, text: string): string[] {
-  return SECRETS.flatMap((secret, index) =>
-    forms(secret)
-      .filter((form) => text.includes(form))
-      .map(
-        (form) => `${where}: secret #${index + 1} as ${form === secret ? 'plain text' : 'an encoded form'}`,
-      ),
-  );
-}
-
-const html = (text: string) =>
-  text.replace(/[\s\S]/g, (c) => (/[A-Za-z]/.test(c) ? c : `&#${c.codePointAt(0)};`));
-
-/** Answers every request by echoing it; the scenario's CPOPartnerSessionID picks the kind of answer. */
-function hostileTarget(echoed: string[]): http.Server {
-  return http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      echoed.push(body);
-      const mode = /"CPOPartnerSessionID":"([a-z-]+)"/.exec(body)?.[1] ?? 'raw';
-      const compact = body.replace(/[\r\n]/g, ' ');
-      // Headers and the reason phrase carry the request as is and percent-encoded.
-      const headers = {
-        'X-Echo': compact,
-        'X-Echo-Encoded': encodeURIComponent(body),
-        'Process-ID': `pid-${compact.slice(0, 200)}`,
-      };
-      const reason = `Echo ${compact.slice(0, 300)}`;
-      if (mode === 'fault') {
-        res.writeHead(400, reason, { ...headers, 'Content-Type': 'application/json;charset=utf-8' });
-        res.end(
-          JSON.stringify({ message: `Error parsing/validating JSON: ${body}`, validationErrors: null }),
-        );
-      } else if (mode === 'html') {
-        res.writeHead(500, reason, { ...headers, 'Content-Type': 'text/html' });
-        res.end(`<html><body><pre>${html(body)}</pre><p>${body.replace(/"/g, '&quot;')}</p></body></html>`);
-      } else if (mode === 'percent') {
-        res.writeHead(200, reason, { ...headers, 'Content-Type': 'text/plain' });
-        res.end(`received=${encodeURIComponent(body)}`);
-      } else {
-        res.writeHead(200, reason, { ...headers, 'Content-Type': 'application/json;charset=utf-8' });
-        res.end(
-          JSON.stringify({
-            AuthorizationStatus: 'Authorized',
-            StatusCode: { Code: '000', Description: null, AdditionalInfo: `you sent ${body}` },
-            SessionID: 'b2688855-7f00-0000-0000-000000000000',
-            ProviderID: 'DE*ICE',
-          }),
-        );
-      }
-    });
-  });
 }
 
 function fixtureScenarios(dir: string): string {
@@ -157,7 +90,7 @@ ${qr('echo-percent-text', 'percent')}
 
 test('a hostile echo target gets no secret into any artefact or the console', async () => {
   const echoed: string[] = [];
-  const server = hostileTarget(echoed);
+  const server = echoTarget({ received: (body) => echoed.push(body) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-hostile-'));
@@ -173,7 +106,7 @@ test('a hostile echo target gets no secret into any artefact or the console', as
     expect(echoed).toHaveLength(6);
     const echoedLeaks = leaksIn(
       'what the target echoed',
-      echoed.map((b) => `${b} ${encodeURIComponent(b)} ${html(b)}`).join('\n'),
+      echoed.map((b) => `${b} ${encodeURIComponent(b)} ${htmlEntities(b)}`).join('\n'),
     );
     for (const secret of SECRETS.map((_s, i) => `secret #${i + 1}`))
       expect(
@@ -200,7 +133,7 @@ test('a hostile echo target gets no secret into any artefact or the console', as
 
 test('the scan itself finds a secret in each form (a scan that finds nothing proves nothing)', () => {
   for (const secret of SECRETS) {
-    for (const form of forms(secret)) {
+    for (const form of secretForms(secret)) {
       expect(leaksIn('sample', `header: x-echo=${form}; reason`)).toHaveLength(1);
     }
   }
