@@ -286,7 +286,7 @@ async function runNewman(list: BenchExchange[]): Promise<Measurement> {
     const collection = newmanCollection(list, mock.url);
     const run = await measure(
       'npx',
-      ['--yes', 'newman@6.2.2', 'run', collection, '--reporters', 'cli', '--no-color'],
+      ['--yes', 'newman@6.2.2', 'run', collection, '--reporters', 'cli', '--color', 'off'],
       {},
     );
     if (run.exitCode !== 0) throw new Error(`newman did not pass:\n${run.output.slice(-3000)}`);
