@@ -10,6 +10,7 @@ import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { loadScenarios } from '../../src/scenarios/load.ts';
 import { checkPlaceholders, resolveScenario } from '../../src/scenarios/resolve.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { inputErrorOf } from '../support/input-error.ts';
 
 // Input that could trick the loader — names of Object.prototype, alias bombs, special files, huge files,
 // empty selections, header injection — stops the run before anything is sent, naming file or setting.
@@ -18,16 +19,6 @@ const registry = schemaRegistry();
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-input-'));
-}
-
-function inputError(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
 }
 
 function scenarioFile(dir: string, body: string, name = 'scenarios.yaml'): string {
@@ -55,7 +46,7 @@ test.describe('template names resolve with own-property semantics only', () => {
       const dir = tempDir();
       const scenarios = loadScenarios(registry, scenarioFile(dir, scenarioWith(`{{${name}}}`)));
       const profile = loadProfile(registry, {});
-      const error = inputError(() => checkPlaceholders(scenarios, profile.variables, profile.name));
+      const error = inputErrorOf(() => checkPlaceholders(scenarios, profile.variables, profile.name));
       expect(error.message).toContain(`unknown variable {{${name}}}`);
       // And the last line of defence, resolving, refuses it too instead of sending "[object …]".
       expect(() => resolveScenario(scenarios[0] as never, profile.variables)).toThrow(InputError);
@@ -73,7 +64,7 @@ test.describe('files that would hang or swamp the run are refused before reading
       levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
     const file = scenarioFile(dir, `${levels.join('\n')}\nfeature: bomb\n`);
-    const error = inputError(() => loadScenarios(registry, file));
+    const error = inputErrorOf(() => loadScenarios(registry, file));
     expect(error.message).toContain(path.basename(file));
     expect(error.message).toMatch(/aliases .* expand to too much data/);
     expect(error.message).toContain('nothing was sent');
@@ -83,12 +74,12 @@ test.describe('files that would hang or swamp the run are refused before reading
     const dir = tempDir();
     const fifo = path.join(dir, 'pipe.yaml');
     execFileSync('mkfifo', [fifo]);
-    const error = inputError(() => loadScenarios(registry, fifo));
+    const error = inputErrorOf(() => loadScenarios(registry, fifo));
     expect(error.message).toContain('pipe.yaml: is a named pipe (FIFO), not a file');
   });
 
   test('a device is refused (/dev/zero never ends)', () => {
-    const error = inputError(() => loadScenarios(registry, '/dev/zero'));
+    const error = inputErrorOf(() => loadScenarios(registry, '/dev/zero'));
     expect(error.message).toContain('/dev/zero: is a device, not a file');
   });
 
@@ -96,7 +87,7 @@ test.describe('files that would hang or swamp the run are refused before reading
     const dir = tempDir();
     const file = path.join(dir, 'huge.yaml');
     fs.writeFileSync(file, `feature: x\n# ${'x'.repeat(MAX_INPUT_FILE_BYTES)}\n`);
-    const error = inputError(() => loadScenarios(registry, file));
+    const error = inputErrorOf(() => loadScenarios(registry, file));
     expect(error.message).toMatch(/huge\.yaml: is \d+ bytes, more than the limit of \d+ bytes/);
   });
 
@@ -104,7 +95,7 @@ test.describe('files that would hang or swamp the run are refused before reading
     const dir = tempDir();
     const fifo = path.join(dir, 'client.crt');
     execFileSync('mkfifo', [fifo]);
-    const error = inputError(() =>
+    const error = inputErrorOf(() =>
       loadProfile(registry, {
         OICP_BASE_URL: 'https://localhost:1',
         OICP_CLIENT_CERT: fifo,
@@ -119,7 +110,7 @@ test.describe('files that would hang or swamp the run are refused before reading
 test.describe('selections and settings', () => {
   for (const selection of [',', ' , ', ',,,']) {
     test(`OICP_SCENARIOS=${JSON.stringify(selection)} names nothing and says so`, () => {
-      const error = inputError(() => loadSuiteFresh({ OICP_SCENARIOS: selection }));
+      const error = inputErrorOf(() => loadSuiteFresh({ OICP_SCENARIOS: selection }));
       expect(error.message).toContain('OICP_SCENARIOS');
       expect(error.message).toContain('names no scenario file');
     });
@@ -131,7 +122,7 @@ test.describe('selections and settings', () => {
       dir,
       scenarioWith('{{operatorId}}', '      contentType: "application/json\\r\\nX-Injected: 1"\n'),
     );
-    const error = inputError(() => loadScenarios(registry, file));
+    const error = inputErrorOf(() => loadScenarios(registry, file));
     expect(error.message).toMatch(/scenarios\.yaml:7:\d+ scenarios\[0\]\.request\.contentType:/);
   });
 });

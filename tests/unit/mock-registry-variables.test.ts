@@ -6,8 +6,8 @@ import { expect, test } from '@playwright/test';
 import { loadMockRegistry } from '../../mock/registry.ts';
 import { mockRegistryVariables } from '../../src/config/mock-registry-variables.ts';
 import { loadProfile, variablesOfOtherProfiles } from '../../src/config/profile.ts';
-import { InputError } from '../../src/input/errors.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { inputErrorOf } from '../support/input-error.ts';
 
 // A registry entry of the embedded mock names the mock profile's variable for its values: one edit per card.
 
@@ -38,16 +38,6 @@ function registryFile(extra: { rfidCards?: string; contracts?: string; evses?: s
 const unique = `Unit${randomBytes(3).toString('hex')}`;
 const FLEET_UID = `fleetUid${unique}`;
 const FLEET_PROVIDER = `fleetProviderId${unique}`;
-
-function inputError(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 const FLEET_CARD = `  - uid: '04F1EE7C0A2B3C'
     variable: ${FLEET_UID}
@@ -104,7 +94,7 @@ test('a variable defined twice — by two entries, or by an entry and mock.yaml 
     outcome: { status: NotAuthorized, code: '210' }
 `,
   });
-  const error = inputError(() => mockRegistryVariables(registry, twice));
+  const error = inputErrorOf(() => mockRegistryVariables(registry, twice));
   expect(error.problems).toHaveLength(1);
   expect(error.problems[0]).toMatchObject({ field: 'rfidCards[1].variable', line: expect.any(Number) });
   expect(error.problems[0]?.message).toMatch(
@@ -119,7 +109,7 @@ test('a variable defined twice — by two entries, or by an entry and mock.yaml 
     outcome: { status: Authorized, providerId: 'DE*FLT' }
 `,
   });
-  const both = inputError(() => loadProfile(registry, { OICP_MOCK_REGISTRY: clash }));
+  const both = inputErrorOf(() => loadProfile(registry, { OICP_MOCK_REGISTRY: clash }));
   expect(both.message).toMatch(
     new RegExp(
       `registry\\.yaml:\\d+:\\d+ ${taken}: \\{\\{${taken}\\}\\} is defined here and in data/environments/mock\\.yaml:\\d+:\\d+: keep one`,
@@ -134,7 +124,7 @@ test('a variable for a value the entry does not have, or a name that is no varia
     outcome: { status: NotAuthorized, code: '210' }
 `,
   });
-  expect(inputError(() => mockRegistryVariables(registry, refusal)).problems[0]).toMatchObject({
+  expect(inputErrorOf(() => mockRegistryVariables(registry, refusal)).problems[0]).toMatchObject({
     field: 'rfidCards[0].variables.providerId',
     message: 'names {{myRefusedProviderId}} for the ProviderID of its outcome, but this entry has none',
   });
@@ -144,7 +134,7 @@ test('a variable for a value the entry does not have, or a name that is no varia
     outcome: { status: NotAuthorized, code: '210' }
 `,
   });
-  expect(inputError(() => mockRegistryVariables(registry, badName)).problems[0]).toMatchObject({
+  expect(inputErrorOf(() => mockRegistryVariables(registry, badName)).problems[0]).toMatchObject({
     field: 'rfidCards[0].variable',
     line: expect.any(Number),
   });
@@ -154,14 +144,14 @@ test('a variable for a value the entry does not have, or a name that is no varia
     outcome: { status: NotAuthorized, code: '210' }
 `,
   });
-  expect(inputError(() => mockRegistryVariables(registry, misspelt)).problems[0]?.message).toBe(
+  expect(inputErrorOf(() => mockRegistryVariables(registry, misspelt)).problems[0]?.message).toBe(
     "unknown property 'varible'; did you mean 'variable' or 'variables'?",
   );
 });
 
 test('OICP_MOCK_REGISTRY naming no file stops the run with the file named', () => {
   const missing = path.join(os.tmpdir(), 'no-such-dir-oicp', 'registry.yaml');
-  expect(inputError(() => loadProfile(registry, { OICP_MOCK_REGISTRY: missing })).message).toContain(
+  expect(inputErrorOf(() => loadProfile(registry, { OICP_MOCK_REGISTRY: missing })).message).toContain(
     'no-such-dir-oicp/registry.yaml',
   );
 });

@@ -9,6 +9,7 @@ import { defaultBodyKind, loadScenarios, selectScenarioFiles } from '../../src/s
 import { checkPlaceholders, resolveScenario } from '../../src/scenarios/resolve.ts';
 import type { Scenario } from '../../src/scenarios/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { inputErrorOf } from '../support/input-error.ts';
 
 const registry = schemaRegistry();
 
@@ -35,16 +36,6 @@ scenarios:
       status: 200
       authorizationStatus: Authorized
 `;
-
-function problemsOf(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 test('the shipped catalogue loads: unique ids, each with its source line, every variable known to the mock profile', () => {
   // Reads whatever the catalogue holds (users edit it): no ids, no counts.
@@ -75,7 +66,7 @@ test('defaults: severity normal, no tags, body schema from the HTTP status', () 
 test('a YAML syntax error names file, line and column', () => {
   const dir = tempDir();
   const file = write(dir, 'broken.yaml', 'feature: x\nscenarios:\n  - id: a\n    title: [unclosed\n');
-  const error = problemsOf(() => loadScenarios(registry, file));
+  const error = inputErrorOf(() => loadScenarios(registry, file));
   expect(error.problems[0]?.file).toBe(file);
   expect(error.problems[0]?.line).toBeGreaterThanOrEqual(4);
   expect(error.message).toContain(`${file}:`);
@@ -84,7 +75,7 @@ test('a YAML syntax error names file, line and column', () => {
 test('a schema violation names the field and its line and column', () => {
   const dir = tempDir();
   const file = write(dir, 'bad.yaml', VALID.replace('status: 200', 'status: "200"'));
-  const error = problemsOf(() => loadScenarios(registry, file));
+  const error = inputErrorOf(() => loadScenarios(registry, file));
   expect(error.problems).toEqual([
     expect.objectContaining({
       file,
@@ -99,7 +90,7 @@ test('a schema violation names the field and its line and column', () => {
 test('a missing required field points at its parent', () => {
   const dir = tempDir();
   const file = write(dir, 'bad.yaml', VALID.replace('    title: One example\n', ''));
-  const error = problemsOf(() => loadScenarios(registry, file));
+  const error = inputErrorOf(() => loadScenarios(registry, file));
   expect(error.problems[0]).toMatchObject({ line: 3, field: 'scenarios[0]' });
   expect(error.problems[0]?.message).toContain('title');
 });
@@ -111,20 +102,20 @@ test('duplicate keys, an invalid matcher regex and a non-JSON raw body without i
     'dup.yaml',
     VALID.replace('    title: One example\n', '    title: One example\n    title: Again\n'),
   );
-  expect(problemsOf(() => loadScenarios(registry, dup)).message).toMatch(/dup\.yaml:5:\d+/);
+  expect(inputErrorOf(() => loadScenarios(registry, dup)).message).toMatch(/dup\.yaml:5:\d+/);
   const regex = write(dir, 'regex.yaml', `${VALID}      fields:\n        ProviderID: { matches: "(" }\n`);
-  expect(problemsOf(() => loadScenarios(registry, regex)).problems[0]?.field).toBe(
+  expect(inputErrorOf(() => loadScenarios(registry, regex)).problems[0]?.field).toBe(
     'scenarios[0].expect.fields.ProviderID.matches',
   );
   const raw = write(dir, 'raw.yaml', VALID.replace(/ {6}body:\n.*\n.*\n/, '      rawBody: "not json"\n'));
-  expect(problemsOf(() => loadScenarios(registry, raw)).problems[0]?.message).toContain('invalid: true');
+  expect(inputErrorOf(() => loadScenarios(registry, raw)).problems[0]?.message).toContain('invalid: true');
 });
 
 test('a scenario id used twice is an error naming both places', () => {
   const dir = tempDir();
   write(dir, 'a.yaml', VALID);
   write(dir, 'b.yaml', VALID);
-  const error = problemsOf(() => loadScenarios(registry, dir));
+  const error = inputErrorOf(() => loadScenarios(registry, dir));
   expect(error.problems).toHaveLength(1);
   expect(error.problems[0]?.message).toMatch(
     /duplicate scenario id 'example-one' \(first used at .*a\.yaml:3\)/,
@@ -143,7 +134,7 @@ test('OICP_SCENARIOS selects a file, a folder, a glob or a comma-separated list;
   expect(selectScenarioFiles(`${dir}/**/*.yml`)).toEqual([b]);
   expect(selectScenarioFiles(`${a},${b}`)).toEqual([a, b]);
   expect(selectScenarioFiles('tests/fixtures/scenarios/batch.yaml')).toHaveLength(1);
-  expect(problemsOf(() => selectScenarioFiles(path.join(dir, 'nothing-*.yaml'))).message).toContain(
+  expect(inputErrorOf(() => selectScenarioFiles(path.join(dir, 'nothing-*.yaml'))).message).toContain(
     'matches no .yaml file',
   );
 });
@@ -155,7 +146,7 @@ test('an unknown variable is reported with scenario, file and name before anythi
     write(dir, 'a.yaml', VALID.replace('{{authorizedUid}}', '{{authorisedUid}}')),
   );
   if (!scenario) throw new Error('no scenario');
-  const error = problemsOf(() =>
+  const error = inputErrorOf(() =>
     checkPlaceholders([scenario], { operatorId: 'DE*ABC', authorizedUid: '1234ABCD' }, 'mock'),
   );
   expect(error.problems[0]).toMatchObject({ field: 'example-one', line: 3 });
@@ -261,7 +252,7 @@ ${expectBasis}
   });
 
   test('a basis for an expectation the scenario does not make is an error with its line', () => {
-    const error = problemsOf(() =>
+    const error = inputErrorOf(() =>
       load(
         withBases(
           '',

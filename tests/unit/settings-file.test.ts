@@ -5,8 +5,8 @@ import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
 import { startMock } from '../../mock/server.ts';
 import { applySettingsFile, parseSettings, SUITE_SETTINGS } from '../../src/config/settings-file.ts';
-import { InputError } from '../../src/input/errors.ts';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
+import { inputErrorOf } from '../support/input-error.ts';
 
 // QA settings in one file: data/environments/<profile>.env (or OICP_SETTINGS_FILE), read by the run
 // when present; the environment wins; every mistake is found at its line.
@@ -16,16 +16,6 @@ function settingsFile(text: string): string {
   const file = path.join(dir, 'qa.env');
   fs.writeFileSync(file, text);
   return file;
-}
-
-function inputError(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
 }
 
 test('values the environment lacks are applied; the environment wins; empty values and comments are left out', () => {
@@ -62,7 +52,7 @@ test('a misspelt name, a line that is no setting and an unclosed quote are error
       'OICP_QA_QR_PIN="1234',
     ].join('\n'),
   );
-  const error = inputError(() => applySettingsFile({ OICP_ENV: 'qa', OICP_SETTINGS_FILE: file }));
+  const error = inputErrorOf(() => applySettingsFile({ OICP_ENV: 'qa', OICP_SETTINGS_FILE: file }));
   expect(error.message).toContain('nothing was sent');
   expect(error.message).toContain(
     `${file}:2:1 OICP_QA_OPERATER_ID: is not a setting of the suite or a variable the profile reads (did you mean OICP_QA_OPERATOR_ID?)`,
@@ -74,7 +64,7 @@ test('a misspelt name, a line that is no setting and an unclosed quote are error
 test('OICP_SETTINGS_FILE=none runs without one; a named file that does not exist is an error', () => {
   expect(applySettingsFile({ OICP_ENV: 'qa', OICP_SETTINGS_FILE: 'none' })).toBeUndefined();
   expect(
-    inputError(() => applySettingsFile({ OICP_SETTINGS_FILE: '/nonexistent/qa.env' })).message,
+    inputErrorOf(() => applySettingsFile({ OICP_SETTINGS_FILE: '/nonexistent/qa.env' })).message,
   ).toContain('/nonexistent/qa.env: file not found');
 });
 
