@@ -1,36 +1,16 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
+import { listen } from '../support/listen.ts';
 
 // A dead target ends the run after a few failures of one kind, with one message naming cause and URL;
 // the remaining scenarios are reported as not run. And the embedded mock never collides with a port in use.
 
 const BATCH = 'tests/fixtures/scenarios/batch.yaml';
 const BATCH_SIZE = 8;
-
-async function listen(
-  server: net.Server,
-): Promise<{ url: string; port: number; close: () => Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 function outcome(run: Awaited<ReturnType<typeof runConformance>>) {
   const results = scenarioResults(run);

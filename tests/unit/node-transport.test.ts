@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import zlib from 'node:zlib';
 import { expect, test } from '@playwright/test';
@@ -9,6 +8,7 @@ import type { TlsSettings } from '../../src/config/tls.ts';
 import { EVIDENCE_BYTES, NodeTransport } from '../../src/exchange/node-transport.ts';
 import { decodeAnswer, prepareRequest } from '../../src/exchange/request.ts';
 import { TransportError } from '../../src/exchange/types.ts';
+import { type Listening, listen } from '../support/listen.ts';
 import { makePki, type TestPki } from '../support/pki.ts';
 import { buildScenario } from './helpers/exchange.ts';
 
@@ -18,25 +18,6 @@ import { buildScenario } from './helpers/exchange.ts';
 
 const NO_TLS: TlsSettings = { insecure: false };
 const MAX = 64 * 1024;
-
-type Listening = { url: string; close: () => Promise<void> };
-
-async function listen(server: net.Server, scheme = 'http'): Promise<Listening> {
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `${scheme}://127.0.0.1:${port}`,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 async function exchange(
   server: Listening,
@@ -231,7 +212,7 @@ test.describe('failures explained', () => {
     const server = await listen(net.createServer());
     const url = server.url;
     await server.close();
-    const error = await failure({ url, close: async () => {} });
+    const error = await failure({ url, port: server.port, close: async () => {} });
     expect(error.kind).toBe('refused');
     expect(error.message).toContain(`nothing accepts connections at ${new URL(url).host}`);
   });
