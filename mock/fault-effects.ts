@@ -5,11 +5,32 @@ import { statusText } from './status-codes.ts';
 import type { AuthorizationAnswer, MockContext, MockResponse } from './types.ts';
 
 /**
- * How each fault mode bends the normal answer path. A fault acts at one of three stages so that it
- * changes exactly one thing: what the mock decides, the shape of the answer body, or how the HTTP
- * answer is delivered.
+ * Rules of how the mock reads a request that come from the OICP text; a fault may switch one of them off
+ * (and so bring back what the mock did before it followed the text).
+ */
+export interface RequestReading {
+  /** UIDs upper-cased before validation and lookup (OICP 2.3 CPO, 03 Data Types). */
+  upperCaseUids: boolean;
+  /** A SessionID the mock did not issue refused with 400 (OICP 2.3 CPO, 01 Communication Paradigms, Session handling). */
+  refuseForeignSessionIds: boolean;
+}
+
+export const NORMAL_READING: Readonly<RequestReading> = {
+  upperCaseUids: true,
+  refuseForeignSessionIds: true,
+};
+
+/**
+ * How each fault mode bends the normal answer path. A fault acts at one stage so that it changes exactly one
+ * thing: how the request is read, what the mock decides, the shape of the answer body, or how the HTTP
+ * answer is delivered. One fault (`acknowledgement-instead-of-answer`) replaces the whole answer, to every
+ * AuthorizeStart request, valid or not.
  */
 export interface FaultEffect {
+  /** Answers every AuthorizeStart request (valid or not: no check runs) with this instead. */
+  replace?(): MockResponse;
+  /** Switches off a rule of how requests are read. */
+  reading?: Partial<RequestReading>;
   decide?(outcome: MockOutcome): MockOutcome;
   /** Returns the body to send; may break the answer type on purpose, hence `unknown`. */
   reshape?(answer: AuthorizationAnswer): unknown;
@@ -36,6 +57,21 @@ function descriptionOverLimit(code: string): string {
   const start = `${statusText(code) ?? 'Status'}. `;
   const filler = 'Additional diagnostic text that belongs in AdditionalInfo, not in Description. ';
   return (start + filler.repeat(4)).slice(0, DESCRIPTION_MAX_LENGTH + 40);
+}
+
+/** An eRoamingAcknowledgement where an eRoamingAuthorizationStart belongs (a valid body of another operation). */
+function acknowledgement(): MockResponse {
+  return {
+    status: 200,
+    headers: { 'Content-Type': JSON_CONTENT_TYPE, 'Process-ID': randomUUID() },
+    body: JSON.stringify({
+      Result: true,
+      StatusCode: { Code: '000', Description: null, AdditionalInfo: null },
+      SessionID: null,
+      CPOPartnerSessionID: null,
+      EMPPartnerSessionID: null,
+    }),
+  };
 }
 
 const HTML_PAGE = [
@@ -179,5 +215,14 @@ export const FAULT_EFFECTS: Record<FaultName, FaultEffect> = {
       const { 'Process-ID': _processId, ...headers } = response.headers;
       return { ...response, headers };
     },
+  },
+  'authorize-foreign-session-id': {
+    reading: { refuseForeignSessionIds: false },
+  },
+  'acknowledgement-instead-of-answer': {
+    replace: acknowledgement,
+  },
+  'reject-lowercase-uid': {
+    reading: { upperCaseUids: false },
   },
 };

@@ -2,8 +2,10 @@
  * The mock's fault modes: each one a single, realistic contract violation. Running the conformance
  * suite against a fault mode must fail on `expectedCheck` (a check of the registry, or a run-level check);
  * if it does not, the suite is blind to that violation. Faults only touch answers to valid requests (the
- * HTTP 200 answer path); the 400/401/404 error answers stay normal so that a fault never hides behind a
- * request problem.
+ * HTTP 200 answer path); the 400/401/404/415 error answers stay normal so that a fault never hides behind a
+ * request problem. Two exceptions, on purpose: `acknowledgement-instead-of-answer` answers every
+ * AuthorizeStart request alike, valid or not (an error answer in its place would hide it), and
+ * `reject-lowercase-uid` is itself a wrong 400.
  */
 
 export const FAULT_NAMES = [
@@ -35,6 +37,9 @@ export const FAULT_NAMES = [
   'wrong-provider-id',
   'not-authorized-with-session-id',
   'missing-process-id',
+  'authorize-foreign-session-id',
+  'acknowledgement-instead-of-answer',
+  'reject-lowercase-uid',
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -169,6 +174,21 @@ export const FAULTS: Record<FaultName, FaultDefinition> = {
     description:
       "Answers lack Hubject's Process-ID header (a best-practice finding: the suite reports an advisory, the run passes).",
     expectedCheck: 'processIdCaptured',
+  },
+  'authorize-foreign-session-id': {
+    description:
+      'A request carrying a SessionID the mock never issued is processed as if it carried none (and Authorized with a fresh SessionID) instead of being refused.',
+    expectedCheck: 'refusedAsExpected',
+  },
+  'acknowledgement-instead-of-answer': {
+    description:
+      'Every AuthorizeStart request, valid or not, is answered HTTP 200 with an eRoamingAcknowledgement (Result true, code 000) instead of an eRoamingAuthorizationStart or an error answer.',
+    expectedCheck: 'bodyMatchesSchema',
+  },
+  'reject-lowercase-uid': {
+    description:
+      'A UID with a lower-case letter is rejected with HTTP 400 (the UID pattern) instead of being upper-cased as OICP says Hubject does (shows as an expectation the target does not confirm, not as a failure).',
+    expectedCheck: 'expectationUnconfirmed',
   },
 };
 

@@ -6,6 +6,7 @@ import { isOicpStatusCode } from './status-codes.ts';
 import {
   EVCO_ID_PATTERN,
   EVSE_ID_PATTERN,
+  normalisedProviderId,
   OPERATOR_ID_PATTERN,
   PROVIDER_ID_PATTERN,
   UID_PATTERN,
@@ -50,6 +51,12 @@ export interface MockOperator extends Pick<ProfileVariableNames, 'variable'> {
    * refused with 603. Absent: the mock knows none of its EVSEs and accepts every well-formed EvseID.
    */
   evses?: MockEvse[];
+  /**
+   * The EMPs (ProviderIDs) under contract with this operator for eRoamingAuthorization, compared normalised
+   * (`DE*8EO` = `DE-8EO` = `DE8EO`). An EvcoID of any other provider is refused with 210; an empty list refuses
+   * every authorization with 210. Absent: under contract with every EMP.
+   */
+  empContracts?: string[];
 }
 
 export interface MockRfidCard extends ProfileVariableNames {
@@ -77,7 +84,18 @@ export interface MockRegistry extends Readonly<MockRegistryData> {
   readonly source: string;
   operatorById(operatorId: string): MockOperator | undefined;
   cardByUid(uid: string): MockRfidCard | undefined;
+  /** The contract under this EvcoID exactly as written (a Plug&Charge EvcoID, which Hubject does not convert). */
   contractByEvcoId(evcoId: string): MockContract | undefined;
+  /**
+   * The contract whose EvcoID in upper case is this one (a QR code or remote EvcoID, which Hubject upper-cases,
+   * and so the authentication data it compares them with).
+   */
+  contractByUpperCaseEvcoId(evcoId: string): MockContract | undefined;
+  /**
+   * The normalised ProviderIDs of the EMPs under contract with the operator (`normalisedProviderId`), or null
+   * when the operator lists none (then it is under contract with every EMP) or is unknown.
+   */
+  empContractsOf(operatorId: string): ReadonlySet<string> | null;
   /**
    * The EVSE an operator lists under this EvseID: `undefined` when the operator lists EVSEs but not
    * this one, `null` when the operator lists no EVSEs at all (or is unknown), so nothing can be said.
@@ -187,6 +205,17 @@ export function createMockRegistry(data: MockRegistryData, source = 'in-memory r
   const operators = new Map(data.operators.map((operator) => [operator.operatorId, operator]));
   const cards = new Map(data.rfidCards.map((card) => [card.uid, card]));
   const contracts = new Map(data.contracts.map((contract) => [contract.evcoId, contract]));
+  const contractsInUpperCase = new Map(
+    data.contracts.map((contract) => [contract.evcoId.toUpperCase(), contract]),
+  );
+  const empContracts = new Map(
+    data.operators
+      .filter((operator) => operator.empContracts !== undefined)
+      .map((operator) => [
+        operator.operatorId,
+        new Set((operator.empContracts ?? []).map(normalisedProviderId)) as ReadonlySet<string>,
+      ]),
+  );
   const evses = new Map(
     data.operators
       .filter((operator) => operator.evses !== undefined)
@@ -203,6 +232,8 @@ export function createMockRegistry(data: MockRegistryData, source = 'in-memory r
     operatorById: (operatorId) => operators.get(operatorId),
     cardByUid: (uid) => cards.get(uid),
     contractByEvcoId: (evcoId) => contracts.get(evcoId),
+    contractByUpperCaseEvcoId: (evcoId) => contractsInUpperCase.get(evcoId.toUpperCase()),
+    empContractsOf: (operatorId) => empContracts.get(operatorId) ?? null,
     evseOf(operatorId, evseId) {
       const listed = evses.get(operatorId);
       return listed ? listed.get(evseId) : null;
@@ -318,6 +349,27 @@ function findMeaningProblems(data: MockRegistryData): { segments: (string | numb
   );
 
   data.operators.forEach((operator, operatorIndex) => {
+    const seen = new Map<string, string>();
+    (operator.empContracts ?? []).forEach((providerId, index) => {
+      const segments = ['operators', operatorIndex, 'empContracts', index];
+      if (!PROVIDER_ID_PATTERN.test(providerId)) {
+        problems.push({ segments, message: `is not a ProviderID: ${providerId}` });
+        return;
+      }
+      const normalised = normalisedProviderId(providerId);
+      const earlier = seen.get(normalised);
+      if (earlier !== undefined) {
+        problems.push({
+          segments,
+          message: `names the same EMP as ${earlier} (compared without separators)`,
+        });
+        return;
+      }
+      seen.set(normalised, providerId);
+    });
+  });
+
+  data.operators.forEach((operator, operatorIndex) => {
     const seen = new Set<string>();
     (operator.evses ?? []).forEach((evse, index) => {
       const segments = ['operators', operatorIndex, 'evses', index];
@@ -367,6 +419,19 @@ function findMeaningProblems(data: MockRegistryData): { segments: (string | numb
     'evcoId',
     data.contracts.map((contract) => contract.evcoId),
   );
+  // Hubject upper-cases QR code and remote EvcoIDs: two EvcoIDs that differ only in case would be one contract.
+  const inUpperCase = new Map<string, string>();
+  data.contracts.forEach((contract, index) => {
+    const key = contract.evcoId.toUpperCase();
+    const earlier = inUpperCase.get(key);
+    if (earlier !== undefined && earlier !== contract.evcoId) {
+      problems.push({
+        segments: ['contracts', index, 'evcoId'],
+        message: `differs from ${earlier} only in case (Hubject upper-cases EvcoIDs)`,
+      });
+    }
+    if (earlier === undefined) inUpperCase.set(key, contract.evcoId);
+  });
 
   return problems;
 }

@@ -14,6 +14,7 @@ import {
 import type { FaultName } from './faults.ts';
 import { loadMockRegistry, type MockRegistry } from './registry.ts';
 import { Replayer, type ReplayLog, type ReplayOptions } from './replay.ts';
+import { IssuedSessionIds } from './sessions.ts';
 import type { MockContext, MockResponse } from './types.ts';
 
 export const DEFAULT_SLOW_DELAY_MS = 11_000;
@@ -61,6 +62,7 @@ export async function startMock(options: MockServerOptions = {}): Promise<Runnin
     fault: options.fault ?? null,
     slowDelayMs: options.slowDelayMs ?? DEFAULT_SLOW_DELAY_MS,
     tls: options.tls !== undefined,
+    sessions: new IssuedSessionIds(),
   };
   if (options.replay && options.fault)
     throw new Error('a replay answers as recorded: it takes no fault mode');

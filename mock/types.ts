@@ -1,5 +1,6 @@
 import type { FaultName } from './faults.ts';
 import type { MockRegistry } from './registry.ts';
+import type { IssuedSessionIds } from './sessions.ts';
 
 /** One HTTP request as the mock sees it, independent of sockets so that tests can run in-process. */
 export interface MockRequest {
@@ -33,6 +34,8 @@ export interface MockContext {
   slowDelayMs: number;
   /** Whether the server runs with client certificates, so that OperatorIDs are checked against them. */
   tls: boolean;
+  /** The SessionIDs this mock instance issued (one memory per server, shared by its fault modes). */
+  sessions: IssuedSessionIds;
 }
 
 export interface StatusCode {

@@ -7,6 +7,9 @@
  * them as the CPO's own problem): unknown properties (e.g. a mistyped `EvseId`), more than one
  * Identification member, RFIDIdentification in an authorization, HashedPIN instead of a clear PIN.
  * A `null` optional field is accepted, as Hubject's own model serialises absent fields as null.
+ *
+ * What is validated is the request as Hubject reads it (`upperCaseIdentifiers`): a lower-case UID of a known
+ * card is that card, not a pattern violation.
  */
 
 // The patterns keep the official OICP semantics, including the `|` inside character classes
@@ -16,13 +19,17 @@ export const OPERATOR_ID_PATTERN = /^(([A-Za-z]{2}\*?[A-Za-z0-9]{3})|(\+?[0-9]{1
 export const EVSE_ID_PATTERN =
   /^(([A-Za-z]{2}\*?[A-Za-z0-9]{3}\*?E[A-Za-z0-9*]{1,30})|(\+?[0-9]{1,3}\*[0-9]{3}\*[0-9*]{1,32}))$/;
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9]{8}(-[A-Za-z0-9]{4}){3}-[A-Za-z0-9]{12}$/;
-export const UID_PATTERN = /^([0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$/;
+// Written as OICP 2.3 CPO, 03 Data Types, UIDType writes it (`{8,8}`), so that the `must match` message quotes it.
+export const UID_PATTERN = /^([0-9A-F]{8,8}|[0-9A-F]{14,14}|[0-9A-F]{20,20})$/;
 export const EVCO_ID_PATTERN =
   /^(([A-Za-z]{2}-?[A-Za-z0-9]{3}-?C[A-Za-z0-9]{8}-?[\d|A-Za-z])|([A-Za-z]{2}[*|-]?[A-Za-z0-9]{3}[*|-]?[A-Za-z0-9]{6}[*|-]?[\d|X]))$/;
 export const PROVIDER_ID_PATTERN = /^([A-Za-z]{2}-?[A-Za-z0-9]{3}|[A-Za-z]{2}[*|-]?[A-Za-z0-9]{3})$/;
 export const RFID_TYPES = ['mifareCls', 'mifareDes', 'calypso', 'nfc', 'mifareFamily'] as const;
 
 const PARTNER_SESSION_ID_MAX_LENGTH = 250;
+// OICP 2.3 CPO, 03 Data Types, QRCodeIdentificationType: PIN, field length "0-20". That the server rejects a
+// longer PIN with a 400 field error (rather than refusing the authorization) is our assumption.
+export const PIN_MAX_LENGTH = 20;
 // The older server export allows 100; the newer OpenAPI says 50. The server is what answers.
 const PARTNER_PRODUCT_ID_MAX_LENGTH = 100;
 
@@ -105,7 +112,7 @@ function validateIdentification(
   if (qrCode) {
     const qrFields = fields.nested(qrCode, 'QRCodeIdentification');
     qrFields.requiredString('EvcoID', EVCO_ID_PATTERN);
-    qrFields.optionalString('PIN');
+    qrFields.optionalString('PIN', undefined, PIN_MAX_LENGTH);
     qrFields.optionalObject('HashedPIN');
   }
 
@@ -135,6 +142,57 @@ function validateIdentification(
       objectLevel: true,
     });
   }
+}
+
+/**
+ * The identifiers Hubject upper-cases before it uses them (OICP 2.3 CPO, 03 Data Types: RFIDmifarefamily-,
+ * RFID-, QRCode- and RemoteIdentificationType each say "Hubject will automatically convert all characters from
+ * lower case to upper case"). PlugAndChargeIdentificationType says nothing of the kind, so its EvcoID is used as
+ * written; so is the optional EvcoID of an RFIDIdentification.
+ */
+export const UPPER_CASED_IDENTIFIERS = [
+  { member: 'RFIDMifareFamilyIdentification', field: 'UID' },
+  { member: 'RFIDIdentification', field: 'UID' },
+  { member: 'QRCodeIdentification', field: 'EvcoID' },
+  { member: 'RemoteIdentification', field: 'EvcoID' },
+] as const satisfies readonly { member: IdentificationMember; field: string }[];
+
+/**
+ * The request as Hubject reads it, before validation and lookup: the identifiers of UPPER_CASED_IDENTIFIERS in
+ * upper case (only string values; anything else is left for validation to name). `uids: false` leaves the UIDs
+ * as sent (the `reject-lowercase-uid` fault). Returns a copy; the body itself is not changed.
+ */
+export function upperCaseIdentifiers(body: JsonObject, options: { uids?: boolean } = {}): JsonObject {
+  const identification = body.Identification;
+  if (!isJsonObject(identification)) return body;
+  const converted: JsonObject = { ...identification };
+  for (const { member, field } of UPPER_CASED_IDENTIFIERS) {
+    if (field === 'UID' && options.uids === false) continue;
+    const value = converted[member];
+    if (!isJsonObject(value) || typeof value[field] !== 'string') continue;
+    converted[member] = { ...value, [field]: (value[field] as string).toUpperCase() };
+  }
+  return { ...body, Identification: converted };
+}
+
+/**
+ * A ProviderID reduced to what identifies the provider: upper case, without the optional separator
+ * (`DE*8EO`, `DE-8EO`, `de8eo` → `DE8EO`). The ProviderID pattern's `[*|-]` also allows a literal `|`, which is
+ * dropped as well.
+ */
+export function normalisedProviderId(providerId: string): string {
+  return providerId.replace(/[*|-]/g, '').toUpperCase();
+}
+
+/**
+ * The ProviderID an EvcoID names: its country code and provider part, the first 2 + 3 characters without the
+ * separator (OICP 2.3 CPO, 03 Data Types, ProviderIDType: the ProviderID "including the preceding country code,
+ * which is part of EvcoID"). Normalised as `normalisedProviderId`; null for a string that is not an EvcoID.
+ */
+export function providerIdOfEvcoId(evcoId: string): string | null {
+  if (!EVCO_ID_PATTERN.test(evcoId)) return null;
+  const match = /^([A-Za-z]{2})[*|-]?([A-Za-z0-9]{3})/.exec(evcoId);
+  return match ? normalisedProviderId(`${match[1]}${match[2]}`) : null;
 }
 
 /** The member the mock authorizes with: the first non-null one in IDENTIFICATION_MEMBERS order. */

@@ -2,7 +2,7 @@ import type { ExpectationOverride, Profile } from '../config/profile.ts';
 import { formatLocation, InputError, type InputProblem } from '../input/errors.ts';
 import { basisOf, describeExpectation, expectationKeys } from '../scenarios/basis.ts';
 import { defaultBodyKind } from '../scenarios/load.ts';
-import { generatorNames } from '../scenarios/resolve.ts';
+import { generatorNames, placeholderNames } from '../scenarios/resolve.ts';
 import type {
   AuthorizationStatus,
   ExpectationKey,
@@ -23,8 +23,6 @@ import { closestAll } from '../text.ts';
  * report, verdicts.json and the console say "observed, profile '<name>'"), and the scenario lists what the
  * catalogue expected (`fromProfile`).
  */
-
-const PLACEHOLDER = /\{\{\s*(\$?[A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
 
 /**
  * Applies the profile's overrides to the selected scenarios (in place: each overridden scenario is replaced
@@ -113,8 +111,7 @@ function overrideProblem(
       ? `scenario '${scenario.id}' (${where}) states ${key} as an OICP rule (${basis.citation}): a profile can only calibrate observed behaviour and assumptions, never a rule`
       : `scenario '${scenario.id}' (${where}) states no basis for ${key}, so it is the scenario's own rule: change the scenario, or give the expectation an observed or assumption basis there`;
   }
-  for (const match of JSON.stringify(override.value).matchAll(PLACEHOLDER)) {
-    const name = match[1] as string;
+  for (const name of placeholderNames(JSON.stringify(override.value))) {
     if (generatorNames.includes(name)) continue;
     if (!Object.hasOwn(profile.variables, name))
       return `unknown variable {{${name}}}: the profile defines no such variable`;

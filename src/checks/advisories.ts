@@ -13,7 +13,8 @@ export const notAuthorizedWithoutSessionId: Check = {
   verdict: 'advisory',
   category: 'best-practice',
   source:
-    'observed, not an OICP rule: Hubject answers a refused authorization with SessionID null (the integration guide; refusals captured 2021–2022 in OpenChargingCloud/WWCP_OICP, CPOClient.cs); the session of a refusal must not be used',
+    'implied, not stated as a rule of the answer: on a refusal Hubject "deletes the corresponding SessionID" and the answer carries the SessionID "in case of successful authorization" (OICP 2.3 CPO, 02 Services and Operations); refusals captured 2021–2022 carry SessionID null (OpenChargingCloud/WWCP_OICP, CPOClient.cs). The session of a refusal must not be used',
+  statements: ['refusal-session-deleted', 'flow-invalidate-session'],
   appliesTo: (ex) => authorizationStatusOf(ex) === 'NotAuthorized',
   verify(ex) {
     const sessionId = answerObject(ex)?.SessionID;
@@ -32,7 +33,8 @@ export const requestCarriesEvseId: Check = {
   verdict: 'advisory',
   category: 'best-practice',
   source:
-    'Hubject integration guide, eRoamingAuthorizeStart best practice: send the EvseID, or a ChargingNotification Start with it',
+    'a recommendation, not a rule: OICP 2.3 CPO, 02 Services and Operations, eRoamingAuthorizeStart best practices ("we recommend to include the EVSE ID"); Hubject integration guide: without it, send a ChargingNotification Start with the EvseID',
+  statements: ['evse-id-recommended', 'guide-charging-notification'],
   appliesTo: (ex) => !ex.scenario.invalid && requestObject(ex) !== undefined,
   verify(ex) {
     const evseId = requestObject(ex)?.EvseID;

@@ -22,8 +22,14 @@ export interface Check {
   title: string;
   verdict: CheckVerdict;
   category: CheckCategory;
-  /** Where the rule comes from (OICP document, DESIGN section). */
+  /** Where the rule comes from, in words (the document and passage; for an advisory, why it is only one). */
   source: string;
+  /**
+   * The statements of Hubject's published contract the check enforces (ids in data/oicp/statements.yaml). A
+   * check whose verdict is `failure` and that judges no scenario expectation must name at least one: a red
+   * run rests on the contract, never on our reasoning alone.
+   */
+  statements?: readonly string[];
   /**
    * The scenario expectation this check judges (`status`, `body`, …): its basis decides whether a finding
    * fails the scenario (docs/scenarios.md). A check judging several expectations at once (`fields.<path>`:

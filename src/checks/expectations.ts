@@ -1,6 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Matcher, ResponseBodyKind } from '../scenarios/types.ts';
-import { formatViolations, OICP } from '../schemas/registry.ts';
+import type { Matcher } from '../scenarios/types.ts';
+import { formatViolations, OICP, type SchemaRegistry } from '../schemas/registry.ts';
+import {
+  ACKNOWLEDGED_REFUSAL_CODES,
+  DOCUMENTED_ANSWER_STATEMENTS,
+  type JsonBodyKind,
+  type JudgedBody,
+  judgedBody,
+} from './answer-kind.ts';
 import {
   answerObject,
   authorizationStatusOf,
@@ -12,9 +19,7 @@ import {
   statusCodeOf,
   type UnmetExpectation,
 } from './check.ts';
-import { answersWithExpectedJsonBody } from './transport.ts';
-
-type JsonBodyKind = Exclude<ResponseBodyKind, 'any'>;
+import { bodyFinding } from './transport.ts';
 
 const BODY_SCHEMAS: Record<JsonBodyKind, string> = {
   eRoamingAuthorizationStart: OICP.response,
@@ -22,39 +27,70 @@ const BODY_SCHEMAS: Record<JsonBodyKind, string> = {
   OicpERoamingFault: OICP.statusFault,
 };
 
-/** The body judged against its schema: the expected kind, on the expected status, parsed as JSON. */
-const hasExpectedJsonBody = (ex: Parameters<Check['appliesTo']>[0]) =>
-  answersWithExpectedJsonBody(ex) && ex.answer?.json !== undefined;
+/** The body judged against a schema: JSON, with a message the contract or the scenario names. */
+const judgedJsonBody = (ex: Parameters<Check['appliesTo']>[0]) =>
+  ex.answer?.json !== undefined ? judgedBody(ex) : undefined;
 
 export const bodyMatchesSchema: Check = {
   name: 'bodyMatchesSchema',
-  title: 'The answer body matches the OICP schema of the expected answer',
+  title: 'The answer body is the OICP message of its HTTP status',
   verdict: 'failure',
   category: 'schema',
   source:
-    "schemas/oicp/ (OICP 2.3 eRoamingAuthorizationStart; FaultBody and OicpERoamingFault of Hubject's authorization API export); properties OICP does not list are tolerated (docs/errata.md E-12)",
-  expectation: 'body',
-  appliesTo: hasExpectedJsonBody,
+    "schemas/oicp/: the message Hubject's contract documents for the status that arrived — 200 an eRoamingAuthorizationStart (OICP 2.3 OpenAPI), 400 and 500 a FaultBody, 401 and 404 an OicpERoamingFault (Hubject's authorization API export) — judged whatever status the scenario expected; on another status, the body the scenario expects. Properties OICP does not list are tolerated (docs/errata.md E-12)",
+  statements: [
+    ...DOCUMENTED_ANSWER_STATEMENTS,
+    'answer-authorization-status-mandatory',
+    'answer-status-code-mandatory',
+    'authorization-status-values',
+    'answer-partner-session-id-length',
+    'guide-answer-nulls',
+    'system-error-acknowledgement',
+    'flow-partner-not-found-300',
+    'flow-partner-locked-017',
+  ],
+  appliesTo: (ex) => judgedJsonBody(ex) !== undefined,
   verify(ex, { schemas }) {
-    const kind = ex.scenario.expect.body as JsonBodyKind;
+    const judged = judgedJsonBody(ex) as JudgedBody;
     const body = ex.answer?.json;
-    const violations = schemas.answerViolations(BODY_SCHEMAS[kind], body);
+    const violations = schemas.answerViolations(BODY_SCHEMAS[judged.kind], body);
     if (violations.length === 0) return;
+    if (judged.kind === 'eRoamingAuthorizationStart' && isAcknowledgedRefusal(schemas, body)) return;
     // Hubject's 500 carries a StatusCode body where its API export documents a FaultBody: E-17.
     const knownDeviation =
-      kind === 'FaultBody' &&
+      judged.kind === 'FaultBody' &&
       ex.answer?.status === 500 &&
       schemas.answerViolations(OICP.statusFault, body).length === 0;
+    const acknowledgement = schemas.answerViolations(OICP.acknowledgement, body).length === 0;
+    const expected = `a body valid against ${judged.kind} (the message of HTTP ${ex.answer?.status})`;
+    const received = acknowledgement
+      ? `an eRoamingAcknowledgement (Result ${show((body as { Result?: unknown }).Result)}, StatusCode.Code ${show(statusCodeOf(ex)?.Code)}), not an answer of this operation`
+      : `${violations.length} violation(s):\n${formatViolations(violations)
+          .split('\n')
+          .map((line) => `    ${line}`)
+          .join('\n')}`;
     throw new CheckFailure(this, {
-      expected: `a body valid against ${kind}`,
-      received: `${violations.length} violation(s):\n${formatViolations(violations)
-        .split('\n')
-        .map((line) => `    ${line}`)
-        .join('\n')}`,
+      expected,
+      received,
       deviation: knownDeviation ? 'E-17' : undefined,
+      hint: acknowledgement
+        ? `OICP names an eRoamingAcknowledgement for an AuthorizeStart only as a refusal: Result false with ${ACKNOWLEDGED_REFUSAL_CODES.join(', ')} (the eRoamingAuthorization diagram; 01 Communication Paradigms, Error handling)`
+        : undefined,
+      ...bodyFinding(judged, expected, received),
     });
   },
 };
+
+/**
+ * An eRoamingAcknowledgement that refuses with a code OICP names an acknowledgement for (Partner not found,
+ * Partner locked, a system error): an answer the text allows on HTTP 200 besides the eRoamingAuthorizationStart.
+ * What it means for the scenario is judged by its status and code expectations.
+ */
+function isAcknowledgedRefusal(schemas: SchemaRegistry, body: unknown): boolean {
+  if (schemas.answerViolations(OICP.acknowledgement, body).length > 0) return false;
+  const { Result, StatusCode } = body as { Result: boolean; StatusCode: { Code: unknown } };
+  return Result === false && ACKNOWLEDGED_REFUSAL_CODES.includes(String(StatusCode.Code));
+}
 
 export const answerPropertiesKnown: Check = {
   name: 'answerPropertiesKnown',
@@ -63,9 +99,9 @@ export const answerPropertiesKnown: Check = {
   category: 'schema',
   source:
     'docs/errata.md E-12: Hubject may add properties to its answers (the OpenAPI forbids none); each one OICP does not define is named, so that a new field is seen rather than hidden',
-  appliesTo: hasExpectedJsonBody,
+  appliesTo: (ex) => judgedJsonBody(ex) !== undefined,
   verify(ex, { schemas }) {
-    const kind = ex.scenario.expect.body as JsonBodyKind;
+    const kind = (judgedJsonBody(ex) as JudgedBody).kind;
     const unknown = schemas.unknownProperties(BODY_SCHEMAS[kind], ex.answer?.json);
     if (unknown.length === 0) return;
     throw new CheckFailure(this, {
@@ -104,7 +140,9 @@ export const statusCodeAsExpected: Check = {
   title: 'StatusCode.Code is the one the scenario expects',
   verdict: 'failure',
   category: 'status',
-  source: "the scenario's expectation and its basis (OICP 2.3 StatusCode code table)",
+  source:
+    "the scenario's expectation and its basis (OICP 2.3 StatusCode code table); the code alone decides, never the Description (01 Communication Paradigms, Status codes)",
+  statements: ['status-code-analysis'],
   expectation: 'statusCode',
   appliesTo: (ex) => ex.answer !== undefined && ex.scenario.expect.statusCode !== undefined,
   verify(ex) {
@@ -116,6 +154,27 @@ export const statusCodeAsExpected: Check = {
       received: statusCode
         ? `StatusCode.Code ${show(code)}${typeof statusCode.Description === 'string' ? ` (${statusCode.Description})` : ''}`
         : 'no StatusCode in the answer',
+    });
+  },
+};
+
+export const refusedAsExpected: Check = {
+  name: 'refusedAsExpected',
+  title: 'The request is refused (any negative response: not an Authorized answer)',
+  verdict: 'failure',
+  category: 'status',
+  source:
+    "the scenario's expectation and its basis: a rule that says a request is refused without saying how (e.g. OICP 2.3 CPO, 01 Communication Paradigms, Session handling: a SessionID Hubject did not create gets a negative response)",
+  expectation: 'refused',
+  appliesTo: (ex) => ex.answer !== undefined && ex.scenario.expect.refused === true,
+  verify(ex) {
+    const status = ex.answer?.status ?? 0;
+    const authorized = status >= 200 && status < 300 && authorizationStatusOf(ex) === 'Authorized';
+    if (!authorized) return;
+    throw new CheckFailure(this, {
+      expected: 'a negative response (NotAuthorized, or an error answer)',
+      received: `HTTP ${status}, AuthorizationStatus "Authorized"${typeof answerObject(ex)?.SessionID === 'string' ? `, SessionID ${show(answerObject(ex)?.SessionID)}` : ''}`,
+      hint: 'the target went on to authorize a request the contract says it must refuse before any further step',
     });
   },
 };

@@ -20,7 +20,13 @@ export const authorizedHasSessionId: Check = {
   title: 'An Authorized answer carries a SessionID in GUID form',
   verdict: 'failure',
   category: 'protocol',
-  source: `${OPERATION}: "Hubject generates a SessionID for the charging process"; SessionID type (GUID)`,
+  source: `${OPERATION}: the answer carries "in case of successful authorization the created SessionID" (02 Services and Operations); SessionIDType is a GUID (03 Data Types)`,
+  statements: [
+    'authorized-session-and-provider',
+    'flow-authorized-session-id',
+    'session-id-assigned',
+    'session-id-pattern',
+  ],
   appliesTo: isAuthorized,
   verify(ex, { schemas }) {
     const sessionId = answerObject(ex)?.SessionID;
@@ -39,7 +45,13 @@ export const authorizedHasProviderId: Check = {
   title: 'An Authorized answer names the authorizing EMP (ProviderID)',
   verdict: 'failure',
   category: 'protocol',
-  source: `${OPERATION}: the EMP's response "MUST contain the ProviderID and the AuthorizationStatus"; ProviderID type`,
+  source: `${OPERATION}: ProviderID "In case of a positive authorization this field will be filled" (02 Services and Operations, eRoamingAuthorizationStart); ProviderIDType (03 Data Types)`,
+  statements: [
+    'answer-provider-id-on-authorization',
+    'authorized-session-and-provider',
+    'emp-response-provider-id',
+    'provider-id-pattern',
+  ],
   appliesTo: isAuthorized,
   verify(ex, { schemas }) {
     const providerId = answerObject(ex)?.ProviderID;
@@ -59,7 +71,8 @@ export const authorizedHasSuccessCode: Check = {
   verdict: 'failure',
   category: 'protocol',
   source:
-    'OICP 2.3 StatusCode: 000 Success; Hubject integration guide, eRoamingAuthorizeStart: any other status code is an error',
+    'OICP 2.3 CPO, 03 Data Types, CodeType: 000 Success; Hubject integration guide, eRoamingAuthorizeStart: any other status code is an error',
+  statements: ['code-table', 'guide-success-000'],
   appliesTo: isAuthorized,
   verify(ex) {
     const code = statusCodeOf(ex)?.Code;
@@ -77,7 +90,8 @@ export const notAuthorizedHasErrorCode: Check = {
   verdict: 'failure',
   category: 'protocol',
   source:
-    'OICP 2.3 StatusCode: 000 Success, every other code an error; a refusal carries the code of its reason',
+    'OICP 2.3 CPO, 03 Data Types, CodeType: 000 Success; the integration guide: any other code is an error; a refusal carries the code of its reason (01 Communication Paradigms, Status codes; the eRoamingAuthorization diagram: codes 100 - 200, 210)',
+  statements: ['guide-success-000', 'status-code-reason', 'flow-emp-refusal-codes'],
   appliesTo: isNotAuthorized,
   verify(ex) {
     const code = statusCodeOf(ex)?.Code;
@@ -95,7 +109,8 @@ export const statusCodeInOicpTable: Check = {
   verdict: 'failure',
   category: 'protocol',
   source:
-    'OICP 2.3 StatusCode.Code table (schemas/oicp/StatusCodeCode.schema.json, docs/errata.md E-02); known Hubject deviation: E-16',
+    'OICP 2.3 CPO, 03 Data Types, StatusCodeType: Code "To be selected from valid range", the CodeType table (schemas/oicp/StatusCodeCode.schema.json, docs/errata.md E-02); known Hubject deviation: E-16',
+  statements: ['status-code-code-mandatory', 'code-table', 'export-status-code-enum'],
   appliesTo: (ex) => statusCodeOf(ex) !== undefined && 'Code' in (statusCodeOf(ex) ?? {}),
   verify(ex, { schemas }) {
     const code = statusCodeOf(ex)?.Code;
@@ -119,7 +134,8 @@ export const statusTextWithinLimits: Check = {
   verdict: 'failure',
   category: 'protocol',
   source:
-    'OICP 2.3 StatusCode: Description max 200, AdditionalInfo max 1000 characters (written as maximum, read as a length: docs/errata.md E-01)',
+    'OICP 2.3 CPO, 03 Data Types, StatusCodeType: Description field length 200, AdditionalInfo 1000 (the OpenAPI writes them as maximum, read as a length: docs/errata.md E-01)',
+  statements: ['status-description-length', 'status-additional-info-length'],
   appliesTo: (ex) => statusCodeOf(ex) !== undefined,
   verify(ex) {
     const statusCode = statusCodeOf(ex) ?? {};
@@ -142,7 +158,9 @@ export const cpoPartnerSessionIdEchoed: Check = {
   title: 'The CPOPartnerSessionID sent in the request comes back unchanged',
   verdict: 'failure',
   category: 'protocol',
-  source: `${OPERATION}: CPOPartnerSessionID is "the session id assigned by the CPO to the related operation", so the answer carries the one the CPO sent (Hubject refusals captured 2021–2022 echo it: OpenChargingCloud/WWCP_OICP, WWCP_OICPv2.3/CPO/CPOClient.cs)`,
+  source:
+    'OICP 2.3 CPO, 01 Communication Paradigms, Session handling: Hubject "will add the CPOPartnerSessionID to every operation response" (Hubject refusals captured 2021–2022 echo it: OpenChargingCloud/WWCP_OICP, WWCP_OICPv2.3/CPO/CPOClient.cs)',
+  statements: ['cpo-partner-session-id-in-every-answer'],
   appliesTo: (ex) =>
     typeof requestObject(ex)?.CPOPartnerSessionID === 'string' &&
     ex.answer?.status === 200 &&
@@ -163,7 +181,8 @@ export const stopIdentificationsWellFormed: Check = {
   title: 'AuthorizationStopIdentifications, when present, hold OICP identification objects',
   verdict: 'failure',
   category: 'protocol',
-  source: `${OPERATION}: AuthorizationStopIdentifications, a list of Identification (schemas/oicp/Identification.schema.json); members OICP does not list are tolerated (docs/errata.md E-12)`,
+  source: `${OPERATION}: AuthorizationStopIdentifications, a list of Identification (02 Services and Operations; schemas/oicp/Identification.schema.json); members OICP does not list are tolerated (docs/errata.md E-12)`,
+  statements: ['answer-stop-identifications', 'identification-one-of-five'],
   appliesTo: (ex) => {
     const value = answerObject(ex)?.AuthorizationStopIdentifications;
     return value !== undefined && value !== null;
@@ -194,9 +213,12 @@ export const stopIdentificationsWellFormed: Check = {
 export const cpoPartnerSessionIdNotInvented: Check = {
   name: 'cpoPartnerSessionIdNotInvented',
   title: 'A CPOPartnerSessionID the request did not carry is not invented (null or absent)',
-  verdict: 'failure',
-  category: 'protocol',
-  source: `${OPERATION}: CPOPartnerSessionID is "the session id assigned by the CPO to the related operation"; a request without one leaves none to return (the integration guide's example answer: null)`,
+  // Reasoning, not a sentence of the contract: the text says Hubject adds the CPOPartnerSessionID the CPO sent,
+  // not that it never adds one of its own. So an invented one is reported, never a red run.
+  verdict: 'advisory',
+  category: 'best-practice',
+  source:
+    "our reasoning, not an OICP rule: Hubject adds the CPOPartnerSessionID the CPO sent to every answer (01 Communication Paradigms, Session handling), so a request without one leaves none to return (the integration guide's example answer: null)",
   appliesTo: (ex) => {
     const request = requestObject(ex);
     return (

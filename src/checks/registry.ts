@@ -5,6 +5,7 @@ import {
   authorizationStatusAsExpected,
   bodyMatchesSchema,
   fieldsAsExpected,
+  refusedAsExpected,
   statusCodeAsExpected,
 } from './expectations.ts';
 import {
@@ -40,6 +41,7 @@ export const CHECKS: readonly Check[] = [
   bodyMatchesSchema,
   authorizationStatusAsExpected,
   statusCodeAsExpected,
+  refusedAsExpected,
   fieldsAsExpected,
   authorizedHasSessionId,
   authorizedHasProviderId,
@@ -48,9 +50,9 @@ export const CHECKS: readonly Check[] = [
   statusCodeInOicpTable,
   statusTextWithinLimits,
   cpoPartnerSessionIdEchoed,
-  cpoPartnerSessionIdNotInvented,
   stopIdentificationsWellFormed,
   answerPropertiesKnown,
+  cpoPartnerSessionIdNotInvented,
   notAuthorizedWithoutSessionId,
   requestCarriesEvseId,
   processIdCaptured,

@@ -16,6 +16,8 @@ export interface RunCheck {
   name: string;
   title: string;
   verdict: 'failure';
+  /** The statements of Hubject's contract it enforces (data/oicp/statements.yaml). */
+  statements: readonly string[];
   category: CheckCategory;
   source: string;
   /** Whether the run holds enough answers for the rule to say anything. */
@@ -58,7 +60,8 @@ export const authorizedSessionIdsUnique: RunCheck = {
   verdict: 'failure',
   category: 'protocol',
   source:
-    'OICP 2.3 eRoamingAuthorizeStart: "Hubject generates a SessionID for the charging process" — one per authorization; a SessionID the CPO sent itself is not counted',
+    'OICP 2.3 CPO: "Hubject generates a SessionID for the charging process" (02 Services and Operations) and uses globally unique identifiers for it (01 Communication Paradigms, Session handling) — one per authorization; a SessionID the CPO sent itself is not counted',
+  statements: ['session-id-generated', 'session-id-guid'],
   appliesTo: (answers) => generatedSessionIds(answers).length > 1,
   verify(answers) {
     const byId = new Map<string, string[]>();

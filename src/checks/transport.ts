@@ -1,20 +1,17 @@
-import type { Check } from './check.ts';
+import { type JudgedBody, judgedBody } from './answer-kind.ts';
+import type { Check, FailureDetails } from './check.ts';
 import { CheckFailure, show } from './check.ts';
 
 const UTF8_SOURCE =
-  "OICP 2.3: messages are JSON encoded in UTF-8; Hubject's authorization API export produces application/json;charset=UTF-8";
+  "OICP 2.3 CPO, 01 Communication Paradigms, REST: every message MUST use UTF-8; Hubject's authorization API export produces application/json;charset=UTF-8";
 
 /**
- * The body-judging checks judge the body the scenario expects: a body of a JSON kind, on the HTTP status the
- * scenario expects. An answer with another status is judged by httpStatusAsExpected; a scenario accepting any
- * body (e.g. a proxy's HTML page, `body: any`) is judged on its status alone.
+ * The finding of a body check names the scenario's `body` expectation only where that expectation decides
+ * what the body must be (a status the contract documents no message for); the message documented for the
+ * status that arrived is a rule of the contract, whatever the scenario expected.
  */
-export function answersWithExpectedJsonBody(ex: Parameters<Check['appliesTo']>[0]): boolean {
-  return (
-    ex.answer !== undefined &&
-    ex.scenario.expect.body !== 'any' &&
-    ex.answer.status === ex.scenario.expect.status
-  );
+export function bodyFinding(judged: JudgedBody, expected: string, received: string): Partial<FailureDetails> {
+  return judged.by === 'scenario' ? { unmet: [{ expectation: 'body', expected, received }] } : {};
 }
 
 export const httpStatusAsExpected: Check = {
@@ -50,10 +47,12 @@ export const contentTypeIsJsonUtf8: Check = {
   verdict: 'failure',
   category: 'protocol',
   source: `${UTF8_SOURCE} (known Hubject deviation on error answers: docs/errata.md E-15)`,
-  expectation: 'body',
-  appliesTo: (ex) => answersWithExpectedJsonBody(ex) && (ex.answer?.bodyText.length ?? 0) > 0,
+  statements: ['utf8-messages', 'export-produces-utf8'],
+  // Every answer whose status has a documented JSON message (or whose expected body is JSON) is judged.
+  appliesTo: (ex) => judgedBody(ex)?.mustBeJson === true && (ex.answer?.bodyText.length ?? 0) > 0,
   verify(ex) {
     const answer = ex.answer;
+    const judged = judgedBody(ex) as JudgedBody;
     const header = answer?.headers['content-type'];
     const [mediaType = '', ...parameters] = (header ?? '').split(';').map((part) => part.trim());
     const charset = parameters
@@ -69,30 +68,38 @@ export const contentTypeIsJsonUtf8: Check = {
     // JSON declared in ISO-8859-1 on an error answer is what Hubject itself sends: E-15, and nothing else.
     const knownDeviation =
       isJson && charset !== undefined && ISO_8859_1.test(charset) && (answer?.status ?? 0) >= 400;
+    const expected = 'Content-Type application/json (charset utf-8 if a charset is given), a UTF-8 body';
+    const received = `Content-Type ${show(header)}: ${problems.join(', ')}`;
     throw new CheckFailure(this, {
-      expected: 'Content-Type application/json (charset utf-8 if a charset is given), a UTF-8 body',
-      received: `Content-Type ${show(header)}: ${problems.join(', ')}`,
+      expected,
+      received,
       deviation: knownDeviation ? 'E-15' : undefined,
+      ...bodyFinding(judged, expected, received),
     });
   },
 };
 
 export const bodyIsJson: Check = {
   name: 'bodyIsJson',
-  title: 'The answer body is JSON',
+  title: 'The answer body is JSON (the message of its HTTP status)',
   verdict: 'failure',
   category: 'protocol',
   source:
-    "OICP 2.3 eRoamingAuthorizeStart answers are JSON (OpenAPI: application/json); so are the error bodies of Hubject's authorization API export",
-  expectation: 'body',
-  appliesTo: answersWithExpectedJsonBody,
+    "OICP 2.3 eRoamingAuthorizeStart answers are JSON (OpenAPI: application/json); so are the error bodies of Hubject's authorization API export (400, 401, 404, 500)",
+  statements: [
+    'openapi-200-authorization-start',
+    'export-400-fault-body',
+    'export-401-fault',
+    'export-404-fault',
+  ],
+  appliesTo: (ex) => judgedBody(ex)?.mustBeJson === true,
   verify(ex) {
     const answer = ex.answer;
     if (!answer || answer.json !== undefined) return;
-    throw new CheckFailure(this, {
-      expected: 'a JSON body',
-      received: `${answer.jsonError ?? 'not JSON'} — HTTP ${answer.status}, ${answer.headers['content-type'] ?? 'no content type'}, body starts ${show(answer.bodyText.slice(0, 200))}`,
-    });
+    const judged = judgedBody(ex) as JudgedBody;
+    const expected = `a JSON body (${judged.kind})`;
+    const received = `${answer.jsonError ?? 'not JSON'} — HTTP ${answer.status}, ${answer.headers['content-type'] ?? 'no content type'}, body starts ${show(answer.bodyText.slice(0, 200))}`;
+    throw new CheckFailure(this, { expected, received, ...bodyFinding(judged, expected, received) });
   },
 };
 

@@ -1,12 +1,16 @@
 import { InputError } from '../input/errors.ts';
-import { basisTable, expectationsOf } from '../scenarios/basis.ts';
+import { basisTable, type ExpectationRecord, expectationsOf } from '../scenarios/basis.ts';
 import { loadScenarios } from '../scenarios/load.ts';
+import { SOURCES } from '../scenarios/statements.ts';
 import { schemaRegistry } from '../schemas/registry.ts';
 
 /**
- * `npm run catalogue:basis [-- --list]`: the expectations of the scenario files (OICP_SCENARIOS, default the
- * catalogue) counted by basis — rule, observed, assumption — and kind of expectation; `--list` adds every
- * expectation that is not a rule, with its citation. Exit code 2 when a scenario file is wrong.
+ * `npm run catalogue:basis [-- --list | --rules [--json]]`: the expectations of the scenario files
+ * (OICP_SCENARIOS, default the catalogue) counted by basis — rule, observed, assumption — and kind of
+ * expectation. `--list` adds every expectation that is not a rule, with its citation; `--rules` lists every rule
+ * expectation with the passage it cites, `--rules --json` as a JSON array of
+ * `{ id, file, line, key, statement, source, section, quote }` so that anyone can check each quote against the
+ * text. Exit code 2 when a scenario file is wrong.
  */
 function main(args: string[]): number {
   let scenarios: ReturnType<typeof loadScenarios>;
@@ -18,11 +22,18 @@ function main(args: string[]): number {
     return 2;
   }
   const records = expectationsOf(scenarios);
-  const unstated = records.filter((r) => !r.basis.stated).length;
+  if (args.includes('--rules')) {
+    const rules = records.filter((r) => r.basis.kind === 'rule').map(ruleEntry);
+    if (args.includes('--json')) console.log(JSON.stringify(rules, null, 2));
+    else
+      for (const rule of rules)
+        console.log(
+          `${rule.file}:${rule.line} ${rule.id} · ${rule.key}\n    ${rule.source}, ${rule.section}: “${rule.quote}”`,
+        );
+    return 0;
+  }
   console.log(`Expectations by basis: ${scenarios.length} scenario(s), ${records.length} expectation(s)\n`);
   console.log(basisTable(records));
-  if (unstated > 0)
-    console.log(`\n${unstated} expectation(s) state no basis and count as rules (docs/scenarios.md).`);
   if (args.includes('--list')) {
     for (const kind of ['observed', 'assumption'] as const) {
       console.log(`\n${kind}:`);
@@ -31,6 +42,21 @@ function main(args: string[]): number {
     }
   }
   return 0;
+}
+
+/** One rule expectation with where it is written and the passage it cites. */
+function ruleEntry(record: ExpectationRecord) {
+  const statement = record.basis.statement;
+  return {
+    id: record.scenario,
+    file: record.basis.writtenAt?.file ?? '',
+    line: record.basis.writtenAt?.line ?? 0,
+    key: record.expectation,
+    statement: statement?.id ?? '',
+    source: statement ? SOURCES[statement.source].title : '',
+    section: statement?.section ?? '',
+    quote: statement?.quote ?? '',
+  };
 }
 
 process.exit(main(process.argv.slice(2)));

@@ -1,12 +1,15 @@
 import { CHECKS } from '../checks/registry.ts';
+import { RUN_CHECKS } from '../checks/run-level.ts';
 import { pointerSegments, YamlSource } from '../input/yaml-file.ts';
 import { ruleName } from '../negatives/derive.ts';
 import { executedScenarios, type RunRecord } from '../report/run-record.ts';
 import { cutLine } from '../report/summary.ts';
 import { appliedChecks } from '../run/verdicts.ts';
 import { resolveScenario } from '../scenarios/resolve.ts';
+import type { Statements } from '../scenarios/statements.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { OICP, type SchemaRegistry, type SchemaViolation, schemaId } from '../schemas/registry.ts';
+import { statementCoverage } from './requirements.ts';
 
 /** One row of a coverage section: what is covered, by which scenarios of the run, and why a gap is acceptable. */
 export interface CoverageRow {
@@ -24,6 +27,8 @@ export interface Coverage {
   rules: CoverageRow[];
   statusCodes: CoverageRow[];
   checks: CoverageRow[];
+  /** The statements of Hubject's contract (data/oicp/statements.yaml) the run covered. */
+  statements: CoverageRow[];
 }
 
 export interface ExplainedGaps {
@@ -128,6 +133,8 @@ export interface CoverageInput {
   requestRules: string[];
   /** The profile's values, to judge hand-written invalid requests as they are sent. */
   variables: Record<string, string>;
+  /** The statements of Hubject's contract that concern AuthorizeStart. */
+  statements: Statements;
 }
 
 /**
@@ -181,8 +188,28 @@ export function computeCoverage(input: CoverageInput): Coverage {
     ),
   );
 
-  return { fields, rules, statusCodes, checks };
+  // A statement is covered by a scenario that ran and cites it, by a scenario on which a check enforcing it
+  // ran, and, for the request lint's and the run-level checks' statements, by every run that sent a request.
+  const citedBy = (list: Scenario[]) => statementCoverage(input.statements, list, RUN_CHECKS);
+  const skippedCiting = citedBy(skipped);
+  const statements = citedBy(executed).map((cited, index) => {
+    const { statement } = cited;
+    const enforcing = CHECKS.filter((check) => check.statements?.includes(statement.id)).map((c) => c.name);
+    const checkedOn = [...run.ran.entries()]
+      .filter(([, applied]) => applied.some((name) => enforcing.includes(name)))
+      .map(([id]) => id);
+    const everyRequest = (cited.lint || cited.checks.length > 0) && executed.length > 0;
+    const scenarios = [
+      ...new Set([...cited.scenarios, ...checkedOn, ...(everyRequest ? [EVERY_REQUEST] : [])]),
+    ];
+    return row(statement.id, scenarios, skippedCiting[index]?.scenarios ?? [], statement.uncovered);
+  });
+
+  return { fields, rules, statusCodes, checks, statements };
 }
+
+/** The coverage row's stand-in for every scenario of the run (the request lint, the run-level checks). */
+const EVERY_REQUEST = '(every request sent)';
 
 function row(subject: string, scenarios: string[], skipped: string[], explained?: string): CoverageRow {
   return {
@@ -198,6 +225,7 @@ const SECTIONS = (coverage: Coverage): Array<[string, CoverageRow[]]> => [
   ['request rule', coverage.rules],
   ['status code', coverage.statusCodes],
   ['check', coverage.checks],
+  ['OICP statement', coverage.statements],
 ];
 
 /**
@@ -256,6 +284,11 @@ export function coverageMarkdown(coverage: Coverage, selection?: RunSelection): 
     ...section('Request rules broken (generated and hand-written negative cases)', coverage.rules, 'rule'),
     ...section('OICP status codes expected', coverage.statusCodes, 'code'),
     ...section('Checks run', coverage.checks, 'check'),
+    ...section(
+      'Statements of the OICP 2.3 text covered (data/oicp/statements.yaml, docs/requirements.md)',
+      coverage.statements,
+      'statement',
+    ),
   ].join('\n');
 }
 
@@ -274,7 +307,7 @@ export function coverageSummary(
 ): string {
   const count = (rows: CoverageRow[]) =>
     `${rows.filter((r) => r.scenarios.length > 0).length}/${rows.length}`;
-  const figures = `request fields ${count(coverage.fields)}, request rules ${count(coverage.rules)}, status codes ${count(coverage.statusCodes)}, checks ${count(coverage.checks)}`;
+  const figures = `request fields ${count(coverage.fields)}, request rules ${count(coverage.rules)}, status codes ${count(coverage.statusCodes)}, checks ${count(coverage.checks)}, OICP statements ${count(coverage.statements)}`;
   if (selection?.selection) {
     return [
       `Coverage of a selection (${selection.ran} of ${selection.loaded} scenario(s) ran; only what ran counts): ${figures}`,

@@ -6,6 +6,7 @@ import { attachToAllureRun } from '../report/allure-run-attachment.ts';
 import type { reportPaths } from '../report/paths.ts';
 import { executedScenarios, type RunRecord } from '../report/run-record.ts';
 import type { Suite } from '../run/suite.ts';
+import { loadStatements } from '../scenarios/statements.ts';
 import {
   type Coverage,
   computeCoverage,
@@ -66,6 +67,7 @@ export function writeCoverage(
     requestFields: requestFields(suite),
     requestRules: requestRules(suite),
     variables: suite.profile.variables,
+    statements: loadStatements(suite.schemas),
   });
   const selection = runSelection(record, suite.scenarios.length, options.env);
   const markdown = coverageMarkdown(coverage, selection);

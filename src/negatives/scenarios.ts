@@ -2,7 +2,9 @@ import path from 'node:path';
 import type { Profile } from '../config/profile.ts';
 import { YamlSource } from '../input/yaml-file.ts';
 import { dataDir } from '../paths.ts';
+import { type RequestDefect, requestDefectBasis } from '../scenarios/defect-basis.ts';
 import { resolveScenario } from '../scenarios/resolve.ts';
+import { loadStatements, type Statements } from '../scenarios/statements.ts';
 import type { Basis, Scenario } from '../scenarios/types.ts';
 import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
 import { type BaseRequest, NegativeCaseDeriver, type NegativeVariant } from './derive.ts';
@@ -42,7 +44,7 @@ export function loadBaseRequests(
   });
 }
 
-function toScenario(variant: NegativeVariant, profile: Profile): Scenario {
+function toScenario(variant: NegativeVariant, profile: Profile, statements: Statements): Scenario {
   const answer = profile.invalidRequests[variant.kind];
   const outcome =
     variant.kind === 'enforced'
@@ -64,37 +66,33 @@ function toScenario(variant: NegativeVariant, profile: Profile): Scenario {
       status: answer.status,
       body: answer.body,
       fields: {},
-      basis: { default: basisOfVariant(variant, profile), byExpectation: {} },
+      basis: { default: basisOfVariant(variant, profile, statements), byExpectation: {} },
     },
     source: { file: SCHEMA_FILE, line: 1 },
   };
 }
 
 /**
- * A broken enforced rule is a broken OICP type rule, which Hubject rejects (its authorization API export:
- * HTTP 400 "Validation error" with a FaultBody). That a lint-only rule is not enforced is our assumption
- * (docs/errata.md, "Lint rules versus server rules").
+ * A variant's defect, as far as the target's answer goes: a lint-only rule, a value of another JSON type, or a
+ * field rule Hubject's server validates. Its basis comes from the same source as a hand-written scenario's
+ * (`requestDefect`), so the same defect never gets opposite verdicts.
  */
-function basisOfVariant(variant: NegativeVariant, profile: Profile): Basis {
-  if (variant.kind === 'enforced' && / instead of a string$/.test(variant.mutation)) {
-    return {
-      kind: 'assumption',
-      citation: `${variant.rule}: OICP types the field as a string; whether Hubject's JSON binding rejects a number or converts it to a string (as Java JSON binders do by default) is not documented`,
-    };
-  }
-  return variant.kind === 'enforced'
-    ? {
-        kind: 'rule',
-        citation: `OICP 2.3 eRoamingAuthorizeStart, rule ${variant.rule}; a request breaking it is rejected (Hubject's authorization API export: HTTP 400 "Validation error" with a FaultBody; profile '${profile.name}' invalidRequests.enforced)`,
-      }
-    : {
-        kind: 'assumption',
-        citation: `${variant.rule} is a lint-only rule of ours: Hubject is not known to enforce it, so the request is answered as usual (docs/errata.md, "Lint rules versus server rules"; profile '${profile.name}' invalidRequests.lint)`,
-      };
+export function defectOfVariant(variant: Pick<NegativeVariant, 'kind' | 'keyword'>): RequestDefect {
+  if (variant.kind === 'lint') return 'lint';
+  return variant.keyword === 'type' ? 'type' : 'validation';
+}
+
+function basisOfVariant(variant: NegativeVariant, profile: Profile, statements: Statements): Basis {
+  const basis = requestDefectBasis(defectOfVariant(variant), statements);
+  return {
+    ...basis,
+    citation: `${variant.rule}: ${basis.citation} (profile '${profile.name}' invalidRequests.${variant.kind})`,
+  };
 }
 
 /** One scenario per rule of the request schema, made from the base requests with the profile's values. */
 export function generatedNegativeScenarios(registry: SchemaRegistry, profile: Profile): Scenario[] {
   const variants = new NegativeCaseDeriver(registry).derive(loadBaseRequests(registry, profile));
-  return variants.map((variant) => toScenario(variant, profile));
+  const statements = loadStatements(registry);
+  return variants.map((variant) => toScenario(variant, profile, statements));
 }

@@ -2,6 +2,8 @@ import type { Check } from '../checks/check.ts';
 import { RUN_CHECKS, type RunCheck } from '../checks/run-level.ts';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
+const statementsCell = (ids: readonly string[] | undefined) =>
+  ids && ids.length > 0 ? ids.map((id) => `\`${id}\``).join(', ') : '—';
 
 /**
  * docs/checks.md, rendered from the registries so that the documentation cannot drift from the code
@@ -13,11 +15,11 @@ export function renderChecksDoc(
 ): string {
   const rows = checks.map(
     (check) =>
-      `| \`${check.name}\` | ${check.verdict} | ${check.category} | ${check.expectation ? `\`${check.expectation}\`` : '—'} | ${check.title} | ${cell(check.source)} |`,
+      `| \`${check.name}\` | ${check.verdict} | ${check.category} | ${check.expectation ? `\`${check.expectation}\`` : '—'} | ${check.title} | ${cell(check.source)} | ${statementsCell(check.statements)} |`,
   );
   const runRows = runChecks.map(
     (check) =>
-      `| \`${check.name}\` | ${check.verdict} | ${check.category} | ${check.title} | ${cell(check.source)} |`,
+      `| \`${check.name}\` | ${check.verdict} | ${check.category} | ${check.title} | ${cell(check.source)} | ${statementsCell(check.statements)} |`,
   );
   return `# Checks
 
@@ -33,10 +35,14 @@ an assumption is reported as *not confirmed by this target* and does not fail it
 (docs/errata.md E-15 to E-17) is an advisory marked "Hubject deviation E-nn" in a profile that lists it
 under \`hubjectDeviations\` (the \`qa\` profile), and a failure everywhere else.
 
+The column *OICP statements* names the statements of Hubject's published contract a check enforces (ids of
+\`data/oicp/statements.yaml\`, listed with their quotes in [requirements.md](requirements.md)); a failure
+check without an expectation always names at least one.
+
 This file is generated from the registries: \`npm run docs:checks\`.
 
-| check | verdict | category | expectation | rule | source |
-|---|---|---|---|---|---|
+| check | verdict | category | expectation | rule | source | OICP statements |
+|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 ## Run-level checks
@@ -46,8 +52,8 @@ the answer summary each scenario's \`verdicts.json\` records. A failed run-level
 code 1); the console prints the result, \`run-checks.json\` keeps it, and the Allure report shows it as the
 test *Run-level checks* with one step per check.
 
-| check | verdict | category | rule | source |
-|---|---|---|---|---|
+| check | verdict | category | rule | source | OICP statements |
+|---|---|---|---|---|---|
 ${runRows.join('\n')}
 `;
 }

@@ -48,6 +48,7 @@ export const CHECK_TYPES: Readonly<Record<string, readonly OicpType[]>> = {
   bodyMatchesSchema: ['eRoamingAuthorizationStart', 'StatusCode'],
   authorizationStatusAsExpected: ['eRoamingAuthorizationStart'],
   statusCodeAsExpected: ['StatusCode'],
+  refusedAsExpected: ['eRoamingAuthorizationStart'],
   fieldsAsExpected: ['eRoamingAuthorizationStart'],
   authorizedHasSessionId: ['SessionID'],
   authorizedHasProviderId: ['ProviderID'],

@@ -16,9 +16,10 @@ import {
 import { displayPath } from '../input/errors.ts';
 import { isSecretVariable, Redactor, secretValuesOfBody, secretVariableValues } from '../redact.ts';
 import { curlCommand } from '../report/curl.ts';
-import { placeholdersOf, resolveScenario } from '../scenarios/resolve.ts';
+import { requestViolations } from '../scenarios/lint.ts';
+import { placeholderNames, placeholdersOf, resolveScenario } from '../scenarios/resolve.ts';
 import type { Scenario } from '../scenarios/types.ts';
-import { formatViolations, OICP, type SchemaRegistry } from '../schemas/registry.ts';
+import { formatViolations, type SchemaRegistry } from '../schemas/registry.ts';
 import { cutLine } from '../text.ts';
 import type { FailFast } from './fail-fast.ts';
 import { type Judgement, judgeFinding } from './judgement.ts';
@@ -283,10 +284,7 @@ async function lintRequest(
   redactor: Redactor,
   hooks: RunHooks,
 ): Promise<void> {
-  const violations =
-    request.bodyJson === undefined
-      ? [{ path: '', message: 'the body is not JSON', keyword: 'type' }]
-      : schemas.violations(OICP.request, request.bodyJson);
+  const violations = requestViolations(request, schemas);
   if (violations.length > 0)
     await hooks.attach('request-lint.txt', 'text/plain', redactor.text(formatViolations(violations)));
   if (scenario.invalid && violations.length === 0) {
@@ -481,7 +479,7 @@ function asObject(value: unknown): Record<string, unknown> | undefined {
 
 function variablesIn(template: unknown): string[] {
   if (typeof template !== 'string') return [];
-  return [...template.matchAll(/\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1] as string);
+  return placeholderNames(template);
 }
 
 function requestEvidence(request: PreparedRequest, redactor: Redactor): string {

@@ -66,7 +66,7 @@ export function loadSuiteFresh(env: Record<string, string | undefined>): Suite {
   const elsewhere = variablesOfOtherProfiles(schemas, profile.name, env);
   checkPlaceholders(scenarios, profile.variables, profile.name, new Set(elsewhere.keys()));
   for (const scenario of scenarios) {
-    const missing = missingTestData(scenario, profile, elsewhere);
+    const missing = unmetRequirement(scenario, profile) ?? missingTestData(scenario, profile, elsewhere);
     if (missing) {
       scenario.skipReason = missing.reason;
       scenario.enableWith = missing.settings;
@@ -82,6 +82,31 @@ export function loadSuiteFresh(env: Record<string, string | undefined>): Suite {
     ...generatedNegativeScenarios(schemas, profile),
   ]);
   return { schemas, profile, scenarios };
+}
+
+/**
+ * Why a scenario that needs a target with (or without) a TLS client certificate cannot say anything against
+ * this one: the comparison of certificate and OperatorID (OICP 2.3, 01 Communication Paradigms, Security) needs
+ * a certificate; the partner check behind it is only reached without one.
+ */
+function unmetRequirement(
+  scenario: Scenario,
+  profile: Profile,
+): { reason: string; settings: string[] } | undefined {
+  const hasCertificate = Boolean(profile.tls.clientCert || profile.tls.pfx);
+  if (scenario.requires === 'client-certificate' && !hasCertificate)
+    return {
+      reason:
+        'needs a target reached over mutual TLS: the profile sends no client certificate (OICP_CLIENT_CERT and OICP_CLIENT_KEY, or OICP_CLIENT_PFX), so the target cannot compare the OperatorID with one',
+      settings: [],
+    };
+  if (scenario.requires === 'no-client-certificate' && hasCertificate)
+    return {
+      reason:
+        'needs a target reached without a client certificate: with one, Hubject compares the OperatorID with the certificate first and answers 017 before any other check',
+      settings: [],
+    };
+  return undefined;
 }
 
 /**

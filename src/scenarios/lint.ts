@@ -1,11 +1,12 @@
 import type { Profile } from '../config/profile.ts';
 import { prepareRequest } from '../exchange/request.ts';
+import type { PreparedRequest } from '../exchange/types.ts';
 import { formatLocation, type InputProblem } from '../input/errors.ts';
 import { pointerSegments, type YamlSource } from '../input/yaml-file.ts';
 import { isSecretVariable, REDACTED } from '../redact.ts';
 import { OICP, type SchemaRegistry, type SchemaViolation, schemaId } from '../schemas/registry.ts';
 import { closestAll } from '../text.ts';
-import { placeholdersOf, resolveScenario } from './resolve.ts';
+import { placeholderNames, placeholdersOf, resolveScenario } from './resolve.ts';
 import type { ResponseBodyKind, Scenario, ScenarioExpectation } from './types.ts';
 
 /**
@@ -139,6 +140,29 @@ function describeTypes(types: readonly string[]): string {
 }
 
 /** Where each loaded scenario was written: its file's YAML and its path there (set by the loader). */
+/**
+ * What is wrong with a request as it will be sent: a body that is not JSON, a Content-Type other than JSON
+ * (the OpenAPI's request body is application/json), and every violation of the request schema. One judgement
+ * for the load-time lint and the runner's last look before sending.
+ */
+export function requestViolations(request: PreparedRequest, registry: SchemaRegistry): SchemaViolation[] {
+  const contentType = request.headers['Content-Type'] ?? '';
+  const mediaType = contentType.split(';')[0]?.trim().toLowerCase();
+  const wrongType: SchemaViolation[] =
+    mediaType === 'application/json'
+      ? []
+      : [
+          {
+            path: '',
+            keyword: 'contentType',
+            message: `Content-Type ${JSON.stringify(contentType)} is not application/json (OICP 2.3 OpenAPI: the request body is application/json)`,
+          } as SchemaViolation,
+        ];
+  if (request.bodyJson === undefined)
+    return [...wrongType, { path: '', message: 'the body is not JSON', keyword: 'type' } as SchemaViolation];
+  return [...wrongType, ...registry.violations(OICP.request, request.bodyJson)];
+}
+
 export type ScenarioLocator = (scenario: Scenario) => { source: YamlSource; at: Segments } | undefined;
 
 /** Violations about which keys an object has: a value standing in for missing test data cannot cause them. */
@@ -183,12 +207,10 @@ export function requestProblems(
     const resolved = resolveScenario(scenario, profile.variables, {
       standIn: (name) => (unresolvable.has(name) ? MISSING : undefined),
     });
-    const { bodyJson } = prepareRequest(resolved, profile.baseUrl);
+    const prepared = prepareRequest(resolved, profile.baseUrl);
+    const { bodyJson } = prepared;
     const requestAt = [...at, 'request', scenario.request.rawBody === undefined ? 'body' : 'rawBody'];
-    const violations =
-      bodyJson === undefined
-        ? [{ path: '', message: 'the body is not JSON', keyword: 'type' } as SchemaViolation]
-        : registry.violations(OICP.request, bodyJson);
+    const violations = requestViolations(prepared, registry);
     const counted = explained(
       violations.filter((v) => KEY_KEYWORDS.has(v.keyword) || !containsMissing(valueAt(bodyJson, v.path))),
     );
@@ -279,7 +301,7 @@ function explained(violations: SchemaViolation[]): SchemaViolation[] {
 /** `; {{evseId}} is "X" from profile 'qa' (data/environments/qa.yaml)` when a profile value is the cause. */
 function fromProfile(template: unknown, profile: Profile): string {
   if (typeof template !== 'string') return '';
-  const names = [...template.matchAll(/\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1] as string);
+  const names = placeholderNames(template);
   const own = names.filter((name) => Object.hasOwn(profile.variables, name));
   if (own.length === 0) return '';
   const values = own.map((name) => shownValue(name, profile)).join(', ');

@@ -8,6 +8,7 @@ import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
 import { closestAll, foldList } from '../text.ts';
 import { expectationKeys, isWrittenBasis, parseBasis, type WrittenBasis } from './basis.ts';
 import { expectationProblems } from './lint.ts';
+import { loadStatements, type Statements } from './statements.ts';
 import type {
   Basis,
   ExpectationBases,
@@ -16,6 +17,7 @@ import type {
   Scenario,
   ScenarioExpectation,
   ScenarioRequest,
+  ScenarioRequirement,
   Severity,
 } from './types.ts';
 
@@ -151,38 +153,71 @@ interface ScenarioFileData {
     severity?: Severity;
     tags?: string[];
     reference?: string;
+    covers?: string[];
     invalid?: boolean;
+    requires?: ScenarioRequirement;
     request: ScenarioRequest;
     expect: Omit<ScenarioExpectation, 'body' | 'fields' | 'basis'> &
       Partial<Pick<ScenarioExpectation, 'body' | 'fields'>> & { basis?: WrittenBases };
   }>;
 }
 
-/** A written basis: one basis (for every expectation) or a map of `default` and expectation keys. */
-function parseBases(written: WrittenBases | undefined): { default?: Basis; byKey: Record<string, Basis> } {
+interface ParsedBases {
+  default?: Basis;
+  byKey: Record<string, Basis>;
+}
+
+/**
+ * A written basis — one basis (for every expectation) or a map of `default` and expectation keys — with each
+ * rule's statement looked up; `at` is where the basis is written, for positions in messages and the list of
+ * rules.
+ */
+function parseBases(
+  written: WrittenBases | undefined,
+  at: (string | number)[],
+  context: { source: YamlSource; statements: Statements; problems: InputProblem[] },
+): ParsedBases {
   if (!written) return { byKey: {} };
-  if (isWrittenBasis(written)) return { default: parseBasis(written), byKey: {} };
-  const { default: fallback, ...byKey } = written as Record<string, WrittenBasis>;
-  return {
-    default: fallback ? parseBasis(fallback) : undefined,
-    byKey: Object.fromEntries(Object.entries(byKey).map(([key, basis]) => [key, parseBasis(basis)])),
+  const one = (basis: WrittenBasis, segments: (string | number)[]): Basis | undefined => {
+    const parsed = parseBasis(basis, context.statements, {
+      file: context.source.displayPath,
+      line: context.source.locate(segments).line ?? 1,
+    });
+    if ('problem' in parsed) {
+      context.problems.push(context.source.problem([...segments, ...parsed.at], parsed.problem));
+      return undefined;
+    }
+    return parsed;
   };
+  if (isWrittenBasis(written)) {
+    const basis = one(written, at);
+    return { ...(basis ? { default: basis } : {}), byKey: {} };
+  }
+  const byKey: Record<string, Basis> = {};
+  let fallback: Basis | undefined;
+  for (const [key, basis] of Object.entries(written as Record<string, WrittenBasis>)) {
+    const parsed = one(basis, [...at, key]);
+    if (!parsed) continue;
+    if (key === 'default') fallback = parsed;
+    else byKey[key] = parsed;
+  }
+  return { ...(fallback ? { default: fallback } : {}), byKey };
 }
 
 /**
  * The bases of one scenario, from its own `expect.basis` and its file's `basis`: for each expectation its own
- * key, else the file's key, else the scenario's default, else the file's default (basisOf). A key of the
- * scenario naming an expectation it does not make is a mistake (a typo would silently leave the expectation a
- * rule): reported through `problem`. The file's keys apply where a scenario makes that expectation.
+ * key, else the scenario's default, else the file's key, else the file's default (basisOf): what the scenario
+ * says beats what its file says. A key of the
+ * scenario naming an expectation it does not make is a mistake (a typo would silently leave the expectation
+ * without its basis), and so is an expectation with no basis at all: a rule must cite its passage. Both are
+ * reported through `problem`. The file's keys apply where a scenario makes that expectation.
  */
 function basesOf(
-  own: WrittenBases | undefined,
-  file: WrittenBases | undefined,
+  ofScenario: ParsedBases,
+  ofFile: ParsedBases,
   expectations: readonly ExpectationKey[],
-  problem: (key: string, message: string) => void,
+  problem: (key: string | undefined, message: string) => void,
 ): ExpectationBases | undefined {
-  const ofScenario = parseBases(own);
-  const ofFile = parseBases(file);
   for (const key of Object.keys(ofScenario.byKey)) {
     if (!expectations.includes(key as ExpectationKey))
       problem(
@@ -192,10 +227,17 @@ function basesOf(
   }
   const byExpectation: ExpectationBases['byExpectation'] = {};
   for (const key of expectations) {
-    const basis = ofScenario.byKey[key] ?? ofFile.byKey[key];
+    // What the scenario says beats what its file says: its default covers every expectation it does not name.
+    const basis = ofScenario.byKey[key] ?? (ofScenario.default ? undefined : ofFile.byKey[key]);
     if (basis) byExpectation[key] = basis;
   }
   const fallback = ofScenario.default ?? ofFile.default;
+  const without = expectations.filter((key) => !byExpectation[key] && !fallback);
+  if (without.length > 0)
+    problem(
+      undefined,
+      `states no basis for ${without.join(', ')}: give expect.basis (or the file's basis) — rule: { statement: <id in data/oicp/statements.yaml> }, observed: <evidence> or assumption: <why> (docs/scenarios.md)`,
+    );
   if (!fallback && Object.keys(byExpectation).length === 0) return undefined;
   return { ...(fallback ? { default: fallback } : {}), byExpectation };
 }
@@ -206,6 +248,8 @@ export function loadScenarioFile(file: string, registry: SchemaRegistry): Scenar
   source.validate(registry, schemaId('scenario.schema.json'), 'scenario file');
   const data = source.data as ScenarioFileData;
   const problems: InputProblem[] = [];
+  const statements = loadStatements(registry);
+  const fileBases = parseBases(data.basis, ['basis'], { source, statements, problems });
   const scenarios = data.scenarios.map((raw, index): Scenario => {
     const at = (...segments: (string | number)[]) => ['scenarios', index, ...segments];
     for (const [field, matcher] of Object.entries(raw.expect.fields ?? {})) {
@@ -228,10 +272,22 @@ export function loadScenarioFile(file: string, registry: SchemaRegistry): Scenar
       body: raw.expect.body ?? defaultBodyKind(raw.expect.status),
       fields: raw.expect.fields ?? {},
     };
-    const basis = basesOf(writtenBases, data.basis, expectationKeys({ expect }), (key, message) =>
-      problems.push(source.problem(at('expect', 'basis', key), message)),
+    const ownBases = parseBases(writtenBases, at('expect', 'basis'), { source, statements, problems });
+    const basis = basesOf(ownBases, fileBases, expectationKeys({ expect }), (key, message) =>
+      problems.push(source.problem(key ? at('expect', 'basis', key) : at('expect'), message)),
     );
     problems.push(...expectationProblems(expect, at(), source, registry, raw.expect.body !== undefined));
+    (raw.covers ?? []).forEach((id, i) => {
+      if (!statements.has(id))
+        problems.push(
+          source.problem(
+            at('covers', i),
+            `names no statement of data/oicp/statements.yaml: '${id}'${closestAll(id, [...statements.keys()])
+              .map((c) => ` (did you mean '${c}'?)`)
+              .join('')}`,
+          ),
+        );
+    });
     const scenario: Scenario = {
       id: raw.id,
       title: raw.title,
@@ -241,7 +297,9 @@ export function loadScenarioFile(file: string, registry: SchemaRegistry): Scenar
       severity: raw.severity ?? 'normal',
       tags: raw.tags ?? [],
       reference: raw.reference ?? data.reference,
+      ...(raw.covers ? { covers: raw.covers } : {}),
       invalid: raw.invalid ?? false,
+      ...(raw.requires ? { requires: raw.requires } : {}),
       request: raw.request,
       expect: basis ? { ...expect, basis } : expect,
       source: { file: source.displayPath, line: source.locate(at()).line ?? 1 },

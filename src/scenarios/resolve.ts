@@ -3,7 +3,23 @@ import { InputError, type InputProblem } from '../input/errors.ts';
 import { closestAll } from '../text.ts';
 import type { Scenario } from './types.ts';
 
-const PLACEHOLDER = /\{\{\s*(\$?[A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
+/** `{{name}}` or `{{name | filter}}`: a variable or generator, optionally passed through a filter. */
+const PLACEHOLDER = /\{\{\s*(\$?[A-Za-z][A-Za-z0-9_]*)\s*(?:\|\s*([A-Za-z]+)\s*)?\}\}/g;
+
+/**
+ * Filters a placeholder may apply to its value: `lower` and `upper` write test data in the other case (a
+ * scenario on Hubject's case conversion sends the profile's ID in lower case, whatever target it runs against).
+ */
+const FILTERS: ReadonlyMap<string, (value: string) => string> = new Map([
+  ['lower', (value: string) => value.toLowerCase()],
+  ['upper', (value: string) => value.toUpperCase()],
+]);
+
+/** The variable names the placeholders of a text use (filters left out), in the order found. */
+export function placeholderNames(template: unknown): string[] {
+  if (typeof template !== 'string') return [];
+  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] as string);
+}
 
 /**
  * Values made fresh for every run of a scenario; the same name gives the same value within one scenario.
@@ -22,15 +38,18 @@ function templatedParts(scenario: Scenario): unknown {
   return { request: scenario.request, expect: scenario.expect };
 }
 
-function collectPlaceholders(value: unknown, found: Set<string>): void {
+function collectPlaceholders(value: unknown, found: Set<string>, filters?: Set<string>): void {
   if (typeof value === 'string') {
-    for (const match of value.matchAll(PLACEHOLDER)) found.add(match[1] as string);
+    for (const match of value.matchAll(PLACEHOLDER)) {
+      found.add(match[1] as string);
+      if (match[2] !== undefined) filters?.add(match[2]);
+    }
   } else if (Array.isArray(value)) {
-    for (const item of value) collectPlaceholders(item, found);
+    for (const item of value) collectPlaceholders(item, found, filters);
   } else if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      collectPlaceholders(key, found);
-      collectPlaceholders(item, found);
+      collectPlaceholders(key, found, filters);
+      collectPlaceholders(item, found, filters);
     }
   }
 }
@@ -59,7 +78,17 @@ export function checkPlaceholders(
   const known = [...new Set([...Object.keys(variables), ...definedElsewhere])];
   for (const scenario of scenarios) {
     const found = new Set<string>();
-    collectPlaceholders(templatedParts(scenario), found);
+    const filters = new Set<string>();
+    collectPlaceholders(templatedParts(scenario), found, filters);
+    for (const filter of filters) {
+      if (FILTERS.has(filter)) continue;
+      problems.push({
+        file: scenario.source.file,
+        line: scenario.source.line,
+        field: scenario.id,
+        message: `unknown filter '| ${filter}' in a placeholder (filters: ${[...FILTERS.keys()].join(', ')})`,
+      });
+    }
     for (const name of found) {
       if (GENERATORS.has(name) || Object.hasOwn(variables, name) || definedElsewhere.has(name)) continue;
       const candidates = name.startsWith('$') ? generatorNames : known;
@@ -76,7 +105,12 @@ export function checkPlaceholders(
 }
 
 function substitute(value: unknown, lookup: (name: string) => string): unknown {
-  if (typeof value === 'string') return value.replace(PLACEHOLDER, (_m, name: string) => lookup(name));
+  if (typeof value === 'string')
+    return value.replace(PLACEHOLDER, (_m, name: string, filter: string | undefined) => {
+      const found = lookup(name);
+      const apply = filter === undefined ? undefined : FILTERS.get(filter);
+      return apply ? apply(found) : found;
+    });
   if (Array.isArray(value)) return value.map((item) => substitute(item, lookup));
   if (value && typeof value === 'object') {
     return Object.fromEntries(

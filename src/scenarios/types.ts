@@ -1,3 +1,5 @@
+import type { Statement } from './statements.ts';
+
 export type Severity = 'blocker' | 'critical' | 'normal' | 'minor' | 'trivial';
 export type AuthorizationStatus = 'Authorized' | 'NotAuthorized';
 /** Which schema the answer must match (the name of a schema under schemas/oicp/), or `any`. */
@@ -18,12 +20,19 @@ export interface ScenarioRequest {
  * `assumption` is reported as "not confirmed by this target" (docs/scenarios.md, "Where an expectation
  * comes from").
  */
+/** A target the scenario needs: one that is sent a TLS client certificate, or one that is not. */
+export type ScenarioRequirement = 'client-certificate' | 'no-client-certificate';
+
 export type BasisKind = 'rule' | 'observed' | 'assumption';
 
 export interface Basis {
   kind: BasisKind;
-  /** The OICP rule cited, the evidence of the observation (source, date), or what is assumed. */
+  /** The OICP passage cited (document, section, quoted words), the evidence of the observation, or what is assumed. */
   citation: string;
+  /** A rule's statement of Hubject's published contract (data/oicp/statements.yaml). */
+  statement?: Statement;
+  /** Where the basis is written (`file`, `line`), for the catalogue's list of rules. */
+  writtenAt?: { file: string; line: number };
   /** The expectation is an override of this profile (calibrated against its target), not the catalogue's. */
   profile?: string;
 }
@@ -32,11 +41,17 @@ export interface Basis {
  * The address of one expectation of a scenario: `status`, `body`, `authorizationStatus`, `statusCode`, or
  * `fields.<dotted path>` for a field matcher. With the scenario id it names an expectation across runs.
  */
-export type ExpectationKey = 'status' | 'body' | 'authorizationStatus' | 'statusCode' | `fields.${string}`;
+export type ExpectationKey =
+  | 'status'
+  | 'body'
+  | 'authorizationStatus'
+  | 'statusCode'
+  | 'refused'
+  | `fields.${string}`;
 
 /** The bases a scenario gives: a default for its expectations and one per expectation key. */
 export interface ExpectationBases {
-  /** The scenario's own default, else the file's; absent: an expectation without basis is a rule. */
+  /** The scenario's own default, else the file's (every expectation has a basis: a missing one is a load error). */
   default?: Basis;
   byExpectation: Partial<Record<ExpectationKey, Basis>>;
 }
@@ -46,8 +61,10 @@ export interface ScenarioExpectation {
   body: ResponseBodyKind;
   authorizationStatus?: AuthorizationStatus;
   statusCode?: string;
+  /** The answer must be a negative response of any kind: anything but an HTTP 2xx that says Authorized. */
+  refused?: true;
   fields: Record<string, Matcher>;
-  /** Absent: every expectation is a rule of the scenario (a user's scenario is the user's own contract). */
+  /** Absent only on scenarios made in code (tests): a loaded scenario states a basis for every expectation. */
   basis?: ExpectationBases;
 }
 
@@ -61,7 +78,11 @@ export interface Scenario {
   severity: Severity;
   tags: string[];
   reference?: string;
+  /** Statements the scenario exercises without resting a rule on them (data/oicp/statements.yaml ids). */
+  covers?: string[];
   invalid: boolean;
+  /** What the target must offer for the scenario to say anything; otherwise it is skipped with its reason. */
+  requires?: ScenarioRequirement;
   request: ScenarioRequest;
   expect: ScenarioExpectation;
   source: { file: string; line: number };

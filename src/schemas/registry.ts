@@ -22,6 +22,7 @@ export const OICP = {
   response: schemaId('oicp/eRoamingAuthorizationStart.schema.json'),
   faultBody: schemaId('oicp/FaultBody.schema.json'),
   statusFault: schemaId('oicp/OicpERoamingFault.schema.json'),
+  acknowledgement: schemaId('oicp/eRoamingAcknowledgement.schema.json'),
   identification: schemaId('oicp/Identification.schema.json'),
 } as const;
 

@@ -36,6 +36,7 @@ function scenarios(dir: string): string {
   fs.writeFileSync(
     file,
     `feature: Fixture — an echoing target
+basis: { rule: { statement: broadcast-one-authorizes } }
 scenarios:
 ${qr('secrets-echo-json', 'json')}
 ${qr('secrets-echo-fault', 'fault')}

@@ -56,6 +56,7 @@ function fixtureScenarios(dir: string): string {
   fs.writeFileSync(
     file,
     `feature: Fixture — a hostile echo target
+basis: { rule: { statement: broadcast-one-authorizes } }
 scenarios:
 ${qr('echo-json-string', 'json')}
 ${qr('echo-fault-text', 'fault')}

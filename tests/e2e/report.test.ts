@@ -365,6 +365,7 @@ test('failures outside the certification scenarios fail the run but not the gate
 });
 
 const BASES_FIXTURE = `feature: Bases and the whole run
+basis: { rule: { statement: broadcast-one-authorizes } }
 scenarios:
   - id: fixture-authorized-first
     title: A known card is authorized
@@ -374,7 +375,7 @@ scenarios:
         OperatorID: "{{operatorId}}"
         EvseID: "{{evseId}}"
         Identification: { RFIDMifareFamilyIdentification: { UID: "{{authorizedUid}}" } }
-    expect: { status: 200, authorizationStatus: Authorized, statusCode: "000", basis: { rule: "OICP 2.3 eRoamingAuthorizeStart" } }
+    expect: { status: 200, authorizationStatus: Authorized, statusCode: "000", basis: { rule: { statement: broadcast-one-authorizes } } }
   - id: fixture-authorized-second
     title: Another known card is authorized
     request:
@@ -383,7 +384,7 @@ scenarios:
         OperatorID: "{{operatorId}}"
         EvseID: "{{evseId}}"
         Identification: { RFIDMifareFamilyIdentification: { UID: "{{authorizedUid20}}" } }
-    expect: { status: 200, authorizationStatus: Authorized, statusCode: "000", basis: { rule: "OICP 2.3 eRoamingAuthorizeStart" } }
+    expect: { status: 200, authorizationStatus: Authorized, statusCode: "000", basis: { rule: { statement: broadcast-one-authorizes } } }
   - id: fixture-refusal-code-assumed
     title: An unknown card is refused, with 106 by assumption
     request:
@@ -397,7 +398,7 @@ scenarios:
       authorizationStatus: NotAuthorized
       statusCode: "106"
       basis:
-        default: { rule: "OICP 2.3 eRoamingAuthorizeStart" }
+        default: { rule: { statement: broadcast-one-authorizes } }
         statusCode: { assumption: "the broadcast answers an unknown card with 106" }
 `;
 

@@ -60,6 +60,7 @@ test('no PIN, hashed PIN or passphrase reaches any report file or the console', 
   fs.writeFileSync(
     path.join(dir, 'literal-secrets.yaml'),
     `feature: Secrets written into a scenario
+basis: { rule: { statement: broadcast-one-authorizes } }
 scenarios:
   - id: secrets-literal-pin
     title: A PIN written literally into a scenario is masked everywhere

@@ -84,7 +84,7 @@ test.describe('error answers', () => {
         },
         {
           fieldReference: 'identification.rfidMifareFamilyIdentification.uid',
-          errorMessage: 'must match "^([0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$"',
+          errorMessage: 'must match "^([0-9A-F]{8,8}|[0-9A-F]{14,14}|[0-9A-F]{20,20})$"',
         },
       ],
       extendedInfo: null,
@@ -203,11 +203,6 @@ test.describe('refused answers', () => {
       code: '102',
     },
     {
-      name: 'a card without contract',
-      body: rfidRequest('11223344556677'),
-      code: '210',
-    },
-    {
       name: 'a QR code with the wrong PIN',
       body: {
         OperatorID: 'DE*ABC',
@@ -240,7 +235,7 @@ test.describe('refused answers', () => {
       name: 'a QR code with an unknown EvcoID',
       body: {
         OperatorID: 'DE*ABC',
-        Identification: { QRCodeIdentification: { EvcoID: 'DE-XXX-C12345678-9', PIN: '1234' } },
+        Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-C12345678-9', PIN: '1234' } },
       },
       code: '101',
     },
@@ -256,14 +251,6 @@ test.describe('refused answers', () => {
       name: 'a QR code without PIN for a contract without PIN',
       body: { OperatorID: 'DE*ABC', Identification: { QRCodeIdentification: { EvcoID: 'DE*8EO*Aet5e4*3' } } },
       code: '101',
-    },
-    {
-      name: 'a QR code contract that is no longer valid',
-      body: {
-        OperatorID: 'DE*ABC',
-        Identification: { QRCodeIdentification: { EvcoID: 'DE8EOAet5e43', PIN: '0000' } },
-      },
-      code: '210',
     },
     {
       name: 'Plug&Charge with an unknown EvcoID',
@@ -337,11 +324,11 @@ test.describe('tolerated requests (lint-only rules)', () => {
       Identification: {
         RFIDMifareFamilyIdentification: null,
         PlugAndChargeIdentification: { EvcoID: 'DE*8EO*Aet5e4*3' },
-        QRCodeIdentification: { EvcoID: 'DE8EOAet5e43', PIN: '0000' },
+        QRCodeIdentification: { EvcoID: 'DE-8EO-CQRTIMOUT-1', PIN: '1100' },
       },
     });
     expect(qrBeforePlugAndCharge.AuthorizationStatus).toBe('NotAuthorized');
-    expect((qrBeforePlugAndCharge.StatusCode as Record<string, unknown>).Code).toBe('210');
+    expect((qrBeforePlugAndCharge.StatusCode as Record<string, unknown>).Code).toBe('110');
   });
 
   test('without TLS a body OperatorID that differs from the URL is tolerated and the URL decides', () => {
@@ -402,14 +389,22 @@ test.describe('client certificate identity (TLS mode)', () => {
     expect(response.status).toBe(200);
   });
 
-  test('an unknown URL operator stays 404 in TLS mode', () => {
-    const response = ask(rfidRequest('044A2DAA856280'), {
-      operatorId: 'DE*ZZZ',
-      tls: true,
-      clientIdentity: 'DE*ABC',
-    });
-    expect(response.status).toBe(404);
-    expect(response.body).toBe(PARTNER_NOT_FOUND);
+  test('the certificate comes before the operator: an unknown URL operator is 401 in TLS mode, not 404', () => {
+    // OICP 2.3 CPO, 01 Communication Paradigms, Security: the partner identification "is performed at the
+    // beginning of every web service operation", before "Check if Partner exists".
+    for (const clientIdentity of ['DE*ABC', 'DE*ZZZ', null]) {
+      const response = ask(rfidRequest('044A2DAA856280', { OperatorID: 'DE*ZZZ' }), {
+        operatorId: 'DE*ZZZ',
+        tls: true,
+        clientIdentity,
+      });
+      expect(response.status).toBe(401);
+      expect(response.body).toBe(UNAUTHORIZED_ACCESS);
+    }
+    // Without client certificates the unknown operator is what the mock sees: 404 / 300.
+    const plain = ask(rfidRequest('044A2DAA856280', { OperatorID: 'DE*ZZZ' }), { operatorId: 'DE*ZZZ' });
+    expect(plain.status).toBe(404);
+    expect(plain.body).toBe(PARTNER_NOT_FOUND);
   });
 
   test('without TLS the identity is not checked', () => {
@@ -540,15 +535,17 @@ test.describe('refusal codes of the shipped test cards and contracts', () => {
       identification: { PlugAndChargeIdentification: { EvcoID: 'DE-8EO-CLOCKED01-5' } },
       code: '200',
     },
+    // An EMP that cannot be reached is dealt with as if it answered NotAuthorized (02, eRoamingAuthorizeStart):
+    // no 310 / 320; 106 is our choice of code.
     {
       name: 'a contract of an EMP that does not respond',
       identification: { PlugAndChargeIdentification: { EvcoID: 'DE-NRS-C00000310-0' } },
-      code: '310',
+      code: '106',
     },
     {
       name: 'a contract of an EMP whose service is not available',
       identification: { PlugAndChargeIdentification: { EvcoID: 'DE-NAV-C00000320-0' } },
-      code: '320',
+      code: '106',
     },
   ];
 

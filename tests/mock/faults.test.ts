@@ -8,6 +8,9 @@ type Answer = MockResponse & { json: () => unknown };
 type Body = Record<string, unknown>;
 
 const authorizedRequest = rfidRequest('044A2DAA856280', { CPOPartnerSessionID: 'cpo-4711' });
+const FOREIGN_SESSION_ID = 'b2688855-7f00-0002-6d8e-48d883f6abb6';
+const ACKNOWLEDGEMENT =
+  '{"Result":true,"StatusCode":{"Code":"000","Description":null,"AdditionalInfo":null},"SessionID":null,"CPOPartnerSessionID":null,"EMPPartnerSessionID":null}';
 const refusedRequest = rfidRequest('DEADBEEF', { CPOPartnerSessionID: 'cpo-4712' });
 
 function bodyOf(answer: Answer): Body {
@@ -67,12 +70,26 @@ test.describe('fault catalogue', () => {
       'wrong-provider-id': 'fieldsAsExpected',
       'not-authorized-with-session-id': 'notAuthorizedWithoutSessionId',
       'missing-process-id': 'processIdCaptured',
+      'authorize-foreign-session-id': 'refusedAsExpected',
+      'acknowledgement-instead-of-answer': 'bodyMatchesSchema',
+      'reject-lowercase-uid': 'expectationUnconfirmed',
     });
+  });
+
+  test('the three faults of the OICP text come last, in this order', () => {
+    expect(FAULT_NAMES.slice(-3)).toEqual([
+      'authorize-foreign-session-id',
+      'acknowledgement-instead-of-answer',
+      'reject-lowercase-uid',
+    ]);
   });
 });
 
+// Answers every request alike, valid or not: tested on its own below.
+const ANSWERS_EVERYTHING: FaultName[] = ['acknowledgement-instead-of-answer'];
+
 test.describe('faults leave error answers alone', () => {
-  for (const fault of FAULT_NAMES) {
+  for (const fault of FAULT_NAMES.filter((name) => !ANSWERS_EVERYTHING.includes(name))) {
     test(fault, () => {
       const invalidJson = ask('{', { fault });
       expect(invalidJson.status).toBe(400);
@@ -98,6 +115,10 @@ test.describe('faults leave error answers alone', () => {
       const foreignOperator = ask(authorizedRequest, { fault, tls: true, clientIdentity: 'DE*OTH' });
       expect(foreignOperator.status).toBe(401);
       expect(statusCodeOf(foreignOperator).Code).toBe('017');
+
+      const notJson = ask(authorizedRequest, { fault, contentType: 'text/plain' });
+      expect(notJson.status).toBe(415);
+      expect(bodyOf(notJson)).toEqual({ message: "Content type 'text/plain' not supported" });
 
       expect(ask(authorizedRequest, { fault, method: 'GET' }).body).toBe('{"message":"Not Found"}');
     });
@@ -241,7 +262,10 @@ test.describe('each fault is its one violation', () => {
       expect(bodyOf(refused)).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE*ICE' });
       expect(bodyOf(refused).SessionID).toMatch(GUID);
       expect(statusCodeOf(refused).Code).toBe('000');
-      const noContract = ask(rfidRequest('11223344556677'), { fault: 'authorize-everything' });
+      const noContract = ask(rfidRequest('044A2DAA856280', { OperatorID: 'DE*NCT' }), {
+        fault: 'authorize-everything',
+        operatorId: 'DE*NCT',
+      });
       expect(bodyOf(noContract).AuthorizationStatus).toBe('Authorized');
       const ownProvider = ask(rfidRequest('AABBCCDD'), { fault: 'authorize-everything' });
       expect(bodyOf(ownProvider).ProviderID).toBe('DE-8EO');
@@ -250,7 +274,10 @@ test.describe('each fault is its one violation', () => {
     'wrong-refusal-code': (authorized, refused) => {
       expect(statusCodeOf(refused)).toEqual({ Code: '106', Description: null, AdditionalInfo: null });
       expect(statusCodeOf(authorized).Code).toBe('000');
-      const noContract = ask(rfidRequest('11223344556677'), { fault: 'wrong-refusal-code' });
+      const noContract = ask(rfidRequest('044A2DAA856280', { OperatorID: 'DE*NCT' }), {
+        fault: 'wrong-refusal-code',
+        operatorId: 'DE*NCT',
+      });
       expect(statusCodeOf(noContract).Code).toBe('106');
     },
     'wrong-provider-id': (authorized, refused) => {
@@ -269,6 +296,62 @@ test.describe('each fault is its one violation', () => {
       expect(bodyOf(authorized)).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE*ICE' });
       expect(authorized.headers['Content-Type']).toBe('application/json;charset=utf-8');
     },
+    'authorize-foreign-session-id': (authorized, refused) => {
+      const fault = 'authorize-foreign-session-id';
+      // Requests without a SessionID are answered as usual.
+      expect(bodyOf(authorized)).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE*ICE' });
+      expect(statusCodeOf(refused).Code).toBe('102');
+      // A SessionID the mock never issued is ignored: the card decides, and a fresh SessionID comes back.
+      const foreign = ask(rfidRequest('044A2DAA856280', { SessionID: FOREIGN_SESSION_ID }), { fault });
+      expect(bodyOf(foreign)).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE*ICE' });
+      expect(bodyOf(foreign).SessionID).toMatch(GUID);
+      expect(bodyOf(foreign).SessionID).not.toBe(FOREIGN_SESSION_ID);
+      const foreignUnknownCard = ask(rfidRequest('DEADBEEF', { SessionID: FOREIGN_SESSION_ID }), { fault });
+      expect(statusCodeOf(foreignUnknownCard).Code).toBe('102');
+      // An issued one is still used again.
+      const issued = bodyOf(authorized).SessionID as string;
+      const again = ask(rfidRequest('AABBCCDD', { SessionID: issued }), { fault });
+      expect(bodyOf(again).SessionID).toBe(issued);
+      // A malformed SessionID is still a validation error.
+      expect(ask(rfidRequest('044A2DAA856280', { SessionID: 'not-a-guid-1234' }), { fault }).status).toBe(
+        400,
+      );
+    },
+    'acknowledgement-instead-of-answer': (authorized, refused) => {
+      for (const answer of [authorized, refused]) {
+        expect(answer.status).toBe(200);
+        expect(answer.headers['Content-Type']).toBe('application/json;charset=utf-8');
+        expect(answer.headers['Process-ID']).toMatch(GUID);
+        expect(answer.body).toBe(ACKNOWLEDGEMENT);
+      }
+    },
+    'reject-lowercase-uid': (authorized, refused) => {
+      const fault = 'reject-lowercase-uid';
+      // Upper-case UIDs are answered as usual.
+      expect(bodyOf(authorized)).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE*ICE' });
+      expect(statusCodeOf(refused).Code).toBe('102');
+      const lowerCase = ask(rfidRequest('044a2daa856280'), { fault });
+      expect(lowerCase.status).toBe(400);
+      expect(bodyOf(lowerCase)).toEqual({
+        message: 'Error parsing/validating JSON.',
+        validationErrors: [
+          {
+            fieldReference: 'identification.rfidMifareFamilyIdentification.uid',
+            errorMessage: 'must match "^([0-9A-F]{8,8}|[0-9A-F]{14,14}|[0-9A-F]{20,20})$"',
+          },
+        ],
+        extendedInfo: null,
+      });
+      // Only UIDs: a QR code EvcoID in lower case is still upper-cased.
+      const qr = ask(
+        {
+          OperatorID: 'DE*ABC',
+          Identification: { QRCodeIdentification: { EvcoID: 'de-8eo-caet5e4xy-3', PIN: '1234' } },
+        },
+        { fault },
+      );
+      expect(bodyOf(qr).AuthorizationStatus).toBe('Authorized');
+    },
   };
 
   for (const fault of FAULT_NAMES) {
@@ -278,6 +361,30 @@ test.describe('each fault is its one violation', () => {
       cases[fault](authorized, refused);
     });
   }
+
+  test('acknowledgement-instead-of-answer answers every AuthorizeStart request, valid or not, with the acknowledgement', () => {
+    const fault = 'acknowledgement-instead-of-answer';
+    const requests: { name: string; answer: Answer }[] = [
+      { name: 'not JSON', answer: ask('{', { fault }) },
+      { name: 'invalid', answer: ask({ OperatorID: 'DE*ABC', Identification: {} }, { fault }) },
+      { name: 'unknown operator', answer: ask(authorizedRequest, { fault, operatorId: 'DE*ZZZ' }) },
+      {
+        name: 'foreign certificate',
+        answer: ask(authorizedRequest, { fault, tls: true, clientIdentity: 'DE*OTH' }),
+      },
+      { name: 'text/plain', answer: ask(authorizedRequest, { fault, contentType: 'text/plain' }) },
+      {
+        name: 'foreign SessionID',
+        answer: ask(rfidRequest('044A2DAA856280', { SessionID: FOREIGN_SESSION_ID }), { fault }),
+      },
+    ];
+    for (const { name, answer } of requests) {
+      expect(answer.status, name).toBe(200);
+      expect(answer.body, name).toBe(ACKNOWLEDGEMENT);
+    }
+    // Other routes are not AuthorizeStart: still 404 Not Found.
+    expect(ask(authorizedRequest, { fault, method: 'GET' }).body).toBe('{"message":"Not Found"}');
+  });
 
   test('without a fault the same requests are conformant', () => {
     const authorized = ask(authorizedRequest);

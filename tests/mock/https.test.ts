@@ -6,6 +6,9 @@ import { type RunningMock, readTlsFiles, startMock } from '../../mock/server.ts'
 import { makePki, type TestPki } from '../support/pki.ts';
 import { authorizeStartPath, rfidRequest } from './support.ts';
 
+const UNAUTHORIZED_ACCESS =
+  '{"StatusCode":{"Code":"017","Description":"Unauthorized Access","AdditionalInfo":null}}';
+
 interface ClientCredentials {
   cert: Buffer;
   key: Buffer;
@@ -124,6 +127,39 @@ test.describe('HTTPS with client certificates', () => {
       credentials(pki, 'abc'),
     );
     expect(sibling.status).toBe(200);
+  });
+
+  test('the certificate comes before the operator: an OperatorID it does not own is 401 even when no partner has it', async () => {
+    // OICP 2.3 CPO, 01 Communication Paradigms, Security: the partner identification "is performed at the
+    // beginning of every web service operation".
+    for (const client of ['abc', 'oth'] as const) {
+      const answer = await post(
+        mock,
+        pki,
+        'DE*ZZZ',
+        rfidRequest('044A2DAA856280', { OperatorID: 'DE*ZZZ' }),
+        credentials(pki, client),
+      );
+      expect(answer.status, client).toBe(401);
+      expect(answer.body).toBe(UNAUTHORIZED_ACCESS);
+    }
+  });
+
+  test('without client certificates (plain HTTP) an unknown operator is 404 with code 300', async () => {
+    const plain = await startMock();
+    try {
+      const response = await fetch(`${plain.url}${authorizeStartPath('DE*ZZZ')}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(rfidRequest('044A2DAA856280', { OperatorID: 'DE*ZZZ' })),
+      });
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe(
+        '{"StatusCode":{"Code":"300","Description":"Partner not found","AdditionalInfo":null}}',
+      );
+    } finally {
+      await plain.close();
+    }
   });
 
   test('a body OperatorID of another operator is 401 even with the right URL', async () => {

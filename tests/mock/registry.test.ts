@@ -30,10 +30,11 @@ function problemsOf(yamlText: string): { field: string; line?: number; message: 
 test.describe('the shipped registry', () => {
   const registry = loadMockRegistry();
 
-  test('knows the four operators and not DE*ZZZ', () => {
+  test('knows the five operators and not DE*ZZZ', () => {
     expect(registry.operators.map((operator) => operator.operatorId)).toEqual([
       'DE*ABC',
       '+49*810',
+      'DE*NCT',
       'DE*OTH',
       'DE*EVS',
     ]);
@@ -55,7 +56,9 @@ test.describe('the shipped registry', () => {
       status: 'Authorized',
       providerId: 'DE*ICE',
     });
-    expect(registry.cardByUid('11223344556677')?.outcome).toEqual({ status: 'NotAuthorized', code: '210' });
+    // A card or contract refusing with 210 on its own is gone: 210 comes from the operator's contracts.
+    expect(registry.cardByUid('11223344556677')).toBeUndefined();
+    expect(registry.contractByEvcoId('DE8EOAet5e43')).toBeUndefined();
     expect(registry.cardByUid('AABBCCDD')?.outcome).toEqual({
       status: 'Authorized',
       providerId: 'DE-8EO',
@@ -68,10 +71,6 @@ test.describe('the shipped registry', () => {
       outcome: { status: 'Authorized', providerId: 'DE-8EO' },
     });
     expect(registry.contractByEvcoId('DE*8EO*Aet5e4*3')?.pin).toBeUndefined();
-    expect(registry.contractByEvcoId('DE8EOAet5e43')).toMatchObject({
-      pin: '0000',
-      outcome: { status: 'NotAuthorized', code: '210' },
-    });
     expect(registry.contractByEvcoId('DE*8EO*QRC001*7')).toMatchObject({
       pin: '2468',
       outcome: { status: 'Authorized', providerId: 'DE*8EO' },
@@ -80,6 +79,44 @@ test.describe('the shipped registry', () => {
       status: 'Authorized',
       providerId: 'DE-8EO',
     });
+  });
+
+  test("knows the EMP contracts of DE*ABC's CPO and of DE*NCT only", () => {
+    const abc = [...(registry.empContractsOf('DE*ABC') ?? [])].sort();
+    expect(abc).toEqual(['DE8EO', 'DEICE', 'DENAV', 'DENRS']);
+    expect([...(registry.empContractsOf('+49*810') ?? [])].sort()).toEqual(abc);
+    expect(registry.empContractsOf('DE*NCT')?.size).toBe(0);
+    expect(registry.empContractsOf('DE*OTH')).toBeNull();
+    expect(registry.empContractsOf('DE*EVS')).toBeNull();
+    expect(registry.empContractsOf('DE*ZZZ')).toBeNull();
+    // Every provider of the shipped cards and contracts is under contract with DE*ABC, but DE-UNC.
+    const providers = [
+      ...registry.rfidCards.flatMap(({ outcome }) => (outcome.providerId ? [outcome.providerId] : [])),
+      ...registry.contracts.flatMap(({ evcoId, outcome }) => [
+        evcoId.slice(0, 6),
+        outcome.providerId ?? 'DE*ICE',
+      ]),
+    ].map((providerId) => providerId.replace(/[*-]/g, '').toUpperCase());
+    expect(new Set(providers)).toEqual(new Set([...abc, 'DEUNC']));
+  });
+
+  test('names the new entries for the suite: the uncontracted EvcoID and the operator without contracts', () => {
+    expect(registry.contracts.find((contract) => contract.variable === 'uncontractedEvcoId')?.evcoId).toBe(
+      'DE-UNC-C00000210-1',
+    );
+    expect(registry.operators.find((operator) => operator.variable === 'noContractOperatorId')).toMatchObject(
+      {
+        operatorId: 'DE*NCT',
+        certificateIdentity: 'DE*NCT',
+        empContracts: [],
+      },
+    );
+  });
+
+  test('finds QR code and remote contracts by their EvcoID in upper case', () => {
+    expect(registry.contractByUpperCaseEvcoId('DE-8EO-CAET5E4XY-3')?.evcoId).toBe('DE-8EO-CAet5e4XY-3');
+    expect(registry.contractByUpperCaseEvcoId('de*8eo*aet5e4*3')?.evcoId).toBe('DE*8EO*Aet5e4*3');
+    expect(registry.contractByEvcoId('DE*8EO*AET5E4*3')).toBeUndefined();
   });
 
   test('knows the EVSEs of DE*EVS only', () => {
@@ -113,22 +150,7 @@ test.describe('the shipped registry', () => {
     }
     const codes = new Set(outcomes.flatMap(({ outcome }) => (outcome?.code ? [outcome.code] : [])));
     expect([...codes].sort()).toEqual(
-      [
-        '103',
-        '106',
-        '110',
-        '120',
-        '121',
-        '122',
-        '200',
-        '210',
-        '310',
-        '320',
-        '601',
-        '602',
-        '604',
-        '700',
-      ].sort(),
+      ['103', '106', '110', '120', '121', '122', '200', '601', '602', '604', '700'].sort(),
     );
   });
 });
@@ -253,6 +275,47 @@ contracts: []
       ),
     ).toEqual([
       { field: 'operators[0].evses[0].status', line: 1, column: 68, message: 'is not a known field' },
+    ]);
+  });
+
+  test('EMP contracts: ProviderIDs, the same EMP twice', () => {
+    const text = `operators:
+  - operatorId: 'DE*ABC'
+    empContracts: ['DE*8EO', 'DE**8EO', 'DE-8EO', 'de8eo']
+rfidCards: []
+contracts: []
+`;
+    expect(problemsOf(text).map((problem) => [problem.field, problem.line, problem.message])).toEqual([
+      ['operators[0].empContracts[1]', 3, 'is not a ProviderID: DE**8EO'],
+      ['operators[0].empContracts[2]', 3, 'names the same EMP as DE*8EO (compared without separators)'],
+      ['operators[0].empContracts[3]', 3, 'names the same EMP as DE*8EO (compared without separators)'],
+    ]);
+    expect(
+      problemsOf(
+        "operators: [{ operatorId: 'DE*ABC', empContracts: 'DE*8EO' }]\nrfidCards: []\ncontracts: []\n",
+      ),
+    ).toEqual([{ field: 'operators[0].empContracts', line: 1, column: 51, message: 'must be array' }]);
+    const registry = parseMockRegistry(
+      text.replace("'DE**8EO', 'DE-8EO', 'de8eo'", "'DE*ICE'"),
+      'fixture.yaml',
+    );
+    expect([...(registry.empContractsOf('DE*ABC') ?? [])]).toEqual(['DE8EO', 'DEICE']);
+  });
+
+  test('EvcoIDs that differ only in case are one contract', () => {
+    const text = `operators: []
+rfidCards: []
+contracts:
+  - { evcoId: 'DE-8EO-CAet5e4XY-3', outcome: { status: NotAuthorized, code: '101' } }
+  - { evcoId: 'DE-8EO-CAET5E4XY-3', outcome: { status: NotAuthorized, code: '101' } }
+`;
+    expect(problemsOf(text)).toEqual([
+      {
+        field: 'contracts[1].evcoId',
+        line: 5,
+        column: 15,
+        message: 'differs from DE-8EO-CAet5e4XY-3 only in case (Hubject upper-cases EvcoIDs)',
+      },
     ]);
   });
 

@@ -32,7 +32,14 @@ const requests: Record<string, Record<string, unknown>> = {
   'authorized card': rfidRequest('044A2DAA856280', { CPOPartnerSessionID: 'cpo-1' }),
   'authorized card with stop UIDs': rfidRequest('AABBCCDD'),
   'unknown card': rfidRequest('DEADBEEF'),
-  'card without contract': rfidRequest('11223344556677'),
+  'card in lower case': rfidRequest('044a2daa856280'),
+  'SessionID the mock did not issue': rfidRequest('044A2DAA856280', {
+    SessionID: 'b2688855-7f00-0002-6d8e-48d883f6abb6',
+  }),
+  'EvcoID of an EMP not under contract': {
+    OperatorID: 'DE*ABC',
+    Identification: { PlugAndChargeIdentification: { EvcoID: 'DE-UNC-C00000210-1' } },
+  },
   'QR code': {
     OperatorID: 'DE*ABC',
     Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3', PIN: '1234' } },
@@ -91,10 +98,27 @@ test.describe("normal mock answers satisfy the suite's OICP schemas", () => {
     expect(eRoamingFaultProblems(ask(rfidRequest('044A2DAA856280'), { fault: 'http-500' }).json())).toEqual(
       [],
     );
+    const notJson = ask(rfidRequest('044A2DAA856280'), { contentType: 'text/plain' });
+    expect(notJson.status).toBe(415);
+    expect(faultBodyProblems(notJson.json())).toEqual([]);
+    const longPin = ask({
+      OperatorID: 'DE*ABC',
+      Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3', PIN: '1'.repeat(21) } },
+    });
+    expect(faultBodyProblems(longPin.json())).toEqual([]);
     const objectLevel = ask({ OperatorID: 'DE*ABC', Identification: {} });
     expect(faultBodyProblems(objectLevel.json())).toEqual([]);
     expect(objectLevel.json()).not.toHaveProperty('validationErrors');
   });
+});
+
+test('the acknowledgement fault sends a body that is no eRoamingAuthorizationStart', () => {
+  const response = ask(requests['authorized card'], { fault: 'acknowledgement-instead-of-answer' });
+  expect(answerProblems(response.json())).not.toEqual([]);
+  // And a well-formed eRoamingAcknowledgement, where the suite has that schema.
+  if (fs.existsSync(path.join(oicpSchemasDir, 'eRoamingAcknowledgement.schema.json'))) {
+    expect(oicpValidator('eRoamingAcknowledgement.schema.json')(response.json())).toEqual([]);
+  }
 });
 
 test.describe("schema faults break the suite's answer schema", () => {

@@ -84,6 +84,51 @@ test.describe('the mock over real sockets', () => {
     expect((await fetch(`${mock.url}/health`)).status).toBe(200);
   });
 
+  test('a request body not labelled JSON is 415 (and counted)', async () => {
+    const body = JSON.stringify(rfidRequest('044A2DAA856280'));
+    for (const contentType of ['text/plain', 'application/xml']) {
+      const response = await fetch(`${mock.url}${authorizeStartPath('DE*ABC')}`, {
+        method: 'POST',
+        headers: { 'Content-Type': contentType },
+        body,
+      });
+      expect(response.status).toBe(415);
+      expect(response.headers.get('content-type')).toBe('application/json;charset=utf-8');
+      expect(response.headers.get('process-id')).toMatch(GUID);
+      expect(await response.json()).toEqual({ message: `Content type '${contentType}' not supported` });
+    }
+    expect(mock.requestCount()).toBe(2);
+  });
+
+  test('the SessionIDs a server issued are its own: sent again they are used, another server refuses them', async () => {
+    const first = await postAuthorizeStart(mock, JSON.stringify(rfidRequest('044A2DAA856280')));
+    const issued = ((await first.json()) as { SessionID: string }).SessionID;
+    const again = await postAuthorizeStart(
+      mock,
+      JSON.stringify(rfidRequest('AABBCCDD', { SessionID: issued })),
+    );
+    expect(await again.json()).toMatchObject({ SessionID: issued, AuthorizationStatus: 'Authorized' });
+    const other = await startMock({ port: 0 });
+    try {
+      const refused = await postAuthorizeStart(
+        other,
+        JSON.stringify(rfidRequest('044A2DAA856280', { SessionID: issued, CPOPartnerSessionID: 'cpo-9' })),
+      );
+      expect(refused.status).toBe(200);
+      expect(await refused.json()).toEqual({
+        SessionID: null,
+        CPOPartnerSessionID: 'cpo-9',
+        EMPPartnerSessionID: null,
+        ProviderID: null,
+        AuthorizationStatus: 'NotAuthorized',
+        StatusCode: { Code: '400', Description: null, AdditionalInfo: null },
+        AuthorizationStopIdentifications: null,
+      });
+    } finally {
+      await other.close();
+    }
+  });
+
   test('close() is idempotent and stops listening', async () => {
     await mock.close();
     await mock.close();

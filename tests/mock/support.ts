@@ -1,9 +1,13 @@
 import { answerAuthorizeStart } from '../../mock/answer.ts';
 import type { FaultName } from '../../mock/faults.ts';
-import { loadMockRegistry } from '../../mock/registry.ts';
+import { loadMockRegistry, type MockRegistry } from '../../mock/registry.ts';
+import { IssuedSessionIds } from '../../mock/sessions.ts';
 import type { MockResponse } from '../../mock/types.ts';
 
 export const registry = loadMockRegistry();
+
+/** The SessionID memory of the in-process mock: one for all `ask` calls of a test file, like one server's. */
+export const sessions = new IssuedSessionIds();
 
 export const GUID = /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
 
@@ -23,6 +27,11 @@ export interface AskOptions {
   method?: string;
   path?: string;
   slowDelayMs?: number;
+  /** The request's Content-Type header (default `application/json`; null: no header). */
+  contentType?: string | null;
+  /** Another SessionID memory than the shared one (a mock instance of its own). */
+  sessions?: IssuedSessionIds;
+  registry?: MockRegistry;
 }
 
 /** Calls the mock in-process; `body` is serialised unless it is already a string. */
@@ -31,15 +40,17 @@ export function ask(body: unknown, options: AskOptions = {}): MockResponse & { j
     {
       method: options.method ?? 'POST',
       path: options.path ?? authorizeStartPath(options.operatorId ?? 'DE*ABC'),
-      headers: { 'content-type': 'application/json' },
+      headers:
+        options.contentType === null ? {} : { 'content-type': options.contentType ?? 'application/json' },
       body: typeof body === 'string' ? body : JSON.stringify(body),
       clientIdentity: options.clientIdentity ?? null,
     },
     {
-      registry,
+      registry: options.registry ?? registry,
       fault: options.fault ?? null,
       slowDelayMs: options.slowDelayMs ?? 11_000,
       tls: options.tls ?? false,
+      sessions: options.sessions ?? sessions,
     },
   );
   return { ...response, json: () => JSON.parse(response.body) };

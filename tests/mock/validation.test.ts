@@ -196,7 +196,7 @@ test.describe('rejected requests name the field', () => {
     ]);
   });
 
-  test('malformed IDs', () => {
+  test('malformed IDs (validation sees the request as sent to it: the mock upper-cases UIDs before)', () => {
     const problems = validateAuthorizeStart({
       OperatorID: 'DE**ABC',
       EvseID: 'DE*ABC',
@@ -228,6 +228,23 @@ test.describe('rejected requests name the field', () => {
       { fieldReference: 'empPartnerSessionID', errorMessage: 'size must be between 0 and 250' },
       { fieldReference: 'partnerProductID', errorMessage: 'size must be between 0 and 100' },
     ]);
+  });
+
+  test('a QR code PIN over 20 characters (03 Data Types, QRCodeIdentificationType: PIN "0-20")', () => {
+    const qr = (PIN: string) => ({
+      OperatorID: 'DE*ABC',
+      Identification: { QRCodeIdentification: { EvcoID: 'DE-8EO-CAet5e4XY-3', PIN } },
+    });
+    expect(validateAuthorizeStart(qr('9'.repeat(20)))).toEqual([]);
+    expect(validateAuthorizeStart(qr(''))).toEqual([]);
+    expect(validateAuthorizeStart(qr('9'.repeat(21)))).toEqual([
+      {
+        fieldReference: 'identification.qrCodeIdentification.pin',
+        errorMessage: 'size must be between 0 and 20',
+      },
+    ]);
+    // Characters, not bytes or UTF-16 units.
+    expect(validateAuthorizeStart(qr('🔑'.repeat(20)))).toEqual([]);
   });
 
   test('an Identification without any member', () => {

@@ -19,6 +19,7 @@ import { prepareRequest } from '../../src/exchange/request.ts';
 import { RUN_CHECKS_FILE } from '../../src/run/run-checks.ts';
 import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { resolveScenario } from '../../src/scenarios/resolve.ts';
+import { loadStatements } from '../../src/scenarios/statements.ts';
 import {
   type ConformanceRun,
   runConformance,
@@ -35,9 +36,11 @@ import { MUTATION_ROWS_DIR, type MutationRow } from './table.ts';
  * One run holds every fault mode side by side: the mock applies each fault to the requests of its own
  * OperatorID (`faultsByOperator`), and each operator gets the same representative set of five scenarios
  * (tests/fixtures, not the catalogue): an Authorized answer with a ProviderID matcher and no
- * CPOPartnerSessionID, two RFID refusals (102, an assumption; 210, observed), a refusal whose code is an OICP
- * rule (101, a wrong PIN), and a CPOPartnerSessionID to echo — every fault acts on at least one of these
- * answers, and two Authorized answers per operator give the run-level checks something to compare. A
+ * CPOPartnerSessionID, two refusals whose codes are assumptions within the rule's range (102 for an unknown
+ * card, 101 for a wrong PIN), a refusal whose code is an OICP rule (210 for an EMP not under contract), a
+ * CPOPartnerSessionID to echo, a SessionID Hubject never issued (a refusal is the rule) and a lower-case UID
+ * (its conversion an assumption) — every fault acts on at least one of these answers, and two Authorized
+ * answers per operator give the run-level checks something to compare. A
  * fault-free operator in the same run proves that no fault leaks into another operator's answers. The
  * slow answer needs a short time budget, so it runs on its own; the fault-free catalogue run uses the whole
  * catalogue and the generated cases.
@@ -54,8 +57,16 @@ const idsOf = (operatorId: string) => {
     noContract: `${prefix}-no-contract`,
     wrongPin: `${prefix}-wrong-pin`,
     cpoSession: `${prefix}-cpo-session`,
+    foreignSession: `${prefix}-foreign-session`,
+    lowerCaseUid: `${prefix}-lower-case-uid`,
   };
 };
+
+/**
+ * A fault whose expected effect is an expectation the target does not confirm — reported, never a failure — rather
+ * than a failed check (a target that rejects what the text only says it converts).
+ */
+const UNCONFIRMED = 'expectationUnconfirmed';
 
 /**
  * The roles each fault's run needs. Every failed scenario costs Playwright a new worker process, so a fault
@@ -65,16 +76,41 @@ const idsOf = (operatorId: string) => {
  */
 type Role = keyof ReturnType<typeof idsOf>;
 const CORE_ROLES: Role[] = ['authorized', 'unknownCard', 'cpoSession'];
-const ALL_ROLES: Role[] = ['authorized', 'unknownCard', 'noContract', 'wrongPin', 'cpoSession'];
+const ALL_ROLES: Role[] = [
+  'authorized',
+  'unknownCard',
+  'noContract',
+  'wrongPin',
+  'cpoSession',
+  'foreignSession',
+  'lowerCaseUid',
+];
+/** The roles a fault acts on beyond the core set. */
+const EXTRA_ROLES: Partial<Record<FaultName, Role[]>> = {
+  'authorize-foreign-session-id': ['foreignSession'],
+  'reject-lowercase-uid': ['lowerCaseUid'],
+};
 const rolesOf = (fault: FaultName | null): Role[] =>
-  fault === null || fault === 'wrong-refusal-code' ? ALL_ROLES : CORE_ROLES;
+  fault === null || fault === 'wrong-refusal-code'
+    ? ALL_ROLES
+    : [...CORE_ROLES, ...(EXTRA_ROLES[fault] ?? [])];
+
+/** The rule of the refusals relayed from the EMPs: a code from 100 to 200 (the eRoamingAuthorization diagram). */
+const EMP_RANGE = '      fields: { StatusCode.Code: { matches: "^(1[0-9]{2}|200)$" } }\n';
 
 /** The representative set of one operator, in the catalogue's format. */
 function representativeScenarios(operatorId: string, what: string, roles: readonly Role[]): string {
   const ids = idsOf(operatorId);
-  const scenario = (id: string, title: string, identification: string, expect: string, extra = '') => `
+  const scenario = (
+    id: string,
+    title: string,
+    identification: string,
+    expect: string,
+    extra = '',
+    invalid = false,
+  ) => `
   - id: ${id}
-    title: ${title} (${what})
+    title: ${title} (${what})${invalid ? '\n    invalid: true' : ''}
     request:
       operatorId: "${operatorId}"
       body:
@@ -95,19 +131,34 @@ ${expect}`;
       ids.unknownCard,
       'An unknown card is refused with 102',
       rfid('unknownUid'),
-      '      status: 200\n      authorizationStatus: NotAuthorized\n      statusCode: "102"\n      basis: { default: { rule: "OICP 2.3 eRoamingAuthorizeStart" }, statusCode: { assumption: "102 for an unknown card" } }',
+      `      status: 200\n      authorizationStatus: NotAuthorized\n      statusCode: "102"\n${EMP_RANGE}      basis: { statusCode: { assumption: "102 for an unknown card" }, fields.StatusCode.Code: { rule: { statement: flow-emp-refusal-codes } } }`,
     ),
     noContract: scenario(
       ids.noContract,
-      'A card without a contract is refused with 210',
-      rfid('noContractUid'),
-      '      status: 200\n      authorizationStatus: NotAuthorized\n      statusCode: "210"\n      basis: { default: { rule: "OICP 2.3 eRoamingAuthorizeStart" }, statusCode: { observed: "Hubject QA 2022 capture" } }',
+      'An EvcoID of an EMP not under contract is refused with 210',
+      'PlugAndChargeIdentification: { EvcoID: "{{uncontractedEvcoId}}" }',
+      '      status: 200\n      authorizationStatus: NotAuthorized\n      statusCode: "210"\n      basis: { statusCode: { rule: { statement: flow-no-valid-contract-210 } } }',
     ),
     wrongPin: scenario(
       ids.wrongPin,
       'A QR code with a wrong PIN is refused with 101',
       'QRCodeIdentification: { EvcoID: "{{qrEvcoId}}", PIN: "{{wrongPin}}" }',
-      '      status: 200\n      authorizationStatus: NotAuthorized\n      statusCode: "101"',
+      `      status: 200\n      authorizationStatus: NotAuthorized\n      statusCode: "101"\n${EMP_RANGE}      basis: { statusCode: { assumption: "101 for a wrong PIN" }, fields.StatusCode.Code: { rule: { statement: flow-emp-refusal-codes } } }`,
+    ),
+    foreignSession: scenario(
+      ids.foreignSession,
+      'A SessionID Hubject never issued gets a negative response',
+      rfid('authorizedUid'),
+      '      status: 200\n      refused: true\n      basis: { default: { assumption: "HTTP 200 for the refusal" }, refused: { rule: { statement: session-id-foreign-refused } } }',
+      '\n        SessionID: "{{$uuid}}"',
+    ),
+    lowerCaseUid: scenario(
+      ids.lowerCaseUid,
+      'A lower-case UID is upper-cased and its card authorized',
+      'RFIDMifareFamilyIdentification: { UID: "{{authorizedUid | lower}}" }',
+      '      status: 200\n      authorizationStatus: Authorized\n      statusCode: "000"\n      basis: { assumption: "the conversion: the sources disagree" }',
+      '',
+      true,
     ),
     cpoSession: scenario(
       ids.cpoSession,
@@ -129,10 +180,13 @@ function fixtures(operators: Array<[operatorId: string, what: string, roles: rea
   const file = path.join(dir, 'mutation.yaml');
   fs.writeFileSync(
     file,
-    `feature: Mutation — the representative set per fault mode\nscenarios:${operators.map(([id, what, roles]) => representativeScenarios(id, what, roles)).join('')}\n`,
+    `feature: Mutation — the representative set per fault mode\nbasis: { rule: { statement: broadcast-one-authorizes } }\nscenarios:${operators.map(([id, what, roles]) => representativeScenarios(id, what, roles)).join('')}\n`,
   );
   const data = parse(fs.readFileSync('data/mock/registry.yaml', 'utf8')) as MockRegistryData;
-  data.operators.push(...operators.map(([operatorId]) => ({ operatorId })));
+  // Each fault operator is under contract with the EMPs of the catalogue's operator, so that an EvcoID of
+  // another EMP is refused with 210 at the level of its contracts.
+  const empContracts = data.operators.find((o) => o.operatorId === 'DE*ABC')?.empContracts;
+  data.operators.push(...operators.map(([operatorId]) => ({ operatorId, empContracts })));
   return { scenarios: file, registry: createMockRegistry(data) };
 }
 
@@ -167,7 +221,7 @@ test('every check of the registry is named by a fault mode, so removing any chec
   const all = [...CHECKS, ...RUN_CHECKS].map((c) => c.name);
   const unnamed = all.filter((name) => !named.has(name));
   expect(unnamed, 'checks no mutation test would miss').toEqual([]);
-  for (const fault of Object.values(FAULTS)) expect(all).toContain(fault.expectedCheck);
+  for (const fault of Object.values(FAULTS)) expect([...all, UNCONFIRMED]).toContain(fault.expectedCheck);
 });
 
 test('no fault: the whole catalogue passes against the embedded mock, with the expected advisories only', async () => {
@@ -218,6 +272,7 @@ test('no fault: the whole catalogue passes against the embedded mock, with the e
     requestFields: requestFields(suite),
     requestRules: requestRules(suite),
     variables: suite.profile.variables,
+    statements: loadStatements(suite.schemas),
   });
   expect(run.record?.scenarios.length).toBe(results.length);
   expect(unexplainedGaps(coverage)).toEqual([]);
@@ -241,30 +296,39 @@ test('no fault: the whole catalogue passes against the embedded mock, with the e
 });
 
 /**
- * What a fault run proves beyond its named check. wrong-refusal-code answers every refusal with 106: the code
- * of a wrong PIN (101) is an OICP rule and fails; 102 for an unknown card is an assumption and 210 an
- * observation, so those scenarios pass and the console lists them as not confirmed by this target.
+ * What a fault run proves beyond its named check. wrong-refusal-code answers every refusal with 106: the code of
+ * an EMP not under contract (210, at the level of the operator's contracts) is an OICP rule and fails; 102 for an
+ * unknown card and 101 for a wrong PIN are assumptions within the rule's range, so those scenarios pass and the
+ * console lists them as not confirmed by this target. acknowledgement-instead-of-answer fails every scenario it
+ * answers, whatever the scenario expected.
  */
 const ALSO_PROVES: Partial<Record<FaultName, (results: ScenarioResult[], run: ConformanceRun) => void>> = {
   'wrong-refusal-code': (results, run) => {
     const ids = idsOf(operatorOf('wrong-refusal-code'));
     const byId = new Map(results.map((r) => [r.id, r]));
-    expect(byId.get(ids.wrongPin)?.status).toBe('failed');
-    for (const [id, basis] of [
-      [ids.unknownCard, 'assumption'],
-      [ids.noContract, 'observed'],
-    ] as const) {
+    expect(byId.get(ids.noContract)?.status).toBe('failed');
+    for (const id of [ids.unknownCard, ids.wrongPin]) {
       expect(byId.get(id)?.status, id).toBe('passed');
       expect(byId.get(id)?.verdicts?.unconfirmed, id).toEqual([
         expect.objectContaining({
           expectation: 'statusCode',
-          basis,
+          basis: 'assumption',
           received: expect.stringContaining('"106"'),
         }),
       ]);
-      expect(run.stdout).toContain(`  ? ${id} · statusCode (${basis}): expected StatusCode.Code`);
+      expect(run.stdout).toContain(`  ? ${id} · statusCode (assumption): expected StatusCode.Code`);
     }
     expect(run.stdout).toContain('Expectation not confirmed by this target');
+  },
+  'acknowledgement-instead-of-answer': (results) => {
+    const own = Object.values(idsOf(operatorOf('acknowledgement-instead-of-answer')));
+    const mine = results.filter((r) => own.includes(r.id));
+    expect(mine.filter((r) => r.status !== 'failed').map((r) => r.id)).toEqual([]);
+    for (const r of mine)
+      expect(
+        r.verdicts?.failed.map((f) => f.check),
+        r.id,
+      ).toContain('bodyMatchesSchema');
   },
 };
 
@@ -276,20 +340,32 @@ function judge(fault: FaultName, results: ScenarioResult[], run: ConformanceRun,
   const mine = results.filter((r) => own.includes(r.id));
   expect(mine.map((r) => r.id).sort(), 'the representative set ran').toEqual([...own].sort());
   const isAdvisory = CHECKS.find((c) => c.name === expectedCheck)?.verdict === 'advisory';
+  const isUnconfirmed = expectedCheck === UNCONFIRMED;
   const runLevel = failedRunChecks(run)
     .filter((r) => own.some((id) => (r.received ?? '').includes(id)))
     .map((r) => r.check);
-  const seen = isAdvisory ? advisoryChecks(mine) : [...failedChecks(mine), ...runLevel];
+  const unconfirmed = mine.some((r) => (r.verdicts?.unconfirmed ?? []).length > 0) ? [UNCONFIRMED] : [];
+  const seen = isAdvisory
+    ? advisoryChecks(mine)
+    : isUnconfirmed
+      ? [...unconfirmed, ...failedChecks(mine)]
+      : [...failedChecks(mine), ...runLevel];
   const caught = seen.includes(expectedCheck);
   record({
     fault,
     expectedCheck,
-    verdict: caught ? (isAdvisory ? 'advisory reported' : 'caught') : 'MISSED',
+    verdict: caught
+      ? isAdvisory
+        ? 'advisory reported'
+        : isUnconfirmed
+          ? 'reported, not failed'
+          : 'caught'
+      : 'MISSED',
     failedChecks: seen,
     ms: Date.now() - started,
   });
   expect(seen, `${fault}: ${description}`).toContain(expectedCheck);
-  if (isAdvisory) {
+  if (isAdvisory || isUnconfirmed) {
     // An advisory is reported, never a failure.
     expect(mine.filter((r) => r.status !== 'passed').map((r) => r.id)).toEqual([]);
   } else if (RUN_CHECKS.some((c) => c.name === expectedCheck)) {

@@ -49,6 +49,7 @@ test('errors that explain themselves lose the stack frames of the suite; other e
 });
 
 const SCENARIO_FILE = `feature: Secrets in a file
+basis: { rule: { statement: broadcast-one-authorizes } }
 # a comment above the list
 scenarios:
   - id: first
@@ -80,7 +81,7 @@ test('the scenario as written: its YAML item with comments, file and line, secre
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-source-')), 'scenarios.yaml');
   fs.writeFileSync(file, SCENARIO_FILE);
   const yaml = scenarioYaml(file, 'with-secrets', new Redactor()) ?? '';
-  expect(yaml.split('\n')[0]).toBe(`# ${file}:11`);
+  expect(yaml.split('\n')[0]).toBe(`# ${file}:12`);
   expect(yaml).toContain(
     '- id: with-secrets\n  title: A PIN and a hashed PIN written into the file\n  # why this scenario exists',
   );

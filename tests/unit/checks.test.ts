@@ -54,6 +54,9 @@ const expectFault400 = buildScenario({
   request: { body: { EvseID: 'DE*ABC*E1234567' } },
   expect: { status: 400, body: 'FaultBody', authorizationStatus: undefined, statusCode: undefined },
 });
+const expectRefused = buildScenario({
+  expect: { refused: true, authorizationStatus: undefined, statusCode: undefined },
+});
 const expect401 = buildScenario({
   expect: { status: 401, body: 'OicpERoamingFault', authorizationStatus: undefined, statusCode: '017' },
 });
@@ -457,6 +460,19 @@ const CASES: Record<string, CheckCases> = {
         name: 'Authorized answer relayed from an EMP, with properties OICP does not list at every depth',
         exchange: buildExchange({ answer: httpAnswer(EXTENDED_AUTHORIZED) }),
       },
+      {
+        name: 'an eRoamingAcknowledgement refusing with 300 on HTTP 200 (the diagram names it for Partner not found)',
+        exchange: buildExchange({
+          answer: httpAnswer({
+            Result: false,
+            StatusCode: { Code: '300', Description: 'Partner not found', AdditionalInfo: null },
+          }),
+        }),
+      },
+      {
+        name: 'a valid eRoamingAuthorizationStart on HTTP 200 where a 400 was expected (the status is another check)',
+        exchange: buildExchange({ scenario: expectFault400, answer: guideAnswer }),
+      },
     ],
     fails: [
       {
@@ -495,17 +511,41 @@ const CASES: Record<string, CheckCases> = {
         exchange: buildExchange({ scenario: expectFault400, answer: httpAnswer({}, { status: 400 }) }),
         mentions: ['a body valid against FaultBody', "must have required property 'message'"],
       },
-    ],
-    notApplicable: [
       {
-        name: 'HTTP status differs from the expected one',
-        exchange: buildExchange({ answer: httpAnswer({ message: 'Internal error' }, { status: 500 }) }),
+        name: 'an HTTP 200 eRoamingAcknowledgement where a 400 was expected: not an answer of this operation',
+        exchange: buildExchange({
+          scenario: expectFault400,
+          answer: httpAnswer({
+            Result: true,
+            StatusCode: { Code: '000', Description: null, AdditionalInfo: null },
+          }),
+        }),
+        mentions: [
+          'a body valid against eRoamingAuthorizationStart (the message of HTTP 200)',
+          'an eRoamingAcknowledgement (Result true, StatusCode.Code "000"), not an answer of this operation',
+          'only as a refusal',
+        ],
       },
       {
-        name: "scenario expects body 'any'",
+        name: 'a 500 that is not a FaultBody where a 200 was expected: judged whatever the scenario expected',
+        exchange: buildExchange({ answer: httpAnswer({ error: 'boom' }, { status: 500 }) }),
+        mentions: ['a body valid against FaultBody (the message of HTTP 500)'],
+      },
+      {
+        name: "a 200 that breaks the answer schema, though the scenario expects body 'any'",
         exchange: buildExchange({
           scenario: buildScenario({ expect: { body: 'any' } }),
           answer: authorized({ StatusCode: 1 }),
+        }),
+        mentions: ['a body valid against eRoamingAuthorizationStart'],
+      },
+    ],
+    notApplicable: [
+      {
+        name: 'an HTTP status the contract documents no message for, and the scenario names none (a 403 page)',
+        exchange: buildExchange({
+          scenario: buildScenario({ expect: { status: 403, body: 'any' } }),
+          answer: httpAnswer({ error: 'forbidden' }, { status: 403 }),
         }),
       },
       {
@@ -550,6 +590,26 @@ const CASES: Record<string, CheckCases> = {
       },
       { name: 'no answer', exchange: buildExchange({ answer: null }) },
     ],
+  },
+  refusedAsExpected: {
+    passes: [
+      {
+        name: 'a NotAuthorized answer',
+        exchange: buildExchange({ scenario: expectRefused, answer: notAuthorized102 }),
+      },
+      {
+        name: 'an error answer (401 with 017)',
+        exchange: buildExchange({ scenario: expectRefused, answer: unauthorized401 }),
+      },
+    ],
+    fails: [
+      {
+        name: 'an Authorized answer to a request the contract says is refused',
+        exchange: buildExchange({ scenario: expectRefused, answer: guideAnswer }),
+        mentions: ['a negative response', 'HTTP 200, AuthorizationStatus "Authorized"', 'SessionID'],
+      },
+    ],
+    notApplicable: [{ name: 'a scenario that does not expect a refusal', exchange: buildExchange() }],
   },
   statusCodeAsExpected: {
     passes: [
@@ -1070,8 +1130,11 @@ const CASES: Record<string, CheckCases> = {
     ],
     notApplicable: [
       {
-        name: 'an answer with another HTTP status than expected',
-        exchange: buildExchange({ scenario: expectFault400, answer: httpAnswer(EXTENDED_AUTHORIZED) }),
+        name: 'an HTTP status the contract documents no message for, and the scenario names none',
+        exchange: buildExchange({
+          scenario: buildScenario({ expect: { status: 503, body: 'any' } }),
+          answer: httpAnswer(EXTENDED_AUTHORIZED, { status: 503 }),
+        }),
       },
       {
         name: 'no JSON',
@@ -1237,7 +1300,6 @@ test.describe('realistic Hubject answers', () => {
       'authorizedHasSuccessCode',
       'statusCodeInOicpTable',
       'statusTextWithinLimits',
-      'cpoPartnerSessionIdNotInvented',
     ]);
   });
 
@@ -1247,7 +1309,12 @@ test.describe('realistic Hubject answers', () => {
       answer: httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { headers: { 'Process-ID': 'a8b9c1d2' } }),
     });
     expect(judge(exchange, 'advisory')).toEqual({
-      applied: ['answerPropertiesKnown', 'requestCarriesEvseId', 'processIdCaptured'],
+      applied: [
+        'answerPropertiesKnown',
+        'cpoPartnerSessionIdNotInvented',
+        'requestCarriesEvseId',
+        'processIdCaptured',
+      ],
       failures: [],
     });
   });
@@ -1268,10 +1335,14 @@ test.describe('realistic Hubject answers', () => {
       'notAuthorizedHasErrorCode',
       'statusCodeInOicpTable',
       'statusTextWithinLimits',
-      'cpoPartnerSessionIdNotInvented',
     ]);
     expect(judge(exchange, 'advisory')).toEqual({
-      applied: ['answerPropertiesKnown', 'notAuthorizedWithoutSessionId', 'requestCarriesEvseId'],
+      applied: [
+        'answerPropertiesKnown',
+        'cpoPartnerSessionIdNotInvented',
+        'notAuthorizedWithoutSessionId',
+        'requestCarriesEvseId',
+      ],
       failures: [],
     });
   });

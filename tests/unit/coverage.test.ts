@@ -17,6 +17,7 @@ import { requestFields, requestRules, runSelection, writeCoverage } from '../../
 import { generatedNegativeScenarios } from '../../src/negatives/scenarios.ts';
 import { reportPaths } from '../../src/report/paths.ts';
 import type { RunRecord, ScenarioRecord } from '../../src/report/run-record.ts';
+import { loadStatements } from '../../src/scenarios/statements.ts';
 import type { Scenario } from '../../src/scenarios/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { buildScenario, rfidRequestBody } from './helpers/exchange.ts';
@@ -41,6 +42,7 @@ function coverageOf(scenarios: Scenario[], overrides: Partial<CoverageInput> = {
     requestFields: [],
     requestRules: [],
     variables: profile.variables,
+    statements: loadStatements(registry),
     ...overrides,
   });
 }
@@ -182,7 +184,7 @@ test('the console prints one line of figures and each unexplained gap; explained
   const summary = coverageSummary(coverage, 'reports/coverage.md');
   const lines = summary.split('\n');
   expect(lines[0]).toBe(
-    `Coverage: request fields 1/2, request rules 0/0, status codes 1/31, checks 0/${CHECKS.length}. Table: reports/coverage.md`,
+    `Coverage: request fields 1/2, request rules 0/0, status codes 1/31, checks 0/${CHECKS.length}, OICP statements ${coverage.statements.filter((r) => r.scenarios.length > 0).length}/${coverage.statements.length}. Table: reports/coverage.md`,
   );
   expect(lines).toContain('  ✘ unexplained gap: request field SessionID');
   expect(summary).not.toContain('017');

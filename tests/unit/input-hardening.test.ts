@@ -28,6 +28,7 @@ function scenarioFile(dir: string, body: string, name = 'scenarios.yaml'): strin
 }
 
 const scenarioWith = (operatorId: string, extraRequest = '') => `feature: Tricks
+basis: { rule: { statement: broadcast-one-authorizes } }
 scenarios:
   - id: trick
     title: A scenario with a trick in it
@@ -123,6 +124,6 @@ test.describe('selections and settings', () => {
       scenarioWith('{{operatorId}}', '      contentType: "application/json\\r\\nX-Injected: 1"\n'),
     );
     const error = inputErrorOf(() => loadScenarios(registry, file));
-    expect(error.message).toMatch(/scenarios\.yaml:7:\d+ scenarios\[0\]\.request\.contentType:/);
+    expect(error.message).toMatch(/scenarios\.yaml:8:\d+ scenarios\[0\]\.request\.contentType:/);
   });
 });

@@ -36,6 +36,9 @@ function problems(text: string): string[] {
 }
 
 /** One scenario: `body` and `expect` are YAML lines at their final indentation. */
+/** Every expectation states a basis; written last, so that the lines the tests name stay where they are. */
+const FILE_BASIS = 'basis: { rule: { statement: broadcast-one-authorizes } }\n';
+
 function scenario(
   body: string,
   expectLines = '      status: 200\n      authorizationStatus: Authorized\n',
@@ -48,7 +51,7 @@ scenarios:
       operatorId: "{{operatorId}}"
       body:
 ${body}    expect:
-${expectLines}`;
+${expectLines}${FILE_BASIS}`;
 }
 
 const CARD = `        OperatorID: "{{operatorId}}"
@@ -167,7 +170,7 @@ test('paths the answer schemas declare pass, array items included; with body: an
         AuthorizationStopIdentifications: { minItems: 1 }
         StatusCode.Description: { matches: "^RFID" }
 `,
-    )}
+    ).replace(FILE_BASIS, '')}
   - id: mine-any
     title: Mine, any answer
     request:
@@ -177,7 +180,7 @@ ${CARD}    expect:
       status: 503
       fields:
         Whatever.Path: { isNull: true }
-`,
+${FILE_BASIS}`,
   );
   expect(loadSuiteFresh({ OICP_SCENARIOS: file }).scenarios.map((s) => s.id)).toEqual(['mine', 'mine-any']);
 });
@@ -202,7 +205,7 @@ scenarios:
       rawBody: '{"OperatorID": "{{operatorId}}", "Identification": {}}'
     expect:
       status: 200
-`;
+${FILE_BASIS}`;
   expect(problems(text)).toEqual([
     '7:16 scenarios[0].request.rawBody: /Identification: must NOT have fewer than 1 properties',
   ]);

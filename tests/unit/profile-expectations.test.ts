@@ -109,7 +109,7 @@ test('an override of an unknown scenario, of a rule, or of an expectation the sc
     `${file}:${at('statusCode', at('fixture-drift-unknwn-card'))} expectations.fixture-drift-unknwn-card.statusCode: no scenario 'fixture-drift-unknwn-card' in the catalogue or the selection; did you mean fixture-drift-unknown-card?`,
     expect.stringMatching(
       new RegExp(
-        `^${file}:${at('statusCode', at('fixture-drift-wrong-pin'))} expectations\\.fixture-drift-wrong-pin\\.statusCode: scenario 'fixture-drift-wrong-pin' \\(tests/fixtures/scenarios/mock-vs-qa\\.yaml:\\d+\\) states statusCode as an OICP rule \\(OICP 2\\.3 eRoamingAuthorizeStart \\(fixture\\)\\): a profile can only calibrate observed behaviour and assumptions, never a rule$`,
+        `^${file}:${at('statusCode', at('fixture-drift-wrong-pin'))} expectations\\.fixture-drift-wrong-pin\\.statusCode: scenario 'fixture-drift-wrong-pin' \\(tests/fixtures/scenarios/mock-vs-qa\\.yaml:\\d+\\) states statusCode as an OICP rule \\(OICP 2\\.3 CPO, 02 Services and Operations, [^“]*“[^”]+”\\): a profile can only calibrate observed behaviour and assumptions, never a rule$`,
       ),
     ),
     `${file}:${at('authorizationStatus')} expectations.fixture-drift-invalid.authorizationStatus: scenario 'fixture-drift-invalid' makes no authorizationStatus expectation (it expects: status, body); an override replaces an expectation of the catalogue, it does not add one`,

@@ -131,7 +131,7 @@ test('a good answer: resolves, reports resolve, lint, send and checks in order, 
     'Resolve variables from the profile; lint the request against eRoamingAuthorizeStart',
     `Send POST ${URL}`,
     // Passed checks are named in one step (one step per check would cost more than the exchange itself).
-    '16 check(s) passed: answeredWithinBudget, answerBodyComplete, httpStatusAsExpected, contentTypeIsJsonUtf8, bodyIsJson, bodyMatchesSchema, authorizationStatusAsExpected, statusCodeAsExpected, authorizedHasSessionId, authorizedHasProviderId, authorizedHasSuccessCode, statusCodeInOicpTable, statusTextWithinLimits, cpoPartnerSessionIdNotInvented, answerPropertiesKnown, requestCarriesEvseId',
+    '16 check(s) passed: answeredWithinBudget, answerBodyComplete, httpStatusAsExpected, contentTypeIsJsonUtf8, bodyIsJson, bodyMatchesSchema, authorizationStatusAsExpected, statusCodeAsExpected, authorizedHasSessionId, authorizedHasProviderId, authorizedHasSuccessCode, statusCodeInOicpTable, statusTextWithinLimits, answerPropertiesKnown, cpoPartnerSessionIdNotInvented, requestCarriesEvseId',
   ]);
 
   expect(hooks.attachments.map((a) => a.name)).toEqual([
@@ -647,7 +647,7 @@ test.describe('expectations by basis: only an unmet OICP rule fails the scenario
     ]);
   });
 
-  test('an unexpected HTTP status under an assumed status is not confirmed, and the body checks of that status stay out', async () => {
+  test('an unexpected HTTP status under an assumed status is not confirmed, and the answer is still judged as the message of the status that arrived', async () => {
     const scenario = buildScenario({
       invalid: true,
       request: { body: rfidRequestBody({ Padding: 'x' }) },
@@ -662,13 +662,44 @@ test.describe('expectations by basis: only an unmet OICP rule fails the scenario
         },
       },
     });
+    const faultBody = httpAnswer(
+      { message: 'Error parsing/validating JSON.', validationErrors: [], extendedInfo: null },
+      { status: 400 },
+    );
+    const judged = await run(scenario, answering(faultBody)).outcome;
+    expect(judged.failures).toEqual([]);
+    expect(judged.unconfirmed.map((u) => u.expectation)).toEqual(['status']);
+    // An unmet assumption never switches a check off: a 400 is a FaultBody, whatever the scenario expected.
     const proxyPage = httpAnswer('<html><body>Bad Request</body></html>', {
       status: 400,
       contentType: 'text/html',
     });
-    const result = await run(scenario, answering(proxyPage)).outcome;
-    expect(result.failures).toEqual([]);
-    expect(result.unconfirmed.map((u) => u.expectation)).toEqual(['status']);
+    const failed = await run(scenario, answering(proxyPage)).outcome.catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(ScenarioFailed);
+    expect((failed as ScenarioFailed).failures.map((f) => f.check)).toEqual([
+      'contentTypeIsJsonUtf8',
+      'bodyIsJson',
+    ]);
+  });
+
+  test('an HTTP 200 that is not an eRoamingAuthorizationStart fails, whatever status the scenario assumed', async () => {
+    const scenario = buildScenario({
+      invalid: true,
+      request: { body: rfidRequestBody({ Padding: 'x' }) },
+      expect: {
+        status: 400,
+        authorizationStatus: undefined,
+        statusCode: undefined,
+        basis: { default: { kind: 'assumption', citation: 'rejected, we think' }, byExpectation: {} },
+      },
+    });
+    const acknowledgement = httpAnswer({
+      Result: true,
+      StatusCode: { Code: '000', Description: null, AdditionalInfo: null },
+    });
+    const failed = await run(scenario, answering(acknowledgement)).outcome.catch((error: unknown) => error);
+    expect((failed as ScenarioFailed).failures.map((f) => f.check)).toEqual(['bodyMatchesSchema']);
+    expect((failed as ScenarioFailed).failures[0]?.message).toContain('an eRoamingAcknowledgement');
   });
 });
 

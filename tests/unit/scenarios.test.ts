@@ -35,6 +35,7 @@ scenarios:
     expect:
       status: 200
       authorizationStatus: Authorized
+basis: { rule: { statement: broadcast-one-authorizes } }
 `;
 
 test('the shipped catalogue loads: unique ids, each with its source line, every variable known to the mock profile', () => {
@@ -103,7 +104,11 @@ test('duplicate keys, an invalid matcher regex and a non-JSON raw body without i
     VALID.replace('    title: One example\n', '    title: One example\n    title: Again\n'),
   );
   expect(inputErrorOf(() => loadScenarios(registry, dup)).message).toMatch(/dup\.yaml:5:\d+/);
-  const regex = write(dir, 'regex.yaml', `${VALID}      fields:\n        ProviderID: { matches: "(" }\n`);
+  const regex = write(
+    dir,
+    'regex.yaml',
+    VALID.replace('Authorized\n', 'Authorized\n      fields:\n        ProviderID: { matches: "(" }\n'),
+  );
   expect(inputErrorOf(() => loadScenarios(registry, regex)).problems[0]?.field).toBe(
     'scenarios[0].expect.fields.ProviderID.matches',
   );
@@ -203,48 +208,97 @@ ${expectBasis}
   const kinds = (scenario: Scenario) =>
     Object.fromEntries(expectationKeys(scenario).map((key) => [key, basisOf(scenario, key).kind]));
 
-  test('without any basis every expectation is a rule, marked as not stated', () => {
-    const scenario = load(withBases('', ''));
-    expect(kinds(scenario)).toEqual({
-      status: 'rule',
-      body: 'rule',
-      authorizationStatus: 'rule',
-      statusCode: 'rule',
-      'fields.EMPPartnerSessionID': 'rule',
-    });
-    expect(basisOf(scenario, 'status').stated).toBe(false);
+  test('an expectation without any basis is a load error at its scenario: a rule must cite its passage', () => {
+    const error = inputErrorOf(() => load(withBases('', '')));
+    expect(error.problems[0]?.message).toContain(
+      'states no basis for status, body, authorizationStatus, statusCode, fields.EMPPartnerSessionID',
+    );
+    expect(error.problems[0]?.message).toContain('rule: { statement: <id in data/oicp/statements.yaml> }');
+    expect(error.problems[0]?.line).toBe(12);
   });
 
-  test('one basis for all, or a map: the own key wins, then the file key, then the own default, then the file default', () => {
+  test('a rule cites a statement of the OICP statements file: its quote in the citation, an unknown id or a bare text is an error at its line', () => {
+    const scenario = load(
+      withBases('basis: { rule: { statement: broadcast-one-authorizes, note: the card is known } }', ''),
+    );
+    const basis = basisOf(scenario, 'authorizationStatus');
+    expect(basis.statement?.id).toBe('broadcast-one-authorizes');
+    expect(basis.citation).toContain(`“${basis.statement?.quote}”`);
+    expect(basis.citation).toContain('— the card is known');
+    expect(basis.writtenAt).toEqual({ file: expect.stringContaining('bases.yaml'), line: 2 });
+    const unknown = inputErrorOf(() =>
+      load(withBases('basis: { rule: { statement: broadcast-one-authorised } }', '')),
+    );
+    expect(unknown.problems[0]?.message).toContain(
+      "cites no statement of data/oicp/statements.yaml: 'broadcast-one-authorised'",
+    );
+    expect(unknown.problems[0]?.message).toContain("did you mean 'broadcast-one-authorizes'");
+    expect(unknown.problems[0]?.line).toBe(2);
+    const bare = inputErrorOf(() => load(withBases('basis: { rule: "OICP 2.3, as we read it" }', '')));
+    expect(bare.problems[0]?.message).toContain('a rule cites the passage');
+    expect(bare.problems[0]?.line).toBe(2);
+  });
+
+  test('requestDefect takes the basis every request with that defect gets: a validation error is a rule, a wrong JSON type an assumption', () => {
+    const validation = load(withBases('basis: { requestDefect: validation }', ''));
+    expect(basisOf(validation, 'status')).toMatchObject({
+      kind: 'rule',
+      statement: { id: 'export-400-fault-body' },
+    });
+    const type = load(withBases('basis: { requestDefect: type }', ''));
+    expect(basisOf(type, 'status').kind).toBe('assumption');
+    expect(basisOf(type, 'status').citation).toContain('JSON binding');
+  });
+
+  test('one basis for all, or a map: the own key wins, then the own default, then the file key, then the file default', () => {
     const scenario = load(
       withBases(
         `basis:
-  default: { rule: "OICP 2.3 eRoamingAuthorizeStart" }
+  default: { rule: { statement: broadcast-one-authorizes } }
   statusCode: { observed: "capture 2022" }
-  body: { rule: "OICP 2.3 answer body" }`,
+  body: { rule: { statement: openapi-200-authorization-start } }`,
         `      basis:
         default: { assumption: "the scenario's own assumption" }
         fields.EMPPartnerSessionID: { observed: "capture 2021" }`,
       ),
     );
+    // What the scenario says beats its file: its default covers statusCode and body, the file's keys do not.
     expect(kinds(scenario)).toEqual({
       status: 'assumption',
-      body: 'rule',
+      body: 'assumption',
       authorizationStatus: 'assumption',
-      statusCode: 'observed',
+      statusCode: 'assumption',
       'fields.EMPPartnerSessionID': 'observed',
     });
-    expect(basisOf(scenario, 'fields.EMPPartnerSessionID')).toEqual({
+    expect(basisOf(scenario, 'fields.EMPPartnerSessionID')).toMatchObject({
       kind: 'observed',
       citation: 'capture 2021',
       stated: true,
     });
+    const fileKeys = load(
+      withBases(
+        `basis:
+  default: { rule: { statement: broadcast-one-authorizes } }
+  statusCode: { observed: "capture 2022" }`,
+        '      basis:\n        fields.EMPPartnerSessionID: { observed: "capture 2021" }',
+      ),
+    );
+    expect(kinds(fileKeys)).toEqual({
+      status: 'rule',
+      body: 'rule',
+      authorizationStatus: 'rule',
+      statusCode: 'observed',
+      'fields.EMPPartnerSessionID': 'observed',
+    });
     const single = load(
-      withBases('basis: { rule: "OICP 2.3 everything" }', '      basis: { assumption: "all of it" }'),
+      withBases(
+        'basis: { rule: { statement: broadcast-one-authorizes } }',
+        '      basis: { assumption: "all of it" }',
+      ),
     );
     expect(new Set(Object.values(kinds(single)))).toEqual(new Set(['assumption']));
     const fileOnly = load(withBases('basis: { observed: "capture 2022" }', ''));
-    expect(basisOf(fileOnly, 'statusCode')).toEqual({
+    expect(basisOf(fileOnly, 'statusCode')).toMatchObject({
       kind: 'observed',
       citation: 'capture 2022',
       stated: true,
@@ -260,9 +314,9 @@ ${expectBasis}
         ),
       ),
     );
-    expect(error.problems[0]?.message).toContain('names no expectation of this scenario');
-    expect(error.problems[0]?.message).toContain('fields.EMPPartnerSessionID');
-    expect(error.problems[0]?.line).toBe(18);
+    const typo = error.problems.find((p) => p.message.includes('names no expectation of this scenario'));
+    expect(typo?.message).toContain('fields.EMPPartnerSessionID');
+    expect(typo?.line).toBe(18);
   });
 
   test('a basis says exactly one of rule, observed, assumption, with a citation', () => {
@@ -278,16 +332,19 @@ ${expectBasis}
 
   test('the basis table counts expectations by basis and kind', () => {
     const scenario = load(
-      withBases('basis: { rule: "OICP 2.3" }', '      basis:\n        statusCode: { assumption: "x" }'),
+      withBases(
+        'basis: { rule: { statement: broadcast-one-authorizes } }',
+        '      basis:\n        statusCode: { assumption: "x" }',
+      ),
     );
     expect(basisTable(expectationsOf([scenario]))).toBe(
       [
-        '| basis | status | body | authorizationStatus | statusCode | fields | total |',
-        '|---|---:|---:|---:|---:|---:|---:|',
-        '| rule | 1 | 1 | 1 | 0 | 1 | 4 |',
-        '| observed | 0 | 0 | 0 | 0 | 0 | 0 |',
-        '| assumption | 0 | 0 | 0 | 1 | 0 | 1 |',
-        '| **total** | 1 | 1 | 1 | 1 | 1 | 5 |',
+        '| basis | status | body | authorizationStatus | statusCode | refused | fields | total |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|',
+        '| rule | 1 | 1 | 1 | 0 | 0 | 1 | 4 |',
+        '| observed | 0 | 0 | 0 | 0 | 0 | 0 | 0 |',
+        '| assumption | 0 | 0 | 0 | 1 | 0 | 0 | 1 |',
+        '| **total** | 1 | 1 | 1 | 1 | 0 | 1 | 5 |',
       ].join('\n'),
     );
   });

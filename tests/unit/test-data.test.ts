@@ -34,6 +34,7 @@ function scenarios(uid: string): string {
   fs.writeFileSync(
     file,
     `feature: Fleet cards
+basis: { rule: { statement: broadcast-one-authorizes } }
 scenarios:
   - id: fleet-card-authorized
     title: A fleet card is authorized

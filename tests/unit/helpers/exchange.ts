@@ -42,6 +42,7 @@ export const HUBJECT_CONTENT_TYPE = 'application/json;charset=utf-8';
 
 export interface ScenarioOverrides {
   id?: string;
+  covers?: string[];
   invalid?: boolean;
   request?: Partial<ScenarioRequest>;
   expect?: Partial<ScenarioExpectation>;
@@ -56,6 +57,7 @@ export function buildScenario(overrides: ScenarioOverrides = {}): Scenario {
     severity: 'normal',
     tags: [],
     invalid: overrides.invalid ?? false,
+    ...(overrides.covers ? { covers: overrides.covers } : {}),
     request: { operatorId: OPERATOR_ID, body: rfidRequestBody(), ...overrides.request },
     expect: {
       status: 200,
