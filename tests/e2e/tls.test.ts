@@ -74,6 +74,35 @@ test('a certificate that does not own the OperatorID is answered 401/017 and fai
   }
 });
 
+test('over mutual TLS an OperatorID the certificate does not own meets 017 before any partner check; without a certificate the partner check answers 300', async () => {
+  const file = 'tests/fixtures/scenarios/operator-certificate.yaml';
+  const { cert, key } = pki.client('abc');
+  const withCertificate = await runConformance(
+    { ...tlsEnv({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }), OICP_SCENARIOS: file },
+    { recordOnly: true },
+  );
+  expect(withCertificate.exitCode, withCertificate.stdout + withCertificate.stderr).toBe(0);
+  expect(scenarioResults(withCertificate).map((r) => [r.id, r.status])).toEqual([
+    ['fixture-operator-not-owned-unauthorized', 'passed'],
+    ['fixture-operator-unknown-not-found', 'skipped'],
+  ]);
+  const plain = await startMock({ port: 0 });
+  try {
+    const withoutCertificate = await runConformance(
+      { OICP_BASE_URL: plain.url, OICP_SCENARIOS: file },
+      { recordOnly: true },
+    );
+    expect(withoutCertificate.exitCode, withoutCertificate.stdout).toBe(0);
+    expect(scenarioResults(withoutCertificate).map((r) => [r.id, r.status])).toEqual([
+      ['fixture-operator-not-owned-unauthorized', 'skipped'],
+      ['fixture-operator-unknown-not-found', 'passed'],
+    ]);
+    expect(withoutCertificate.stdout).toContain('needs a target reached over mutual TLS');
+  } finally {
+    await plain.close();
+  }
+});
+
 /** The scenarios that ran and failed; fail-fast leaves the others not run (skipped). */
 function failedOf(run: Awaited<ReturnType<typeof runConformance>>) {
   const results = scenarioResults(run);
