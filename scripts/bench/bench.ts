@@ -52,7 +52,11 @@ interface BenchExchange {
 function generate(n: number): { scenarios: string; exchanges: string; list: BenchExchange[] } {
   const dir = path.join(work, `n${n}`);
   fs.mkdirSync(dir, { recursive: true });
-  const lines = ['feature: Benchmark', 'basis: { rule: { statement: broadcast-one-authorizes } }', 'scenarios:'];
+  const lines = [
+    'feature: Benchmark',
+    'basis: { rule: { statement: broadcast-one-authorizes } }',
+    'scenarios:',
+  ];
   const list: BenchExchange[] = [];
   for (let i = 0; i < n; i++) {
     const known = i % 2 === 0;
