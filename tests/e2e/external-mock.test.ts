@@ -59,7 +59,7 @@ test('when the external mock lacks test data, each affected scenario says so and
     'The outcome depended on UID 0A1B2C3D ({{unknownUid}}), EvseID DE*ABC*E1234567*1 ({{evseId}}), OperatorID DE*ABC ({{operatorId}})',
   );
   const noContract = failed.find((r) => r.id === 'fixture-rfid-no-contract');
-  expect(noContract?.error).toContain('EvcoID DE-UNC-C00000210-1 ({{uncontractedEvcoId}})');
+  expect(noContract?.error).toContain('OperatorID DE*NCT ({{noContractOperatorId}})');
 });
 
 test('OICP_MOCK_COMMAND without OICP_BASE_URL is a configuration error; nothing is started', async () => {

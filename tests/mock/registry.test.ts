@@ -107,7 +107,7 @@ test.describe('the shipped registry', () => {
     expect(registry.operators.find((operator) => operator.variable === 'noContractOperatorId')).toMatchObject(
       {
         operatorId: 'DE*NCT',
-        certificateIdentity: 'DE*NCT',
+        certificateIdentity: 'DE*ABC',
         empContracts: [],
       },
     );
