@@ -1105,6 +1105,15 @@ const CASES: Record<string, CheckCases> = {
         exchange: buildExchange({ scenario: expectFault400, answer: faultBody400Captured }),
       },
       { name: '401 fault', exchange: buildExchange({ scenario: expect401, answer: unauthorized401 }) },
+      {
+        name: 'an acknowledgement on HTTP 200: not the message at all, so bodyMatchesSchema says so, not this advisory',
+        exchange: buildExchange({
+          answer: httpAnswer({
+            Result: true,
+            StatusCode: { Code: '000', Description: null, AdditionalInfo: null },
+          }),
+        }),
+      },
     ],
     fails: [
       {
