@@ -100,8 +100,8 @@ export function answerAuthorizeStart(input: MockRequest, context: MockContext): 
   const outcome = effect.decide ? effect.decide(decided) : decided;
   const answer = buildAnswer(outcome, body, session.issued ?? randomUUID());
   if (answer.SessionID !== null) context.sessions.remember(answer.SessionID);
-  // "In case that the request for authorization was not successful, Hubject deletes the corresponding
-  // SessionID" (02, eRoamingAuthorizeStart).
+  // A refused authorization loses its SessionID: "Hubject deletes the corresponding SessionID" (02,
+  // eRoamingAuthorizeStart).
   else if (session.issued !== null) context.sessions.forget(session.issued);
   const response = jsonResponse(200, effect.reshape ? effect.reshape(answer) : answer);
   return effect.deliver ? effect.deliver(response, context) : response;

@@ -1,8 +1,8 @@
 /**
  * The SessionIDs one mock instance issued on Authorized answers, so that a request carrying a SessionID can be
  * told apart: one the mock issued is processed as usual, any other one is refused (OICP 2.3 CPO,
- * 01 Communication Paradigms, Session handling: a request with a SessionID "that was not created by Hubject"
- * receives "a negative response and no further process steps are performed").
+ * 01 Communication Paradigms, Session handling: a SessionID "that was not created by Hubject" gets "a negative
+ * response", and nothing more is done).
  *
  * The memory is bounded: beyond `capacity` SessionIDs, the oldest is forgotten first (then it counts as not
  * issued). SessionIDs are compared exactly as written.
