@@ -59,4 +59,5 @@ function ruleEntry(record: ExpectationRecord) {
   };
 }
 
-process.exit(main(process.argv.slice(2)));
+// exitCode, not exit(): a large --json output piped to another program must be written whole first.
+process.exitCode = main(process.argv.slice(2));
