@@ -22,6 +22,7 @@ import { judgeRun } from '../run/run-checks.ts';
 import { checkSelection } from '../run/selection.ts';
 import { loadSuite } from '../run/suite.ts';
 import { schemaRegistry } from '../schemas/registry.ts';
+import { conformanceUsage, wantsHelp } from './usage.ts';
 
 /**
  * `npm run conformance [-- <playwright test options>]`: takes the reports folder, checks the configuration,
@@ -29,6 +30,11 @@ import { schemaRegistry } from '../schemas/registry.ts';
  * Exit code 0 only if every scenario passed and the quality gate held; 1 otherwise; 2 when the
  * configuration is wrong or the reports folder is in use by another run (and then nothing was sent).
  */
+// --help / -h: the suite's own usage, before anything is read, started or written.
+if (wantsHelp(process.argv.slice(2))) {
+  process.stdout.write(conformanceUsage());
+  process.exit(0);
+}
 const require = createRequire(import.meta.url);
 /** The profile's settings file (data/environments/<profile>.env) first: it may even move the reports. */
 const settings = settingsOrExit();
