@@ -3,7 +3,8 @@
  *   npx tsx mock/cli.ts [--port N] [--host H] [--fault NAME] [--slow-delay-ms N]
  *                       [--replay LOG [--replay-timing recorded|none]]
  *                       [--tls-cert F --tls-key F --tls-ca F] [--registry F]
- * Flags win over the OICP_MOCK_* environment variables.
+ * Flags win over the OICP_MOCK_* environment variables. Without --port or OICP_MOCK_PORT it takes a free
+ * port (never a fixed one, which another mock or a run may hold) and prints the URL with the port it got.
  */
 
 import path from 'node:path';
@@ -13,7 +14,8 @@ import { DEFAULT_REGISTRY_PATH, loadMockRegistry } from './registry.ts';
 import { loadReplayLog, ReplayLogError } from './replay.ts';
 import { DEFAULT_SLOW_DELAY_MS, type MockServerOptions, type MockTlsFiles, startMock } from './server.ts';
 
-const DEFAULT_PORT = 8787;
+/** Any free port: the printed URL names the one the mock got. */
+const DEFAULT_PORT = 0;
 const USAGE =
   'usage: npx tsx mock/cli.ts [--port N] [--host H] [--fault NAME] [--slow-delay-ms N] ' +
   '[--replay LOG [--replay-timing recorded|none]] [--tls-cert F --tls-key F --tls-ca F] [--registry F]';
@@ -70,7 +72,11 @@ function parseOptions(
   }
 
   return {
-    port: nonNegativeInteger('--port', flags.port ?? env.OICP_MOCK_PORT ?? String(DEFAULT_PORT), 65535),
+    port: nonNegativeInteger(
+      '--port',
+      flags.port ?? (env.OICP_MOCK_PORT?.trim() || String(DEFAULT_PORT)),
+      65535,
+    ),
     host: flags.host ?? '127.0.0.1',
     fault,
     slowDelayMs: nonNegativeInteger(

@@ -9,8 +9,8 @@ import { defaultBodyKind } from '../scenarios/load.ts';
 import type { ExpectationKey, Matcher, ResponseBodyKind } from '../scenarios/types.ts';
 import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
 import { mockRegistryFile, mockRegistryVariables } from './mock-registry-variables.ts';
-import { checkBaseUrl } from './target-url.ts';
-import { loadTlsSettings, type TlsSettings } from './tls.ts';
+import { checkBaseUrl, checkOperationPath, DEFAULT_OPERATION_PATH } from './target-url.ts';
+import { isPlainHttpLoopback, loadTlsSettings, type TlsSettings } from './tls.ts';
 
 /** The selected target and the values the scenarios use, after environment overrides. */
 export interface Profile {
@@ -20,6 +20,13 @@ export interface Profile {
   file: string;
   /** Target origin without trailing slash, e.g. `https://service-qa.hubject.com`. */
   baseUrl: string;
+  /**
+   * The path before `/operators/{operatorID}/authorize/start` (OICP_OPERATION_PATH, profile `operationPath`),
+   * without trailing slash: default `/api/oicp/charging/v21`; empty for a target serving the operation at
+   * its root. Requests go to `operationUrl(baseUrl, operatorId, operationPath)`. Always set by loadProfile;
+   * optional for profiles built by hand (undefined: Hubject's path).
+   */
+  operationPath?: string;
   /** True when the run must start the embedded mock itself (mock profile and no OICP_BASE_URL). */
   startEmbeddedMock: boolean;
   /** A command that starts another team's mock before the run (OICP_MOCK_COMMAND); it answers at baseUrl. */
@@ -43,6 +50,12 @@ export interface Profile {
    */
   unavailable: Record<string, string>;
   tls: TlsSettings;
+  /**
+   * Set when the profile requires a client certificate (`tls.clientCertificateRequired`) and none is given,
+   * but the target is plain HTTP on this machine (a local mock): the run goes without one, and this says so
+   * (for the run header's TLS line, see describeTargetTls).
+   */
+  withoutClientCertificate?: string;
   /** Minimum time between two requests of one worker (ms). */
   minIntervalMs: number;
   retry: RetryPolicy;
@@ -135,6 +148,7 @@ interface ProfileFile {
   name: string;
   description?: string;
   baseUrl: string;
+  operationPath?: string;
   embeddedMock?: boolean;
   hubject?: boolean;
   timeBudgetMs?: number;
@@ -326,7 +340,9 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
       (env.OICP_CLIENT_CERT?.trim() || profileTls.clientCert) &&
         (env.OICP_CLIENT_KEY?.trim() || profileTls.clientKey),
     );
-  if (data.tls?.clientCertificateRequired && !hasClientCertificate && !replay) {
+  // A plain-HTTP target on this machine (a local mock standing in for QA) has no TLS to carry a certificate.
+  const plainLocal = isPlainHttpLoopback(overrideUrl || profileUrl);
+  if (data.tls?.clientCertificateRequired && !hasClientCertificate && !replay && !plainLocal) {
     missing.push({
       ...source.problem(['tls', 'clientCertificateRequired'], ''),
       message:
@@ -337,9 +353,14 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     throw new InputError(`Profile '${name}' is incomplete: set these environment variables`, missing);
   }
 
+  const operationPath = loadOperationPath(data, source, env, embedded && !overrideUrl, resolve);
   const baseUrl = overrideUrl
-    ? checkBaseUrl(overrideUrl, env, { file: 'OICP_BASE_URL', field: 'OICP_BASE_URL' })
-    : checkBaseUrl(profileUrl, env, { ...source.problem(['baseUrl'], ''), field: 'baseUrl' });
+    ? checkBaseUrl(overrideUrl, env, { file: 'OICP_BASE_URL', field: 'OICP_BASE_URL' }, operationPath)
+    : checkBaseUrl(profileUrl, env, { ...source.problem(['baseUrl'], ''), field: 'baseUrl' }, operationPath);
+  const withoutClientCertificate =
+    data.tls?.clientCertificateRequired && !hasClientCertificate && !replay && plainLocal
+      ? `profile '${name}' requires a client certificate (tls.clientCertificateRequired), but ${new URL(baseUrl).origin} is plain HTTP on this machine: running without one`
+      : undefined;
 
   // The replaying mock is plain HTTP on this machine: no client certificate goes to it.
   const tls = replay ? { insecure: false } : loadTlsSettings(profileTls, env, baseUrl, source.displayPath);
@@ -349,6 +370,7 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     description: data.description ?? '',
     file: source.displayPath,
     baseUrl,
+    operationPath,
     startEmbeddedMock: embedded && !overrideUrl,
     mockCommand,
     hubject: data.hubject ?? false,
@@ -362,6 +384,7 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     ...(mockRegistry ? { mockRegistry } : {}),
     unavailable,
     tls,
+    ...(withoutClientCertificate ? { withoutClientCertificate } : {}),
     minIntervalMs: replay ? 0 : (data.minIntervalMs ?? 0),
     retry: data.retry
       ? {
@@ -379,6 +402,36 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     hubjectDeviations: data.hubjectDeviations ?? [],
     expectations: expectationOverrides(data.expectations, source),
   };
+}
+
+/**
+ * The operation path: OICP_OPERATION_PATH, else the profile's `operationPath`, else Hubject's. The embedded
+ * mock (started by the run, or replaying) answers at Hubject's path only: another one named in the
+ * environment is a configuration error there, and a profile's is not used.
+ */
+function loadOperationPath(
+  data: ProfileFile,
+  source: YamlSource,
+  env: Env,
+  embeddedMock: boolean,
+  resolve: (value: string, segments: string[]) => string,
+): string {
+  const fromEnv = env.OICP_OPERATION_PATH?.trim();
+  const where = { file: 'OICP_OPERATION_PATH', field: 'OICP_OPERATION_PATH' };
+  if (fromEnv) {
+    const checked = checkOperationPath(fromEnv, where);
+    if (embeddedMock && checked !== DEFAULT_OPERATION_PATH)
+      throw new InputError('Invalid configuration; nothing was sent', [
+        {
+          ...where,
+          message: `the embedded mock answers at ${DEFAULT_OPERATION_PATH} only: unset OICP_OPERATION_PATH, or set OICP_BASE_URL to the target it belongs to`,
+        },
+      ]);
+    return checked;
+  }
+  if (embeddedMock || data.operationPath === undefined) return DEFAULT_OPERATION_PATH;
+  const written = resolve(data.operationPath, ['operationPath']);
+  return checkOperationPath(written, { ...source.problem(['operationPath'], ''), field: 'operationPath' });
 }
 
 /** The profile's `expectations:`, one entry per overridden expectation, each with its place in the file. */

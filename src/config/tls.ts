@@ -30,6 +30,21 @@ type PathSetting = 'clientCert' | 'clientKey' | 'pfx' | 'caCert';
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
+/** A host on this machine: localhost, 127.0.0.0/8 or [::1] (a URL's `hostname`; trailing root dots ignored). */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK.test(hostname.replace(/\.+$/, ''));
+}
+
+/** A plain-HTTP target on this machine (a local mock): no TLS, so no client certificate goes to it. */
+export function isPlainHttpLoopback(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Environment variables override the profile's `tls` block, setting by setting. Every file is read and
  * parsed here, before the first request: a missing file, a key that does not match its certificate or
@@ -122,7 +137,7 @@ export function loadTlsSettings(
   }
 
   const host = new URL(baseUrl).hostname;
-  if (settings.insecure && !LOOPBACK.test(host)) {
+  if (settings.insecure && !isLoopbackHost(host)) {
     problems.push({
       file: profileFile,
       field: 'tls.insecure',
@@ -150,4 +165,19 @@ export function describeTls(settings: TlsSettings): string {
       : 'no client certificate';
   const trust = settings.caCert ? `, extra CA ${settings.caCert}` : '';
   return `${client}${trust}${settings.insecure ? ', server certificate NOT verified (local target)' : ''}`;
+}
+
+/**
+ * The TLS line of the run header, or undefined when there is nothing to say: an https target names its
+ * TLS material; a plain-HTTP local target of a profile that requires a client certificate says that the run
+ * goes without one (`withoutClientCertificate`, set by loadProfile).
+ */
+export function describeTargetTls(profile: {
+  baseUrl: string;
+  tls: TlsSettings;
+  withoutClientCertificate?: string;
+}): string | undefined {
+  if (profile.baseUrl.startsWith('https:')) return `TLS: ${describeTls(profile.tls)}`;
+  if (profile.withoutClientCertificate) return `TLS: none — ${profile.withoutClientCertificate}`;
+  return undefined;
 }

@@ -5,12 +5,20 @@ import { AUTHORIZE_START_PATH, type HttpAnswer, type PreparedRequest, type Recei
 /** Names the suite in the target's logs, so that a target's operator can tell our requests apart. */
 export const USER_AGENT = 'oicp-authorize-start-conformance';
 
-export function operationUrl(baseUrl: string, operatorId: string): string {
-  return baseUrl + AUTHORIZE_START_PATH.replace('{operatorID}', encodeURIComponent(operatorId));
+/**
+ * The operation's URL: the base URL, the operation path (the profile's `operationPath`, default
+ * `/api/oicp/charging/v21`, already checked by the profile) and `/operators/{operatorID}/authorize/start`.
+ */
+export function operationUrl(baseUrl: string, operatorId: string, operationPath?: string): string {
+  const path =
+    operationPath === undefined
+      ? AUTHORIZE_START_PATH
+      : `${operationPath.replace(/\/+$/, '')}${AUTHORIZE_START_PATH.slice(AUTHORIZE_START_PATH.indexOf('/operators/'))}`;
+  return baseUrl + path.replace('{operatorID}', encodeURIComponent(operatorId));
 }
 
 /** Builds the wire request of a resolved scenario: JSON bodies are serialised as written, raw bodies verbatim. */
-export function prepareRequest(scenario: Scenario, baseUrl: string): PreparedRequest {
+export function prepareRequest(scenario: Scenario, baseUrl: string, operationPath?: string): PreparedRequest {
   const { request } = scenario;
   const bodyText = request.rawBody ?? JSON.stringify(request.body);
   let bodyJson: unknown;
@@ -21,7 +29,7 @@ export function prepareRequest(scenario: Scenario, baseUrl: string): PreparedReq
   }
   return {
     method: 'POST',
-    url: operationUrl(baseUrl, request.operatorId),
+    url: operationUrl(baseUrl, request.operatorId, operationPath),
     headers: {
       'Content-Type': request.contentType ?? 'application/json',
       Accept: 'application/json',

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Profile } from '../config/profile.ts';
+import { operationUrl } from '../exchange/request.ts';
 import { projectRoot } from '../paths.ts';
 
 const require = createRequire(import.meta.url);
@@ -43,8 +44,7 @@ export function reportEnvironment(
     target: profile.baseUrl,
     profile: `${profile.name} (${targetKind(profile, env)})`,
     'OICP version': '2.3',
-    endpoint:
-      'eRoamingAuthorizeStart v2.1, POST /api/oicp/charging/v21/operators/{operatorID}/authorize/start',
+    endpoint: `eRoamingAuthorizeStart v2.1, POST ${new URL(operationUrl(profile.baseUrl, '{operatorID}', profile.operationPath)).pathname.replace('%7BoperatorID%7D', '{operatorID}')}`,
     'time budget': `${profile.timeBudgetMs} ms`,
     suite: `oicp-authorize-start-conformance ${suiteVersion()}`,
     node: process.version,

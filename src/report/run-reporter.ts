@@ -11,7 +11,7 @@ import type {
   TestResult,
 } from '@playwright/test/reporter';
 import { calibrate, writeCalibration } from '../calibration/calibrate.ts';
-import { describeTls } from '../config/tls.ts';
+import { describeTargetTls } from '../config/tls.ts';
 import { mergeExchangeParts, readRunExchanges } from '../exchange/log-file.ts';
 import { loadSuite } from '../run/suite.ts';
 import { junitXml } from './junit.ts';
@@ -93,7 +93,8 @@ export default class RunReporter implements Reporter {
       target: `profile '${profile.name}', target ${profile.baseUrl}${embeddedMockWords(profile.startEmbeddedMock)}`,
       scenariosSetting: process.env.OICP_SCENARIOS,
     });
-    const tls = profile.baseUrl.startsWith('https:') ? [`TLS: ${describeTls(profile.tls)}`] : [];
+    const tlsLine = describeTargetTls(profile);
+    const tls = tlsLine ? [tlsLine] : [];
     const calibrated = scenarios.flatMap((s) => s.fromProfile ?? []);
     const fromProfile =
       calibrated.length > 0

@@ -122,7 +122,7 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
       const resolved = resolveScenario(scenario, profile.variables, { generated: generatedValues });
       // ... and what the resolved request carries (a PIN the profile supplies under another name).
       redactor = redactor.with(secretValuesOfBody(resolved.request.body, resolved.request.rawBody));
-      const request = prepareRequest(resolved, profile.baseUrl);
+      const request = prepareRequest(resolved, profile.baseUrl, profile.operationPath);
       await lintRequest(resolved, request, schemas, redactor, hooks);
       return { resolved, request };
     },

@@ -207,7 +207,7 @@ export function requestProblems(
     const resolved = resolveScenario(scenario, profile.variables, {
       standIn: (name) => (unresolvable.has(name) ? MISSING : undefined),
     });
-    const prepared = prepareRequest(resolved, profile.baseUrl);
+    const prepared = prepareRequest(resolved, profile.baseUrl, profile.operationPath);
     const { bodyJson } = prepared;
     const requestAt = [...at, 'request', scenario.request.rawBody === undefined ? 'body' : 'rawBody'];
     const violations = requestViolations(prepared, registry);

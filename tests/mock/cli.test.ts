@@ -122,6 +122,28 @@ test.describe('mock CLI', () => {
     expect(broken.stderr()).toContain('registry.yaml');
   });
 
+  test('without --port or OICP_MOCK_PORT it takes a free port and prints it: two mocks start side by side', async () => {
+    // No fixed port in a test: with a fixed default the second mock could not start (and neither could the
+    // first while anything else held that port).
+    const children = [runCli([]), runCli([], { OICP_MOCK_PORT: '' })];
+    const runs = children.map(collect);
+    try {
+      for (const run of runs)
+        await expect.poll(() => run.stdout() + run.stderr(), { timeout: 15_000 }).toMatch(/\n$/);
+      const urls = runs.map((run) => LISTENING_LINE.exec(run.stdout().trimEnd())?.[1]);
+      expect(urls[0], runs[0]?.stderr()).toBeDefined();
+      expect(urls[1], runs[1]?.stderr()).toBeDefined();
+      const ports = urls.map((url) => Number(new URL(url ?? 'http://x').port));
+      expect(ports[0]).toBeGreaterThan(0);
+      expect(ports[1]).toBeGreaterThan(0);
+      expect(ports[0]).not.toBe(ports[1]);
+      for (const url of urls) expect((await fetch(`${url}/health`)).status).toBe(200);
+    } finally {
+      for (const child of children) child.kill('SIGTERM');
+    }
+    for (const run of runs) expect(await run.exit).toBe(0);
+  });
+
   test('reads its settings from the environment and stops on SIGINT', async () => {
     const child = runCli([], { OICP_MOCK_PORT: '0', OICP_MOCK_FAULT: 'latin1-charset' });
     const run = collect(child);

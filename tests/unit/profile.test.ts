@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { DEFAULT_TIME_BUDGET_MS, loadProfile, profileFile } from '../../src/config/profile.ts';
-import { checkBaseUrl } from '../../src/config/target-url.ts';
+import { checkBaseUrl, DEFAULT_OPERATION_PATH } from '../../src/config/target-url.ts';
+import { describeTargetTls } from '../../src/config/tls.ts';
+import { operationUrl } from '../../src/exchange/request.ts';
 import { InputError } from '../../src/input/errors.ts';
 import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
@@ -220,4 +222,192 @@ test('a client certificate is required by the QA profile: a PEM pair or a PFX sa
   expect(loadProfile(registry, { ...env, OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }).tls.clientCert).toBe(
     cert,
   );
+});
+
+/** Writes a profile of its own into data/environments for one test, and removes it afterwards. */
+function withProfile<T>(lines: string[], use: (name: string) => T): T {
+  const name = `path-test-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const file = profileFile(name);
+  fs.writeFileSync(file, [`name: ${name}`, ...lines, ''].join('\n'));
+  try {
+    return use(name);
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+test.describe('a base URL holds the origin only: the operation path is the suite’s to append', () => {
+  for (const url of [
+    'https://service-qa.hubject.com/api/oicp/charging/v21',
+    'https://service-qa.hubject.com/api/oicp/charging/v21/',
+    'https://service-qa.hubject.com/API/OICP/charging/v21',
+    'https://service-qa.hubject.com/api/oicp/charging/v21/operators/DE*ABC/authorize/start',
+    'https://service-qa.hubject.com/api%2Foicp/charging/v21',
+    'https://gateway.example/hubject/api/oicp/charging/v21',
+    'http://127.0.0.1:9000/api/oicp/charging/v22',
+  ]) {
+    test(`OICP_BASE_URL ${url} is a configuration error naming OICP_BASE_URL`, () => {
+      const error = errorOf({ ...qaEnvironment(), OICP_BASE_URL: url });
+      expect(error.message).toContain('nothing was sent');
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatchObject({ file: 'OICP_BASE_URL', field: 'OICP_BASE_URL' });
+      expect(error.problems[0]?.message).toContain("already contains the operation's path");
+      expect(error.problems[0]?.message).toContain('set OICP_BASE_URL to the origin only');
+      expect(error.problems[0]?.message).toContain(new URL(url).origin);
+    });
+  }
+
+  test("a profile's baseUrl with the operation path is refused at its line, naming the key", () => {
+    withProfile(
+      ['baseUrl: https://service-qa.hubject.com/api/oicp/charging/v21', 'variables: {}'],
+      (name) => {
+        const error = errorOf({ OICP_ENV: name });
+        expect(error.message).toMatch(
+          new RegExp(`${name}\\.yaml:2:\\d+ baseUrl: .*already contains the operation's path`),
+        );
+        expect(error.message).toContain("set the profile's baseUrl to the origin only");
+      },
+    );
+  });
+
+  test('a path prefix that is not the operation path is still taken (a gateway in front of the target)', () => {
+    expect(loadProfile(registry, { OICP_BASE_URL: 'http://127.0.0.1:9000/hubject/' }).baseUrl).toBe(
+      'http://127.0.0.1:9000/hubject',
+    );
+    expect(loadProfile(registry, { OICP_BASE_URL: 'https://oicp.example/operators-gateway' }).baseUrl).toBe(
+      'https://oicp.example/operators-gateway',
+    );
+  });
+});
+
+test.describe('OICP_OPERATION_PATH names the path before /operators/{operatorID}/authorize/start', () => {
+  test("the default is Hubject's path, and the request URL is built on it", () => {
+    const profile = loadProfile(registry, { OICP_BASE_URL: 'http://127.0.0.1:9000' });
+    expect(profile.operationPath).toBe(DEFAULT_OPERATION_PATH);
+    expect(operationUrl(profile.baseUrl, 'DE*ABC', profile.operationPath)).toBe(
+      'http://127.0.0.1:9000/api/oicp/charging/v21/operators/DE*ABC/authorize/start',
+    );
+  });
+
+  test('another path is taken, trailing slashes dropped, and the request goes there', () => {
+    const profile = loadProfile(registry, {
+      OICP_BASE_URL: 'http://127.0.0.1:9000',
+      OICP_OPERATION_PATH: ' /emp-gateway/oicp/v2.3/ ',
+    });
+    expect(profile.operationPath).toBe('/emp-gateway/oicp/v2.3');
+    expect(operationUrl(profile.baseUrl, 'DE*ABC', profile.operationPath)).toBe(
+      'http://127.0.0.1:9000/emp-gateway/oicp/v2.3/operators/DE*ABC/authorize/start',
+    );
+    // `/`: the operation at the target's root.
+    const root = loadProfile(registry, { OICP_BASE_URL: 'http://127.0.0.1:9000', OICP_OPERATION_PATH: '/' });
+    expect(operationUrl(root.baseUrl, 'DE*ABC', root.operationPath)).toBe(
+      'http://127.0.0.1:9000/operators/DE*ABC/authorize/start',
+    );
+  });
+
+  for (const [why, value] of [
+    ['no leading slash', 'api/oicp/charging/v21'],
+    ['a query', '/api/oicp?x=1'],
+    ['a fragment', '/api/oicp#v21'],
+    ['..', '/api/../admin'],
+    ['percent-encoded ..', '/api/%2e%2E/admin'],
+    ['a control character', '/api/oicp\u0000/v21'],
+    ['a line break', '/api/oicp\r\nX-Injected: 1'],
+    ['a space', '/api/oicp charging'],
+    ['a protocol-relative start', '//evil.example/api'],
+    ['the operation itself', '/api/oicp/charging/v21/operators/DE*ABC/authorize/start'],
+  ] as const) {
+    test(`${why} is a configuration error naming OICP_OPERATION_PATH`, () => {
+      const error = errorOf({ OICP_BASE_URL: 'http://127.0.0.1:9000', OICP_OPERATION_PATH: value });
+      expect(error.message).toContain('nothing was sent');
+      expect(error.problems[0]).toMatchObject({ file: 'OICP_OPERATION_PATH', field: 'OICP_OPERATION_PATH' });
+      expect(error.problems[0]?.message).toContain('/operators/{operatorID}/authorize/start');
+    });
+  }
+
+  test('a base URL holding the configured operation path is refused too', () => {
+    const error = errorOf({
+      OICP_BASE_URL: 'http://127.0.0.1:9000/emp/v2',
+      OICP_OPERATION_PATH: '/emp/v2',
+    });
+    expect(error.problems[0]?.message).toContain("already contains the operation's path (/emp/v2)");
+  });
+
+  test('the embedded mock answers at Hubject’s path only: another path for it is an error', () => {
+    const error = errorOf({ OICP_OPERATION_PATH: '/emp/v2' });
+    expect(error.problems[0]?.field).toBe('OICP_OPERATION_PATH');
+    expect(error.problems[0]?.message).toContain('the embedded mock answers at /api/oicp/charging/v21 only');
+    expect(loadProfile(registry, { OICP_OPERATION_PATH: DEFAULT_OPERATION_PATH }).operationPath).toBe(
+      DEFAULT_OPERATION_PATH,
+    );
+  });
+
+  test("a profile's operationPath is taken, checked at its line, and OICP_OPERATION_PATH wins over it", () => {
+    const schema = JSON.parse(fs.readFileSync('schemas/environment.schema.json', 'utf8')) as {
+      properties: Record<string, unknown>;
+    };
+    test.skip(
+      !('operationPath' in schema.properties),
+      'schemas/environment.schema.json does not declare operationPath yet (its owner adds it)',
+    );
+    withProfile(['baseUrl: http://127.0.0.1:9000', 'operationPath: /emp/v2/', 'variables: {}'], (name) => {
+      expect(loadProfile(registry, { OICP_ENV: name }).operationPath).toBe('/emp/v2');
+      expect(loadProfile(registry, { OICP_ENV: name, OICP_OPERATION_PATH: '/other' }).operationPath).toBe(
+        '/other',
+      );
+    });
+    withProfile(['baseUrl: http://127.0.0.1:9000', 'operationPath: emp/../v2', 'variables: {}'], (name) => {
+      expect(errorOf({ OICP_ENV: name }).message).toMatch(new RegExp(`${name}\\.yaml:3:\\d+ operationPath:`));
+    });
+  });
+});
+
+test.describe('a profile that requires a client certificate, against a plain-HTTP target on this machine', () => {
+  function withoutCertificate(): Record<string, string> {
+    const env = { ...qaEnvironment() };
+    delete env.OICP_CLIENT_PFX;
+    delete env.OICP_CLIENT_PASSPHRASE;
+    return env;
+  }
+
+  for (const url of [
+    'http://127.0.0.1:9000',
+    'http://127.4.5.6:9000',
+    'http://localhost:9000',
+    'http://[::1]:9000',
+  ]) {
+    test(`${url}: no client certificate is needed, and the TLS line says the run goes without one`, () => {
+      const profile = loadProfile(registry, { ...withoutCertificate(), OICP_BASE_URL: url });
+      expect(profile.baseUrl).toBe(url);
+      expect(profile.tls.clientCert).toBeUndefined();
+      expect(profile.tls.pfx).toBeUndefined();
+      expect(profile.withoutClientCertificate).toContain("profile 'qa' requires a client certificate");
+      expect(profile.withoutClientCertificate).toContain('running without one');
+      expect(describeTargetTls(profile)).toMatch(
+        /^TLS: none — .*plain HTTP on this machine: running without one$/,
+      );
+    });
+  }
+
+  for (const url of ['http://qa-mock.example:9000', 'http://10.0.0.5:9000', 'https://127.0.0.1:9443']) {
+    test(`${url}: the client certificate is still required`, () => {
+      expect(errorOf({ ...withoutCertificate(), OICP_BASE_URL: url }).message).toContain(
+        'tls.clientCertificateRequired: needs your client certificate',
+      );
+    });
+  }
+
+  test('with a certificate given, or a profile that requires none, nothing is said', () => {
+    const withCertificate = loadProfile(registry, {
+      ...qaEnvironment(),
+      OICP_BASE_URL: 'http://127.0.0.1:9000',
+    });
+    expect(withCertificate.withoutClientCertificate).toBeUndefined();
+    expect(describeTargetTls(withCertificate)).toBeUndefined();
+    const mock = loadProfile(registry, { OICP_BASE_URL: 'http://127.0.0.1:9000' });
+    expect(mock.withoutClientCertificate).toBeUndefined();
+    expect(describeTargetTls(mock)).toBeUndefined();
+    const qa = loadProfile(registry, qaEnvironment());
+    expect(describeTargetTls(qa)).toMatch(/^TLS: client PFX /);
+  });
 });

@@ -835,3 +835,16 @@ test('a failed outcome names the exact values it depended on, as sent and where 
   );
   expect(qrHint).not.toContain('48213');
 });
+
+test('a target whose operation lives under another base path gets the request there (OICP_OPERATION_PATH, operationPath)', async () => {
+  const transport = answering(httpAnswer(answerBody()));
+  await runScenario(buildScenario(), {
+    profile: { ...buildProfile(), operationPath: '/mock/oicp' },
+    transport,
+    schemas: schemaRegistry(),
+    hooks: new RecordingHooks(),
+  });
+  expect(transport.sent[0]?.request.url).toBe(
+    'http://127.0.0.1:9/mock/oicp/operators/DE*ABC/authorize/start',
+  );
+});

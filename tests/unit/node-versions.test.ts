@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { parse } from 'yaml';
+import { projectRoot } from '../../src/paths.ts';
+
+// The Node versions the suite supports, named the same in package.json, the README and the CI workflows.
+const read = (file: string) => fs.readFileSync(path.join(projectRoot, file), 'utf8');
+
+interface Workflow {
+  jobs: Record<
+    string,
+    {
+      strategy?: { matrix?: { node?: number[] } };
+      steps: Array<{ uses?: string; with?: Record<string, unknown> }>;
+    }
+  >;
+}
+
+test('package.json names Node 22 and newer', () => {
+  expect((JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node).toBe('>=22');
+});
+
+test('the pull-request workflow tests Node 22 and 24 with actions/setup-node; no workflow uses Node 20', () => {
+  const pr = parse(read('.github/workflows/pull-request.yml')) as Workflow;
+  const job = pr.jobs.test;
+  expect(job?.strategy?.matrix?.node).toEqual([22, 24]);
+  const setup = job?.steps.find((step) => step.uses?.startsWith('actions/setup-node@'));
+  expect(setup?.with?.['node-version']).toBe(`\${{ matrix.node }}`);
+  for (const file of ['pull-request.yml', 'nightly-qa.yml']) {
+    const workflow = parse(read(`.github/workflows/${file}`)) as Workflow;
+    for (const step of Object.values(workflow.jobs).flatMap((j) => j.steps))
+      if (step.uses?.startsWith('actions/setup-node@'))
+        expect(String(step.with?.['node-version']), file).toMatch(/^(22|24|\$\{\{ matrix\.node \}\})$/);
+  }
+});
+
+test('the README says which Node versions are tested and what holds for Node 20', () => {
+  const readme = read('README.md');
+  expect(readme).toContain('tested on Node 22 and 24');
+  expect(readme).toMatch(/Node 20 reached its end of life on 2026-04-30/);
+  expect(readme).not.toContain('≥ 20.11');
+});
