@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import type { ExpectationOverride, Profile } from '../config/profile.ts';
 import type { ExchangeRecord, LoggedAnswer } from '../exchange/log-entry.ts';
-import { REDACTED } from '../redact.ts';
+import { REDACTED, Redactor, secretValuesOfBody, secretVariableValues } from '../redact.ts';
 import { attachToAllureRun } from '../report/allure-run-attachment.ts';
 import type { ReportPaths } from '../report/paths.ts';
 import type { ScenarioRecord } from '../report/run-record.ts';
 import { basisWords } from '../run/verdicts.ts';
 import { defaultBodyKind } from '../scenarios/load.ts';
+import { resolveScenario } from '../scenarios/resolve.ts';
 import type { ExpectationKey, Matcher, ResponseBodyKind, Scenario } from '../scenarios/types.ts';
 import { OICP, type SchemaRegistry } from '../schemas/registry.ts';
 
@@ -51,30 +52,43 @@ export interface CalibrationInput {
   records: readonly ScenarioRecord[];
   exchanges: readonly ExchangeRecord[];
   scenarios: readonly Scenario[];
-  profile: Pick<Profile, 'name' | 'file' | 'baseUrl' | 'expectations'>;
+  /** With its variables and TLS settings, calibration knows the profile's secrets and never proposes one. */
+  profile: Pick<Profile, 'name' | 'file' | 'baseUrl' | 'expectations'> &
+    Partial<Pick<Profile, 'variables' | 'tls'>>;
   schemas: SchemaRegistry;
   runId?: string;
 }
 
+/** Why a value is not proposed when it is a secret (calibration.md lists it under "Not proposed"). */
+export const WITHHELD_SECRET =
+  'a value was withheld because it is a secret (a secret of the profile or of the request sent)';
+
 export function calibrate(input: CalibrationInput): Calibration {
   const exchanges = new Map(input.exchanges.map((e) => [e.scenario, e]));
   const scenarios = new Map(input.scenarios.map((s) => [s.id, s]));
+  const profileRedactor = calibrationRedactor(input.profile);
   const entries: CalibrationEntry[] = [];
   for (const record of input.records) {
     for (const unconfirmed of record.verdicts?.unconfirmed ?? []) {
       const exchange = exchanges.get(record.id);
       const scenario = scenarios.get(record.id);
+      const redactor = scenario
+        ? profileRedactor.with(scenarioSecrets(scenario, input.profile.variables ?? {}))
+        : profileRedactor;
       const processId = exchange?.answer?.headers['process-id'];
-      const proposal = propose(unconfirmed.expectation, exchange, scenario, input.schemas);
+      const proposal = withholdSecret(
+        propose(unconfirmed.expectation, exchange, scenario, input.schemas),
+        redactor,
+      );
       entries.push({
         scenario: record.id,
         expectation: unconfirmed.expectation,
         basis: unconfirmed.basis,
         ...(unconfirmed.profile ? { profile: unconfirmed.profile } : {}),
-        citation: unconfirmed.citation,
-        expected: unconfirmed.expected,
-        received: unconfirmed.received,
-        ...(processId ? { processId } : {}),
+        citation: redactor.text(unconfirmed.citation),
+        expected: redactor.text(unconfirmed.expected),
+        received: redactor.text(unconfirmed.received),
+        ...(processId ? { processId: redactor.text(processId) } : {}),
         ...proposal,
       });
     }
@@ -97,6 +111,38 @@ export function calibrate(input: CalibrationInput): Calibration {
 }
 
 type Proposal = { proposed: unknown } | { notProposed: string };
+
+/** The profile's secrets: its secret variables and the passphrase of the client key. */
+function calibrationRedactor(profile: CalibrationInput['profile']): Redactor {
+  const passphrase = profile.tls?.passphrase ? [profile.tls.passphrase] : [];
+  return new Redactor([...secretVariableValues(profile.variables ?? {}), ...passphrase]);
+}
+
+/** The secrets the scenario's request carries, as written and as resolved with the profile's variables. */
+function scenarioSecrets(scenario: Scenario, variables: Record<string, string>): string[] {
+  const written = secretValuesOfBody(scenario.request.body, scenario.request.rawBody);
+  try {
+    // Unknown variables and generators stand in empty: only the profile's values matter here.
+    const resolved = resolveScenario(scenario, variables, {
+      standIn: (name) => (Object.hasOwn(variables, name) ? undefined : ''),
+    });
+    return [...written, ...secretValuesOfBody(resolved.request.body, resolved.request.rawBody)];
+  } catch {
+    return written;
+  }
+}
+
+/**
+ * A proposal is never a secret: whatever the masking of the evidence would change (a PIN echoed as a card UID,
+ * a number, a key, base64 …) is withheld, and calibration.md says so.
+ */
+function withholdSecret(proposal: Proposal, redactor: Redactor): Proposal {
+  if (!('proposed' in proposal)) return proposal;
+  const shown = JSON.stringify(proposal.proposed ?? null);
+  return JSON.stringify(redactor.json(proposal.proposed ?? null)) === shown
+    ? proposal
+    : { notProposed: WITHHELD_SECRET };
+}
 
 /** What the override of one expectation is to say, read from the answer as logged (masked). */
 function propose(
@@ -282,10 +328,17 @@ export function calibrationMarkdown(calibration: Calibration): string {
     );
   }
   const skipped = entries.filter((e) => e.notProposed);
+  const withheld = skipped.filter((e) => e.notProposed === WITHHELD_SECRET).length;
   if (skipped.length > 0) {
     lines.push(
       '## Not proposed',
       '',
+      ...(withheld > 0
+        ? [
+            `${withheld} value(s) the target answered were withheld because they are secrets: calibration never proposes a secret.`,
+            '',
+          ]
+        : []),
       ...skipped.map((e) => `- ${e.scenario} · ${e.expectation}: ${e.notProposed}`),
       '',
     );

@@ -13,12 +13,17 @@ import {
   RAW_BODY_PIN,
   SALT,
   SECRETS,
+  SESSION_COOKIE,
   secretForms,
+  TARGET_CREDENTIALS,
+  TARGET_TOKEN,
 } from '../support/echo-target.ts';
 
 // A hostile target that echoes each request back in every place an answer has — headers, the reason
 // phrase, a 400 fault text, an HTML 500 page, a JSON string, a percent-encoded text — and in the encodings
-// a target may use. Not one secret of the requests may reach any artefact of the run or the console.
+// and forms a target may use: the PIN as a JSON number and as an object key, base64 of the PIN and of the
+// whole request (standard and URL-safe), and credentials of its own in Set-Cookie and token headers. Not one
+// secret of the requests, nor a credential of the target, may reach any artefact of the run or the console.
 
 /** Every file under a folder. */
 function filesUnder(dir: string): string[] {
@@ -133,10 +138,57 @@ test('a hostile echo target gets no secret into any artefact or the console', as
 });
 
 test('the scan itself finds a secret in each form (a scan that finds nothing proves nothing)', () => {
-  for (const secret of SECRETS) {
+  for (const secret of [...SECRETS, ...TARGET_CREDENTIALS]) {
     for (const form of secretForms(secret)) {
-      expect(leaksIn('sample', `header: x-echo=${form}; reason`)).toHaveLength(1);
+      expect(leaksIn('sample', `header: x-echo=${form}; reason`).length, form).toBeGreaterThan(0);
     }
+    // Base64 of a request that holds it, standard and URL-safe, also glued to a prefix or with escaped slashes.
+    const request = JSON.stringify({ Note: '??????~~~~~~', PIN: secret });
+    for (const encoded of [
+      Buffer.from(request).toString('base64'),
+      Buffer.from(request).toString('base64url'),
+      `pid-${Buffer.from(request).toString('base64')}`,
+      Buffer.from(request).toString('base64').replace(/\//g, '\\/'),
+    ])
+      expect(leaksIn('sample', `{"Echo":"${encoded}"}`), encoded).toContainEqual(
+        expect.stringMatching(/inside base64/),
+      );
+    // A number or a key is plain text in JSON.
+    expect(leaksIn('sample', `{"${secret}":true}`).length).toBeGreaterThan(0);
   }
-  expect(leaksIn('sample', 'PIN ***, Salt ***')).toEqual([]);
+  expect(leaksIn('sample', `{"EchoNumber":${PIN}}`).length).toBeGreaterThan(0);
+  expect(leaksIn('sample', 'PIN ***, Salt ***, set-cookie: ***')).toEqual([]);
+});
+
+test('the echo target answers with every form the scan must find (else the end-to-end scan is vacuous)', async () => {
+  const server = echoTarget();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const sent = JSON.stringify({
+      CPOPartnerSessionID: 'json',
+      Identification: { QRCodeIdentification: { PIN } },
+    });
+    const answer = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: sent });
+    const body = (await answer.json()) as Record<string, unknown>;
+    expect(body.EchoNumber).toBe(Number(PIN));
+    expect(body[PIN]).toBe(true);
+    expect(answer.headers.get('set-cookie')).toContain(SESSION_COOKIE);
+    expect(answer.headers.get('x-auth-token')).toBe(TARGET_TOKEN);
+    const base64Only = [
+      answer.headers.get('x-echo-base64'),
+      answer.headers.get('x-echo-base64url'),
+      answer.headers.get('x-echo-secret-base64'),
+      body.EchoBase64,
+      body.EchoBase64url,
+      body.EchoSecretBase64,
+    ];
+    for (const value of base64Only) {
+      expect(typeof value).toBe('string');
+      expect(leaksIn('echo', value as string)).toContain('echo: secret #1 inside base64');
+    }
+    expect(answer.headers.get('x-echo-base64url')).toMatch(/^[A-Za-z0-9_-]+$/);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });
