@@ -14,7 +14,8 @@ export function curlCommand(request: PreparedRequest, redactor: Redactor): strin
   if (request.url.startsWith('https:')) {
     lines.push('  --cert "$OICP_CLIENT_CERT" --key "$OICP_CLIENT_KEY"', '  --cacert "$OICP_CA_CERT"');
   }
-  for (const [name, value] of Object.entries(request.headers))
+  // Headers through the one masking of evidence headers: credentials by name, secrets in any value.
+  for (const [name, value] of Object.entries(redactor.headers(request.headers)))
     lines.push(`  --header ${shellQuote(`${name}: ${value}`)}`);
   // The exact bytes that were sent (a raw body may hold duplicate keys on purpose), secrets masked.
   lines.push(`  --data-raw ${shellQuote(redactor.text(request.bodyText))}`);

@@ -486,7 +486,7 @@ function requestEvidence(request: PreparedRequest, redactor: Redactor): string {
   return json({
     method: request.method,
     url: request.url,
-    headers: request.headers,
+    headers: redactor.headers(request.headers),
     body: request.bodyJson === undefined ? redactor.text(request.bodyText) : redactor.json(request.bodyJson),
   });
 }

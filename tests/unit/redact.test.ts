@@ -178,6 +178,19 @@ test.describe('curlCommand', () => {
     expect(curl).not.toContain(PIN);
   });
 
+  test('masks request headers like answer headers: a credential by name, a secret in any value', () => {
+    const sent = request('http://127.0.0.1:9');
+    const withCredentials = {
+      ...sent,
+      headers: { ...sent.headers, Cookie: 'session=abc123', 'Content-Type': `application/json; note=${PIN}` },
+    };
+    const curl = curlCommand(withCredentials, redactor);
+    expect(curl).toContain(`--header 'Cookie: ${REDACTED}'`);
+    expect(curl).not.toContain('abc123');
+    expect(curl).toContain(`--header 'Content-Type: application/json; note=${REDACTED}'`);
+    expect(curl).not.toContain(`note=${PIN}`);
+  });
+
   test('quotes single quotes for the shell', () => {
     const curl = curlCommand(request('http://127.0.0.1:9', undefined, "OperatorID=O'Brien"), redactor);
     expect(curl).toContain(`--data-raw 'OperatorID=O'\\''Brien'`);
