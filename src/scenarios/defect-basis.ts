@@ -13,8 +13,6 @@ export type RequestDefect = 'validation' | 'type' | 'lint';
 
 const VALIDATION_ERROR_STATEMENT = 'export-400-fault-body';
 
-export const REQUEST_DEFECTS: readonly RequestDefect[] = ['validation', 'type', 'lint'];
-
 /**
  * The basis of the expected answer to a request with this defect: one source for the hand-written scenarios
  * (`basis: { requestDefect: type }`) and the negative cases derived from the request schema, so that the same

@@ -11,7 +11,7 @@ import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
  * one place means a quote is written once and every citation of it reads the same.
  */
 
-export const STATEMENTS_FILE = path.join(dataDir, 'oicp', 'statements.yaml');
+const STATEMENTS_FILE = path.join(dataDir, 'oicp', 'statements.yaml');
 
 /** The published documents a statement can come from, with where a reader finds them. */
 export const SOURCES = {
