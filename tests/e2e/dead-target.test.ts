@@ -116,21 +116,13 @@ test('an explicit OICP_MOCK_PORT that is in use is a configuration error; no rep
   }
 });
 
-test('without OICP_MOCK_PORT the embedded mock takes a free port, also while 8787 is taken', async () => {
-  // Hold the old default port if it is free; if someone else holds it, all the better.
-  const holder = net.createServer();
-  await new Promise<void>((resolve) => {
-    holder.once('error', () => resolve());
-    holder.listen(8787, '127.0.0.1', () => resolve());
-  });
-  try {
-    const run = await runConformance({ OICP_SCENARIOS: BATCH });
-    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    const port = /target http:\/\/127\.0\.0\.1:(\d+) \(embedded mock\)/.exec(run.stdout)?.[1];
-    expect(port).toBeDefined();
-    expect(port).not.toBe('8787');
-    expect(outcome(run).results.filter((r) => r.status === 'passed')).toHaveLength(BATCH_SIZE);
-  } finally {
-    await new Promise<void>((resolve) => holder.close(() => resolve()));
-  }
+test('without OICP_MOCK_PORT the embedded mock takes a free port, not the old default 8787', async () => {
+  // No test binds a fixed port: a run that fell back to 8787 would either report it here or, with 8787 held
+  // by someone else on this machine, fail to start its mock; either way the test fails.
+  const run = await runConformance({ OICP_SCENARIOS: BATCH });
+  expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+  const port = /target http:\/\/127\.0\.0\.1:(\d+) \(embedded mock\)/.exec(run.stdout)?.[1];
+  expect(port).toBeDefined();
+  expect(port).not.toBe('8787');
+  expect(outcome(run).results.filter((r) => r.status === 'passed')).toHaveLength(BATCH_SIZE);
 });
