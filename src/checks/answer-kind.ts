@@ -1,5 +1,6 @@
 import type { Exchange } from '../exchange/types.ts';
 import type { ResponseBodyKind } from '../scenarios/types.ts';
+import type { FailureDetails } from './check.ts';
 
 export type JsonBodyKind = Exclude<ResponseBodyKind, 'any'>;
 
@@ -61,3 +62,12 @@ export const ACKNOWLEDGED_REFUSAL_CODES: readonly string[] = [
   '021',
   '022',
 ];
+
+/**
+ * The finding of a body check names the scenario's `body` expectation only where that expectation decides
+ * what the body must be (a status the contract documents no message for); the message documented for the
+ * status that arrived is a rule of the contract, whatever the scenario expected.
+ */
+export function bodyFinding(judged: JudgedBody, expected: string, received: string): Partial<FailureDetails> {
+  return judged.by === 'scenario' ? { unmet: [{ expectation: 'body', expected, received }] } : {};
+}

@@ -1,8 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Matcher } from '../scenarios/types.ts';
-import { formatViolations, OICP, type SchemaRegistry } from '../schemas/registry.ts';
+import { formatViolations, OICP } from '../schemas/registry.ts';
 import {
   ACKNOWLEDGED_REFUSAL_CODES,
+  bodyFinding,
   DOCUMENTED_ANSWER_STATEMENTS,
   type JsonBodyKind,
   type JudgedBody,
@@ -19,7 +20,6 @@ import {
   statusCodeOf,
   type UnmetExpectation,
 } from './check.ts';
-import { bodyFinding } from './transport.ts';
 
 const BODY_SCHEMAS: Record<JsonBodyKind, string> = {
   eRoamingAuthorizationStart: OICP.response,
@@ -55,13 +55,14 @@ export const bodyMatchesSchema: Check = {
     const body = ex.answer?.json;
     const violations = schemas.answerViolations(BODY_SCHEMAS[judged.kind], body);
     if (violations.length === 0) return;
-    if (judged.kind === 'eRoamingAuthorizationStart' && isAcknowledgedRefusal(schemas, body)) return;
+    const acknowledgement = schemas.answerViolations(OICP.acknowledgement, body).length === 0;
+    if (judged.kind === 'eRoamingAuthorizationStart' && acknowledgement && isAcknowledgedRefusal(body))
+      return;
     // Hubject's 500 carries a StatusCode body where its API export documents a FaultBody: E-17.
     const knownDeviation =
       judged.kind === 'FaultBody' &&
       ex.answer?.status === 500 &&
       schemas.answerViolations(OICP.statusFault, body).length === 0;
-    const acknowledgement = schemas.answerViolations(OICP.acknowledgement, body).length === 0;
     const expected = `a body valid against ${judged.kind} (the message of HTTP ${ex.answer?.status})`;
     const received = acknowledgement
       ? `an eRoamingAcknowledgement (Result ${show((body as { Result?: unknown }).Result)}, StatusCode.Code ${show(statusCodeOf(ex)?.Code)}), not an answer of this operation`
@@ -82,12 +83,11 @@ export const bodyMatchesSchema: Check = {
 };
 
 /**
- * An eRoamingAcknowledgement that refuses with a code OICP names an acknowledgement for (Partner not found,
+ * A valid eRoamingAcknowledgement that refuses with a code OICP names an acknowledgement for (Partner not found,
  * Partner locked, a system error): an answer the text allows on HTTP 200 besides the eRoamingAuthorizationStart.
  * What it means for the scenario is judged by its status and code expectations.
  */
-function isAcknowledgedRefusal(schemas: SchemaRegistry, body: unknown): boolean {
-  if (schemas.answerViolations(OICP.acknowledgement, body).length > 0) return false;
+function isAcknowledgedRefusal(body: unknown): boolean {
   const { Result, StatusCode } = body as { Result: boolean; StatusCode: { Code: unknown } };
   return Result === false && ACKNOWLEDGED_REFUSAL_CODES.includes(String(StatusCode.Code));
 }

@@ -1,18 +1,9 @@
-import { type JudgedBody, judgedBody } from './answer-kind.ts';
-import type { Check, FailureDetails } from './check.ts';
+import { bodyFinding, type JudgedBody, judgedBody } from './answer-kind.ts';
+import type { Check } from './check.ts';
 import { CheckFailure, show } from './check.ts';
 
 const UTF8_SOURCE =
   "OICP 2.3 CPO, 01 Communication Paradigms, REST: every message MUST use UTF-8; Hubject's authorization API export produces application/json;charset=UTF-8";
-
-/**
- * The finding of a body check names the scenario's `body` expectation only where that expectation decides
- * what the body must be (a status the contract documents no message for); the message documented for the
- * status that arrived is a rule of the contract, whatever the scenario expected.
- */
-export function bodyFinding(judged: JudgedBody, expected: string, received: string): Partial<FailureDetails> {
-  return judged.by === 'scenario' ? { unmet: [{ expectation: 'body', expected, received }] } : {};
-}
 
 export const httpStatusAsExpected: Check = {
   name: 'httpStatusAsExpected',
