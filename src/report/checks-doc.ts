@@ -28,6 +28,10 @@ Every answer is judged by the applicable checks of \`src/checks/registry.ts\`, i
 that is reported (Allure step, annotation, console count) and does not fail the run. Each failed check
 states what was expected, what arrived, and where the rule comes from.
 
+The body checks (\`contentTypeIsJsonUtf8\`, \`bodyIsJson\`, \`bodyMatchesSchema\`) judge every answer as the
+message the contract documents for the HTTP status that arrived, as a rule, whatever the scenario expected;
+only on a status with no documented message do they judge the scenario's \`body\` expectation, on its basis.
+
 A check that judges one of the scenario's expectations (column *expectation*) fails the scenario only
 when that expectation's basis is an OICP rule; an unmet expectation that is observed Hubject behaviour or
 an assumption is reported as *not confirmed by this target* and does not fail it
