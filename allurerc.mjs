@@ -30,7 +30,7 @@ export default {
   name: 'OICP 2.3 eRoamingAuthorizeStart conformance',
   output: './reports/allure-report',
   // One JSON line per run, appended after each report: kept outside allure-results and allure-report,
-  // which every run replaces. CI keeps this file between runs (see README, "Allure history in CI").
+  // which every run replaces. CI keeps this file between runs (see docs/ci.md, "Allure history in CI").
   historyPath: process.env.OICP_ALLURE_HISTORY || './reports/history/allure-history.jsonl',
   historyLimit: 60,
   categories: {
@@ -40,7 +40,17 @@ export default {
       failureCategory('status', 'Unexpected status / code'),
       failureCategory('schema', 'Schema violation'),
       failureCategory('protocol', 'Protocol rule'),
+      failureCategory('field', 'Unexpected field value'),
       failureCategory('best-practice', 'Best practice'),
+      {
+        // Passed only because a profile setting relaxed an OICP rule (invalidRequests, hubjectDeviations):
+        // before every other passed category, so that such a pass is never taken for a plain one.
+        id: 'oicp-relaxed',
+        name: 'Passed with an OICP rule relaxed by the profile',
+        matchers: [{ statuses: ['passed'], labels: { relaxedRule: '.+' } }],
+        groupBy: [{ label: 'relaxedRule' }],
+        groupByMessage: false,
+      },
       {
         // Passed scenarios with an expectation that is not an OICP rule (observed Hubject behaviour or an
         // assumption) the target did not meet: seen, never a failure, never against the quality gate.

@@ -1,20 +1,44 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { displayPath, InputError } from '../src/input/errors.ts';
+import {
+  bodiesWithRawNumbersAsText,
+  EXCHANGE_LOG_LIMITS,
+  jsonLines,
+  jsonPathCharacters,
+  jsonTextDepth,
+  LOGGED_JSON_BODY_LIMITS,
+  loggedBodyProblem,
+  printable,
+} from '../src/input/json-lines.ts';
+import { readRegularFile } from '../src/input/read-file.ts';
+import { faultBodyResponse, VALIDATION_MESSAGE } from './answer.ts';
 import type { MockRequest, MockResponse } from './types.ts';
 
 /**
  * Replay: the mock answers from a recorded run (a conformance run's `exchanges.jsonl`, docs/exchanges.md),
  * so that CI can hold a client to Hubject QA's real behaviour without touching QA. The log is read as data,
- * by its format and its schema (schemas/exchange-record.schema.json): the mock shares no code with the suite.
+ * by its format and its schema (schemas/exchange-record.schema.json): the mock shares no code with the suite
+ * that wrote it, only the guarded reader every input of the suite goes through (src/input/: a regular file
+ * within the limits of an exchange log, each line within its size and nesting limits before it is parsed,
+ * a number JavaScript cannot hold exactly kept as written).
  *
  * A request matching a recorded one gets the recorded status, reason, headers and body. What the recording
  * marks as generated does not have to match and is made afresh: values a scenario generated are taken from
  * the live request (an echoed CPOPartnerSessionID echoes the one sent now), a SessionID or Process-ID the
  * target made is a new GUID, a Date header says now. Secrets were masked as `***` in the recording: there
  * they match whatever the live request carries. A request nothing matches gets HTTP 501 naming the closest
- * recorded scenario and how the request differs from it.
+ * recorded scenario and the fields in which the request differs from it (never a recorded value, never the
+ * recording's file).
+ *
+ * Neither the recording nor a client can make it die: a recorded header that cannot be sent (a line break,
+ * a control character) is left out, a recorded reason phrase that cannot be sent gives way to the standard
+ * one, a recorded size or wait is held to a bound, a request body nested deeper than 64 levels is answered
+ * 400 like the mock's own (unless it is the recorded one), and whatever else goes wrong answering one
+ * request is answered 500.
  */
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
@@ -27,6 +51,24 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
 /** The answer headers a target makes afresh for every answer (as the recording's `generated` says too). */
 const DATE_HEADERS = new Set(['date', 'expires', 'last-modified']);
+/**
+ * The largest body a replay sends: one byte more than the largest answer a profile may accept
+ * (`maxAnswerBytes`, 64 MiB), so that a recorded oversized answer stays oversized for every profile.
+ */
+export const MAX_REPLAYED_BODY_BYTES = 64 * 1024 * 1024 + 1;
+/** The longest a replay waits before answering (or closing): the longest time budget of a run. */
+export const MAX_REPLAYED_DELAY_MS = 600_000;
+/** A live request body nested deeper than this is not parsed (as the suite reads an answer). */
+const MAX_LIVE_DEPTH = 64;
+/** Control characters (C0 but tab, DEL, C1): never sent in a header or reason phrase. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/;
+/** What a reason phrase may hold on the wire (Node's own rule, without the control characters). */
+const SENDABLE_REASON = /^[\t\u0020-\u007E\u00A0-\u00FF]*$/;
+/** A field name the 501 answer may show; anything else is shown as `(a field)`. */
+const SHOWN_FIELD = /^(?:[A-Za-z_][A-Za-z0-9_]{0,63}|\d{1,6})$/;
+/** A scenario id the 501 answer may show (the catalogue's kebab-case ids, `#2` for a repeat). */
+const SHOWN_SCENARIO = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:#\d{1,6})?$/;
 
 interface RecordedRequest {
   method: string;
@@ -78,50 +120,64 @@ export class ReplayLogError extends Error {
   override name = 'ReplayLogError';
 }
 
-/** Reads a recording: a reports folder (its exchanges.jsonl) or the log itself. Every line is checked. */
+/**
+ * Reads a recording: a reports folder (its exchanges.jsonl) or the log itself, through the suite's guarded
+ * reader (a regular file only, never a FIFO or a device; the limits of an exchange log). Every line is
+ * checked; a problem names the file and line, its control characters escaped.
+ */
 export function loadReplayLog(given: string): ReplayLog {
   let file = path.resolve(given);
-  const shown = (f: string) => {
-    const relative = path.relative(process.cwd(), f);
-    return relative && !relative.startsWith('..') ? relative : f;
-  };
-  let source = shown(file);
-  let text: string;
+  let source = printable(displayPath(file));
+  let content: Buffer;
   try {
     if (fs.statSync(file).isDirectory()) file = path.join(file, LOG_FILE);
-    source = shown(file);
-    text = fs.readFileSync(file, 'utf8');
+    source = printable(displayPath(file));
+    content = readRegularFile(file, 'the recording', EXCHANGE_LOG_LIMITS.maxBytes);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ReplayLogError(
-      `cannot read the recording ${source}: ${code === 'ENOENT' ? 'no such file (name a reports folder of a run, or its exchanges.jsonl)' : String(error)}`,
-    );
+    const said = error instanceof InputError ? (error.problems[0]?.message ?? error.message) : undefined;
+    const missing =
+      said === undefined ? (error as NodeJS.ErrnoException).code === 'ENOENT' : said === 'file not found';
+    const reason = missing
+      ? 'no such file (name a reports folder of a run, or its exchanges.jsonl)'
+      : (said ?? String(error));
+    throw new ReplayLogError(`cannot read the recording ${source}: ${printable(reason)}`);
   }
   const validate = recordValidator();
   const exchanges: RecordedExchange[] = [];
   const problems: string[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    let data: unknown;
-    try {
-      data = JSON.parse(line);
-    } catch (error) {
-      problems.push(`${source}:${index + 1}: not JSON (${(error as Error).message})`);
-      return;
+  for (const entry of jsonLines(content, EXCHANGE_LOG_LIMITS)) {
+    if (problems.length >= 10) break;
+    const at = `${source}:${entry.line}`;
+    if ('problem' in entry) {
+      problems.push(`${at}: ${printable(entry.problem)}`);
+      if (entry.last) break;
+      continue;
     }
+    const data = bodiesWithRawNumbersAsText(entry.value, entry.numbers);
     if ((data as { format?: unknown } | null)?.format !== FORMAT) {
-      problems.push(`${source}:${index + 1}: not an exchange record (format '${FORMAT}' expected)`);
-      return;
+      problems.push(`${at}: not an exchange record (format '${FORMAT}' expected)`);
+      continue;
     }
     if (!validate(data)) {
       const first = validate.errors?.[0];
       problems.push(
-        `${source}:${index + 1}: ${first?.instancePath || '(record)'} ${first?.message ?? 'is invalid'}`,
+        `${at}: ${printable(`${first?.instancePath || '(record)'} ${first?.message ?? 'is invalid'}`)}`,
       );
-      return;
+      continue;
     }
-    exchanges.push(data as RecordedExchange);
-  });
+    const exchange = data as RecordedExchange;
+    const tooLarge = (
+      [
+        ['request.body', exchange.request.body],
+        ['answer.body', exchange.answer?.body],
+      ] as const
+    ).flatMap(([field, body]) => {
+      const problem = body === undefined ? undefined : loggedBodyProblem(body);
+      return problem ? [`${at}: ${field}: ${problem}`] : [];
+    });
+    if (tooLarge.length > 0) problems.push(...tooLarge);
+    else exchanges.push(exchange);
+  }
   if (problems.length > 0)
     throw new ReplayLogError(`the recording cannot be replayed:\n  ${problems.slice(0, 10).join('\n  ')}`);
   if (exchanges.length === 0) throw new ReplayLogError(`the recording ${source} holds no exchange`);
@@ -165,7 +221,18 @@ export class Replayer {
     this.candidates = log.exchanges.map((exchange) => ({ exchange, served: 0 }));
   }
 
+  /** The answer to one request; whatever goes wrong building it is an HTTP 500, never the mock's end. */
   answer(input: MockRequest): MockResponse {
+    try {
+      return this.answerOrThrow(input);
+    } catch {
+      return jsonAnswer(500, 'Internal Server Error', {
+        message: 'The replay could not build an answer to this request from the recording',
+      });
+    }
+  }
+
+  private answerOrThrow(input: MockRequest): MockResponse {
     const live = parseLive(input);
     let best: { candidate: Candidate; matched: Matched } | undefined;
     for (const candidate of this.candidates) {
@@ -173,7 +240,11 @@ export class Replayer {
       // Several recordings of the same request (identical scenarios): taken in turn.
       if (matched && (!best || candidate.served < best.candidate.served)) best = { candidate, matched };
     }
-    if (!best) return this.unmatched(input, live);
+    if (!best) {
+      // A body too deeply nested to read, which is no recorded one: answered as the mock's own would.
+      if (live.tooDeep) return faultBodyResponse(400, VALIDATION_MESSAGE);
+      return this.unmatched(input, live);
+    }
     const { candidate, matched } = best;
     const generation = candidate.served++;
     return this.replayed(candidate.exchange, matched, generation);
@@ -184,9 +255,16 @@ export class Replayer {
     const timing = this.options.timing === 'recorded';
     if (!answer) {
       // The recorded target did not answer: neither does the replay (after the recorded wait for a timeout).
-      const waited = exchange.noAnswer?.kind === 'timeout' ? Math.max(exchange.noAnswer.elapsedMs, 1_000) : 0;
+      const waited =
+        exchange.noAnswer?.kind === 'timeout'
+          ? boundedDelay(Math.max(exchange.noAnswer.elapsedMs, 1_000))
+          : 0;
       return { status: 504, headers: {}, body: '', drop: true, delayMs: waited };
     }
+    if (answer.status < 200)
+      return jsonAnswer(502, 'Bad Gateway', {
+        message: 'The recorded answer has an interim status (1xx), which no answer can be sent with',
+      });
     const renew = (recorded: string) => this.renewed(recorded, generation);
     const substitute = (text: string) => substituteAll(text, matched.live);
     const targetMade = new Set(exchange.generated.filter((g) => g.by === 'target').map((g) => g.path));
@@ -194,12 +272,14 @@ export class Replayer {
     for (const [name, value] of Object.entries(answer.headers)) {
       const lower = name.toLowerCase();
       if (FRAMING_HEADERS.has(lower)) continue;
-      if (targetMade.has(`answer.headers.${lower}`))
-        headers[name] =
-          DATE_HEADERS.has(lower) && !Number.isNaN(Date.parse(value))
-            ? new Date().toUTCString()
-            : renew(value);
-      else headers[name] = substitute(value);
+      const sent = targetMade.has(`answer.headers.${lower}`)
+        ? DATE_HEADERS.has(lower) && !Number.isNaN(Date.parse(value))
+          ? new Date().toUTCString()
+          : renew(value)
+        : substitute(value);
+      // A header that cannot go on the wire (a line break, a control character, a name that is no token) is
+      // left out: sent, it would end the answer, or forge another header.
+      if (sendableHeader(name, sent)) headers[name] = sent;
     }
     let body: string;
     if (answer.body !== undefined) {
@@ -209,18 +289,21 @@ export class Replayer {
       body = JSON.stringify(fresh);
     } else body = substitute(answer.bodyText ?? '');
     const encoding = answer.bodyEncoding === 'latin1' ? 'latin1' : 'utf8';
-    // An answer too large to log whole, or too large to read, stays as large as it was.
-    const size = answer.incomplete ? Math.max(answer.incomplete.receivedBytes, answer.bytes) : answer.bytes;
+    // An answer too large to log whole, or too large to read, stays as large as it was (up to a bound).
+    const recordedSize = answer.incomplete
+      ? Math.max(answer.incomplete.receivedBytes, answer.bytes)
+      : answer.bytes;
+    const size = Math.min(Number.isFinite(recordedSize) ? recordedSize : 0, MAX_REPLAYED_BODY_BYTES);
     const missing = size - Buffer.byteLength(body, encoding);
     if (missing > 0 && (answer.body !== undefined || answer.truncated || answer.incomplete))
       body += ' '.repeat(missing);
     return {
       status: answer.status,
-      reason: answer.reason,
+      ...(SENDABLE_REASON.test(answer.reason) ? { reason: answer.reason } : {}),
       headers,
       body,
       ...(encoding === 'latin1' ? { encoding } : {}),
-      ...(timing ? { delayMs: Math.round(answer.elapsedMs) } : {}),
+      ...(timing ? { delayMs: boundedDelay(answer.elapsedMs) } : {}),
     };
   }
 
@@ -236,40 +319,77 @@ export class Replayer {
     return value;
   }
 
+  /**
+   * HTTP 501: the closest recorded scenario (by id, when it is one the catalogue could have written) and the
+   * fields in which the request differs from it. Any caller may read it: it names no recorded value, no
+   * recorded title and not the recording's file.
+   */
   private unmatched(input: MockRequest, live: LiveRequest): MockResponse {
-    const ranked = this.candidates
-      .map(({ exchange }) => ({ exchange, differences: differencesFrom(exchange, input, live) }))
-      .sort((a, b) => a.differences.length - b.differences.length);
-    const closest = ranked[0];
+    let closest: { exchange: RecordedExchange; differences: string[] } | undefined;
+    for (const { exchange } of this.candidates) {
+      const differences = differencesFrom(exchange, input, live);
+      if (!closest || differences.length < closest.differences.length) closest = { exchange, differences };
+    }
     const differences = closest?.differences.slice(0, 8) ?? [];
-    const scenario = closest?.exchange.scenario;
-    const body = {
-      message: `No recorded exchange matches this request (replay of ${this.log.source}, ${this.log.exchanges.length} exchanges)${scenario ? `: the closest is scenario '${scenario}'${closest?.exchange.title ? ` (${closest.exchange.title})` : ''}, which differs in ${differences.map((d) => d.split(':')[0]).join(', ')}` : ''}`,
+    const id = closest?.exchange.scenario;
+    const scenario = id !== undefined && id.length <= 120 && SHOWN_SCENARIO.test(id) ? id : undefined;
+    const fields = [...new Set(differences.map((d) => d.split(':')[0]))].join(', ');
+    const count = this.log.exchanges.length;
+    return jsonAnswer(501, 'Not Implemented', {
+      message: `No recorded exchange matches this request (a replay of ${count} exchange${count === 1 ? '' : 's'})${closest ? `: the closest is ${scenario ? `scenario '${scenario}'` : 'a recorded exchange'}, which differs in ${fields || 'nothing it can name'}` : ''}`,
       closestScenario: scenario ?? null,
       differences,
-      replay: this.log.source,
-    };
-    return {
-      status: 501,
-      reason: 'Not Implemented',
-      headers: { 'Content-Type': 'application/json;charset=utf-8', 'Process-ID': randomUUID() },
-      body: JSON.stringify(body),
-    };
+    });
   }
+}
+
+function jsonAnswer(status: number, reason: string, body: unknown): MockResponse {
+  return {
+    status,
+    reason,
+    headers: { 'Content-Type': 'application/json;charset=utf-8', 'Process-ID': randomUUID() },
+    body: JSON.stringify(body),
+  };
+}
+
+/** A recorded wait, held to 0 … MAX_REPLAYED_DELAY_MS. */
+function boundedDelay(ms: number): number {
+  return Number.isFinite(ms) ? Math.min(Math.max(Math.round(ms), 0), MAX_REPLAYED_DELAY_MS) : 0;
+}
+
+/** Whether Node can send this header as it is, and it holds no control character. */
+function sendableHeader(name: string, value: string): boolean {
+  try {
+    http.validateHeaderName(name);
+    http.validateHeaderValue(name, value);
+  } catch {
+    return false;
+  }
+  return !CONTROL.test(value);
 }
 
 interface LiveRequest {
   json?: unknown;
-  /** The body did not parse as JSON. */
+  /** The body did not parse as JSON (or was not parsed: too deeply nested). */
   notJson: boolean;
+  /** Nested deeper than MAX_LIVE_DEPTH: not parsed. */
+  tooDeep?: true;
+  /** So many fields under long names that their paths would not fit: not compared field by field. */
+  tooBranched?: true;
 }
 
 function parseLive(input: MockRequest): LiveRequest {
+  if (jsonTextDepth(input.body) > MAX_LIVE_DEPTH) return { notJson: true, tooDeep: true };
+  let json: unknown;
   try {
-    return { json: JSON.parse(input.body), notJson: false };
+    json = JSON.parse(input.body);
   } catch {
     return { notJson: true };
   }
+  const paths = LOGGED_JSON_BODY_LIMITS.maxPathCharacters;
+  return jsonPathCharacters(json, paths) > paths
+    ? { json, notJson: false, tooBranched: true }
+    : { json, notJson: false };
 }
 
 function contentTypeOf(headers: Record<string, string | undefined>): string {
@@ -287,36 +407,67 @@ function generatedOf(exchange: RecordedExchange): Map<string, string[]> {
 }
 
 /**
- * A recorded string as a pattern: `***` (a masked secret) matches anything, each generated value is captured;
- * everything else literally.
+ * A recorded string as a pattern: literal parts, and between them a wildcard — `***` (a masked secret, any
+ * text, null here) or a generated value (captured: at least one character, its recorded value here).
  */
-function pattern(recorded: string, generated: readonly string[]): { regex: RegExp; captures: string[] } {
-  const tokens = [MASK, ...generated].filter((t) => t.length > 0).sort((a, b) => b.length - a.length);
-  const captures: string[] = [];
-  let source = '';
-  let rest = recorded;
-  while (rest.length > 0) {
-    const next = tokens
-      .map((token) => ({ token, index: rest.indexOf(token) }))
-      .filter((t) => t.index >= 0)
-      .sort((a, b) => a.index - b.index || b.token.length - a.token.length)[0];
-    if (!next) {
-      source += literally(rest);
-      break;
-    }
-    source += literally(rest.slice(0, next.index));
-    if (next.token === MASK) source += '[\\s\\S]*?';
-    else {
-      source += '([\\s\\S]+?)';
-      captures.push(next.token);
-    }
-    rest = rest.slice(next.index + next.token.length);
-  }
-  return { regex: new RegExp(`^${source}$`), captures };
+interface Pattern {
+  literals: string[];
+  wildcards: Array<string | null>;
 }
 
-function literally(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function pattern(recorded: string, generated: readonly string[]): Pattern {
+  const tokens = [...new Set([MASK, ...generated])].filter((t) => t.length > 0);
+  const literals: string[] = [];
+  const wildcards: Array<string | null> = [];
+  // The next place of each token at or after `at` (-1: none left): each string is searched once per token.
+  const next = new Map<string, number>();
+  let at = 0;
+  for (;;) {
+    let best: { token: string; index: number } | undefined;
+    for (const token of tokens) {
+      let index = next.get(token);
+      if (index === undefined || (index >= 0 && index < at)) {
+        index = recorded.indexOf(token, at);
+        next.set(token, index);
+      }
+      if (index < 0) continue;
+      if (!best || index < best.index || (index === best.index && token.length > best.token.length))
+        best = { token, index };
+    }
+    if (!best) break;
+    literals.push(recorded.slice(at, best.index));
+    wildcards.push(best.token === MASK ? null : best.token);
+    at = best.index + best.token.length;
+  }
+  literals.push(recorded.slice(at));
+  return { literals, wildcards };
+}
+
+/**
+ * Whether the live string fits the pattern; on a fit, the live value of each generated one. Each literal is
+ * found at its first place after the previous one (no backtracking: time linear in the string, whatever the
+ * recording holds): for wildcards that match any text, the first place is the one that leaves the most room.
+ */
+function fit(p: Pattern, live: string): Map<string, string> | undefined {
+  const { literals, wildcards } = p;
+  const first = literals[0] as string;
+  if (wildcards.length === 0) return live === first ? new Map() : undefined;
+  const last = literals[literals.length - 1] as string;
+  const end = live.length - last.length;
+  if (end < first.length || !live.startsWith(first) || !live.endsWith(last)) return undefined;
+  const captures = new Map<string, string>();
+  let at = first.length;
+  for (let i = 0; i < wildcards.length; i++) {
+    const wildcard = wildcards[i] ?? null;
+    const least = wildcard === null ? 0 : 1;
+    const isLast = i === wildcards.length - 1;
+    const literal = isLast ? '' : (literals[i + 1] as string);
+    const index = isLast ? end : live.indexOf(literal, at + least);
+    if (index < 0 || index - at < least || index + literal.length > end) return undefined;
+    if (wildcard !== null) captures.set(wildcard, live.slice(at, index));
+    at = index + literal.length;
+  }
+  return captures;
 }
 
 /** Whether the live request is the recorded one; on a match, the live values of the generated ones. */
@@ -334,12 +485,9 @@ function bodyMatches(exchange: RecordedExchange, input: MockRequest, live: LiveR
   const found = new Map<string, string>();
   const same = (recordedText: string, liveText: string, values: readonly string[]): boolean => {
     if (recordedText === liveText && values.length === 0) return true;
-    const { regex, captures } = pattern(recordedText, values);
-    const match = regex.exec(liveText);
-    if (!match) return false;
-    captures.forEach((value, index) => {
-      found.set(value, match[index + 1] as string);
-    });
+    const captures = fit(pattern(recordedText, values), liveText);
+    if (!captures) return false;
+    for (const [value, liveValue] of captures) found.set(value, liveValue);
     return true;
   };
   if (recorded.body !== undefined) {
@@ -398,29 +546,33 @@ function equalJson(
   return recorded === live;
 }
 
-/** How a live request differs from a recorded one, in words (field names and recorded values; never a PIN). */
+/**
+ * How a live request differs from a recorded one: the fields, each with what differs in words — never a
+ * recorded value (a UID, an EvseID, a path), never a value of the request either.
+ */
 function differencesFrom(exchange: RecordedExchange, input: MockRequest, live: LiveRequest): string[] {
   const recorded = exchange.request;
   const out: string[] = [];
-  if (recorded.method.toUpperCase() !== input.method.toUpperCase())
-    out.push(`method: recorded ${recorded.method}, received ${input.method}`);
-  if (recorded.path !== input.path) out.push(`path: recorded ${recorded.path}, received ${input.path}`);
+  if (recorded.method.toUpperCase() !== input.method.toUpperCase()) out.push('method: not the recorded one');
+  if (recorded.path !== input.path) out.push('path: not the recorded one');
   if (contentTypeOf(recorded.headers) !== contentTypeOf(input.headers))
-    out.push(
-      `Content-Type: recorded ${contentTypeOf(recorded.headers) || '(none)'}, received ${contentTypeOf(input.headers) || '(none)'}`,
-    );
+    out.push('Content-Type: not the recorded one');
   if (recorded.body === undefined || live.notJson) {
     if (recorded.body !== undefined) out.push('body: recorded JSON, received a body that is not JSON');
     else if (!bodyMatches(exchange, input, live)) out.push('body: not the recorded text');
+    return out;
+  }
+  if (live.tooBranched) {
+    out.push('body: not the recorded one (too many fields to compare one by one)');
     return out;
   }
   const generated = generatedOf(exchange);
   const recordedLeaves = leaves(recorded.body, '');
   const liveLeaves = leaves(live.json, '');
   for (const [at, value] of recordedLeaves) {
-    const field = at.slice(1) || '(body)';
+    const field = shownField(at);
     if (!liveLeaves.has(at)) {
-      out.push(`${field}: recorded ${show(value)}, absent in the request`);
+      out.push(`${field}: in the recorded request, absent in this one`);
       continue;
     }
     const other = liveLeaves.get(at);
@@ -431,38 +583,47 @@ function differencesFrom(exchange: RecordedExchange, input: MockRequest, live: L
         : typeof value === 'string' &&
             typeof other === 'string' &&
             (values.length > 0 || value.includes(MASK))
-          ? pattern(value, values).regex.test(other)
+          ? fit(pattern(value, values), other) !== undefined
           : JSON.stringify(value) === JSON.stringify(other);
-    if (!equal) out.push(`${field}: recorded ${show(value)}, received ${secretKey(at) ? MASK : show(other)}`);
+    if (!equal) out.push(`${field}: not the recorded value`);
   }
-  for (const at of liveLeaves.keys())
-    if (!recordedLeaves.has(at) && ![...recordedLeaves.keys()].some((r) => at.startsWith(`${r}.`)))
-      out.push(`${at.slice(1)}: not in the recorded request`);
+  for (const at of liveLeaves.keys()) {
+    if (recordedLeaves.has(at)) continue;
+    // Below a recorded leaf (a masked object, a null that became an object): told there already.
+    let below = false;
+    for (let i = at.indexOf('.', 1); i > 0 && !below; i = at.indexOf('.', i + 1))
+      below = recordedLeaves.has(at.slice(0, i));
+    if (!below) out.push(`${shownField(at)}: not in the recorded request`);
+  }
   return out;
 }
 
-/** Keys whose values are secret in OICP requests: never echoed by the 501 answer. */
-function secretKey(at: string): boolean {
-  return /\.(PIN|HashedPIN|Value|Salt)(\.|$)/.test(at);
-}
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+/** A dotted field path as the 501 answer shows it: names that are no plain field name shown as `(a field)`. */
+function shownField(at: string): string {
+  const shown = at
+    .slice(1)
+    .split('.')
+    .map((segment) => (SHOWN_FIELD.test(segment) ? segment : '(a field)'))
+    .join('.');
+  return shown || '(body)';
 }
 
 /** The leaves (and masked secrets) of a JSON value by dotted path. */
 function leaves(value: unknown, at: string): Map<string, unknown> {
   const out = new Map<string, unknown>();
-  const walk = (item: unknown, where: string) => {
+  const stack: Array<[unknown, string]> = [[value, at]];
+  while (stack.length > 0) {
+    const [item, where] = stack.pop() as [unknown, string];
     if (item === MASK || item === null || typeof item !== 'object') {
       out.set(where, item);
-      return;
+      continue;
     }
-    for (const [key, entry] of Array.isArray(item) ? item.entries() : Object.entries(item))
-      walk(entry, `${where}.${key}`);
-  };
-  walk(value, at);
+    const entries = Array.isArray(item) ? [...item.entries()] : Object.entries(item);
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const [key, entry] = entries[index] as [string | number, unknown];
+      stack.push([entry, `${where}.${key}`]);
+    }
+  }
   return out;
 }
 

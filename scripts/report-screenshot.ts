@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
 import { ChromiumNotFound, findChromium, HEADLESS_CHROMIUM_ARGS } from '../src/report/chromium.ts';
-import { reportPaths } from '../src/report/paths.ts';
+import { noteOutputsWritten, reportPaths } from '../src/report/paths.ts';
 import { isSingleFileReport } from '../src/report/report-data.ts';
 import { expandTree } from '../src/report/report-page.ts';
 import { pickDetailTest, reportTests, screenshotFiles } from '../src/report/screenshots.ts';
@@ -68,6 +68,8 @@ async function main(): Promise<number> {
   const detail = pickDetailTest(reportDir);
   const files = screenshotFiles(outDir);
   fs.mkdirSync(outDir, { recursive: true });
+  // Into a reports folder: recorded there, so that the next run removes these screenshots of an old report.
+  noteOutputsWritten([outDir]);
 
   // The single-file report is opened from disk, the way its recipient opens it; a folder report (a very
   // large run) needs a web server.

@@ -86,3 +86,25 @@ export function foldList(items: readonly string[], shown = 5): string {
   if (items.length <= shown) return items.join(', ');
   return `${items.slice(0, shown).join(', ')}, … and ${items.length - shown} more`;
 }
+
+/**
+ * The characters that give text a meaning in Markdown (CommonMark and GitHub's dialect): emphasis, code,
+ * links and images, raw HTML and entities, headings, tables, strikethrough — and `:` `.` `@`, without which no
+ * bare URL, `www.` host or e-mail address is turned into a link. Every one is ASCII punctuation, which
+ * CommonMark lets a backslash escape into plain text.
+ */
+const MARKDOWN_SPECIAL = /[\\`*_[\]()<>#!|~&:.@]/g;
+
+/**
+ * A value from outside the suite (an answer's reason phrase, header or field, a line of an exchange log) as
+ * plain Markdown text, for running text, headings and table cells alike: every character that could start
+ * Markdown or HTML is backslash-escaped, so that the value renders as written and never as an image, a link,
+ * an autolink, raw HTML or a table border (`\|` is also how a table cell holds a pipe); line breaks and other
+ * whitespace become single spaces, so that it cannot start a block of its own; control characters are shown
+ * escaped. A leading `-`, `+` or `=` is escaped too (a list item, a setext underline). Not for code spans or
+ * fenced blocks, where a backslash is literal.
+ */
+export function markdownText(value: string | number): string {
+  const text = escapeControlCharacters(String(value)).replace(/\s+/g, ' ').trim();
+  return text.replace(MARKDOWN_SPECIAL, '\\$&').replace(/^[-+=]/, '\\$&');
+}

@@ -10,6 +10,7 @@ import { defaultBodyKind } from '../scenarios/load.ts';
 import { resolveScenario } from '../scenarios/resolve.ts';
 import type { ExpectationKey, Matcher, ResponseBodyKind, Scenario } from '../scenarios/types.ts';
 import { OICP, type SchemaRegistry } from '../schemas/registry.ts';
+import { markdownText } from '../text.ts';
 
 /**
  * Calibration from a real target: after a run, every expectation the target did not confirm whose basis is
@@ -275,14 +276,19 @@ function expectationsBlock(
   return `${lines.join('\n')}\n`;
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
+/** A fence longer than any run of backticks in the text, so that no value inside can close it. */
+function fenced(text: string, language: string): string[] {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return [`${fence}${language}`, text, fence];
+}
 
 export function calibrationMarkdown(calibration: Calibration): string {
   const { entries } = calibration;
   const head = [
     '# Calibration: expectations this target did not confirm',
     '',
-    `Profile \`${calibration.profile}\` (${calibration.profileFile}) · target ${calibration.target}${calibration.runId ? ` · run \`${calibration.runId}\`` : ''}`,
+    `Profile ${markdownText(calibration.profile)} (${markdownText(calibration.profileFile)}) · target ${markdownText(calibration.target)}${calibration.runId ? ` · run ${markdownText(calibration.runId)}` : ''}`,
     '',
   ];
   if (entries.length === 0) {
@@ -300,30 +306,28 @@ export function calibrationMarkdown(calibration: Calibration): string {
     'target answered otherwise. They did not fail the run.',
     '',
     '- **If the target is right** (it is Hubject QA, or a mock that must answer like it): put the block below into',
-    `  the profile, ${calibration.profileFile}. The next run against this profile expects what the target answered,`,
+    `  the profile, ${markdownText(calibration.profileFile)}. The next run against this profile expects what the target answered,`,
     "  and its report marks those expectations as coming from the profile (basis: observed, profile '" +
-      `${calibration.profile}'). The shared catalogue stays as it is.`,
+      `${markdownText(calibration.profile)}'). The shared catalogue stays as it is.`,
     "- **If the target is wrong**: do not paste; tell the target's owner (for Hubject, quote the Process-ID).",
     '',
     '| scenario | expectation | basis | expected | the target answered | Process-ID |',
     '|---|---|---|---|---|---|',
     ...entries.map(
       (e) =>
-        `| ${cell(e.scenario)} | ${cell(e.expectation)} | ${cell(basisWords(e))} | ${cell(e.expected)} | ${cell(e.received)} | ${cell(e.processId ?? '')} |`,
+        `| ${markdownText(e.scenario)} | ${markdownText(e.expectation)} | ${markdownText(basisWords(e))} | ${markdownText(e.expected)} | ${markdownText(e.received)} | ${markdownText(e.processId ?? '')} |`,
     ),
     '',
   ];
   if (calibration.yaml) {
     lines.push(
-      `## For ${calibration.profileFile}`,
+      `## For ${markdownText(calibration.profileFile)}`,
       '',
       calibration.paste === 'replace'
         ? "Replace the profile's `expectations:` block with this one (it keeps the profile's other overrides):"
         : 'Add this block at the end of the profile:',
       '',
-      '```yaml',
-      calibration.yaml.trimEnd(),
-      '```',
+      ...fenced(calibration.yaml.trimEnd(), 'yaml'),
       '',
     );
   }
@@ -339,12 +343,15 @@ export function calibrationMarkdown(calibration: Calibration): string {
             '',
           ]
         : []),
-      ...skipped.map((e) => `- ${e.scenario} · ${e.expectation}: ${e.notProposed}`),
+      ...skipped.map(
+        (e) =>
+          `- ${markdownText(e.scenario)} · ${markdownText(e.expectation)}: ${markdownText(e.notProposed ?? '')}`,
+      ),
       '',
     );
   }
   lines.push(
-    'Each expectation and its basis: docs/scenarios.md ("Where an expectation comes from"); the overrides: README',
+    'Each expectation and its basis: docs/scenarios.md ("Where an expectation comes from"); the overrides: docs/mock-vs-qa.md',
     '("Calibrating a profile").',
     '',
   );

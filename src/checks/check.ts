@@ -8,7 +8,7 @@ import type { DeviationId } from './deviations.ts';
 export type CheckVerdict = 'failure' | 'advisory';
 
 /** What kind of problem a failed check points at, so that a failing run is triaged at a glance. */
-export type CheckCategory = 'transport' | 'status' | 'schema' | 'protocol' | 'best-practice';
+export type CheckCategory = 'transport' | 'status' | 'schema' | 'protocol' | 'field' | 'best-practice';
 
 export interface CheckContext {
   schemas: SchemaRegistry;

@@ -203,7 +203,7 @@ export const fieldsAsExpected: Check = {
   name: 'fieldsAsExpected',
   title: 'The answer fields the scenario names have the expected values',
   verdict: 'failure',
-  category: 'status',
+  category: 'field',
   source: "the scenario's expectations (expect.fields), each with its basis",
   // Each field matcher is its own expectation: a failure names every unmet one (UnmetExpectation).
   expectation: 'fields.<path>',

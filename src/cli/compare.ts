@@ -2,7 +2,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareExchangeLogs } from '../drift/run-comparison.ts';
 import { InputError } from '../input/errors.ts';
-import { reportPaths } from '../report/paths.ts';
+import { printable } from '../input/json-lines.ts';
+import { noteOutputsWritten, reportPaths } from '../report/paths.ts';
 import { consoleWidth } from '../report/summary.ts';
 
 /**
@@ -10,7 +11,10 @@ import { consoleWidth } from '../report/summary.ts';
  * between two runs, scenario by scenario (each run a reports folder or an exchanges.jsonl). Writes drift.md and
  * drift.json into --out (default: the reports folder, OICP_REPORTS_DIR or reports/) and prints a summary.
  * Exit code 0; 1 with --fail-on-outcome-drift when any scenario's outcome differs (with --fail-on-drift: when
- * anything but "same" is found); 2 when a log cannot be read or the command line is wrong.
+ * anything but "same" is found); 2 when a log cannot be read (src/exchange/log-file.ts: each refused at the
+ * offending line), an output cannot be written (a FIFO or other non-regular file standing at drift.md or
+ * drift.json is refused, never opened) or the command line is wrong. Nothing from a log reaches the console
+ * with its control characters: every line printed is escaped (printable).
  */
 const USAGE =
   'usage: npm run compare -- <run A> <run B> [--out <folder>] [--fail-on-outcome-drift | --fail-on-drift]\n' +
@@ -21,7 +25,7 @@ function main(argv: string[]): number {
   try {
     parsed = parseCommandLine(argv);
   } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
+    console.error(`${printableLines((error as Error).message)}\n${USAGE}`);
     return 2;
   }
   const [a, b, ...extra] = parsed.positionals;
@@ -34,12 +38,14 @@ function main(argv: string[]): number {
   let result: ReturnType<typeof compareExchangeLogs>;
   try {
     result = compareExchangeLogs(a, b, files, { width: consoleWidth() });
+    // Into a reports folder: recorded there, so that the next run removes them with its other outputs.
+    noteOutputsWritten([files.markdown, files.json]);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    console.error(error.message);
+    console.error(printableLines(error.message));
     return 2;
   }
-  console.log(result.lines.join('\n'));
+  console.log(printableLines(result.lines.join('\n')));
   const { counts } = result.drift;
   if (parsed.values['fail-on-drift'] && counts.same < result.drift.scenarios.length) {
     console.log(`Drift found (--fail-on-drift): exit code 1`);
@@ -52,6 +58,11 @@ function main(argv: string[]): number {
     return 1;
   }
   return 0;
+}
+
+/** Each line of a text with its control characters escaped (src/input/json-lines.ts), the line breaks kept. */
+function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
 }
 
 function parseCommandLine(argv: string[]) {

@@ -11,6 +11,37 @@ export function wantsHelp(args: readonly string[]): boolean {
   return options.includes('--help') || options.includes('-h');
 }
 
+/** An argument as a POSIX shell reads it back: quoted when it holds anything but plain characters. */
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * What `npx playwright test [options]` run on the suite's configuration prints before it stops (exit code
+ * 2, nothing run or written): the command that runs the same with the suite's mock, reports and summary.
+ * `argv` is Playwright's process.argv; its `--config` is left out (the conformance CLI names its own).
+ */
+export function directRunRefusal(argv: readonly string[]): string {
+  const start = argv.indexOf('test');
+  const given = start === -1 ? [] : argv.slice(start + 1);
+  const options: string[] = [];
+  for (let index = 0; index < given.length; index++) {
+    const arg = given[index] as string;
+    if (arg === '--config' || arg === '-c') index++;
+    else if (!arg.startsWith('--config=') && !(arg.startsWith('-c') && arg.length > 2)) options.push(arg);
+  }
+  const command = `npm run conformance${options.length > 0 ? ` -- ${options.map(shellWord).join(' ')}` : ''}`;
+  return `This suite runs through its own command, not \`playwright test\` alone:
+
+  ${command}
+
+It takes the reports folder (one run at a time), checks the configuration before anything is sent, starts
+and stops the mock, writes the run record, JUnit and the Allure report of this run only, and prints the
+summary. Playwright run directly would do none of that and add its results to an earlier run's reports.
+Nothing was run or written (exit code 2). See npm run conformance -- --help.
+`;
+}
+
 /** The usage text of `npm run conformance`. */
 export function conformanceUsage(): string {
   return `Usage: npm run conformance [-- <Playwright options>]
@@ -61,10 +92,13 @@ Environment (override the profile data/environments/<OICP_ENV>.yaml):
   OICP_MOCK_TLS_CERT       npm run mock: serve HTTPS with this certificate (PEM path)
   OICP_MOCK_TLS_KEY        npm run mock: its private key (PEM path)
   OICP_MOCK_TLS_CA         npm run mock: the CA client certificates are checked against (PEM path)
-  OICP_MOCK_COMMAND        a command that starts another team's mock before the run (at OICP_BASE_URL)
+  OICP_MOCK_COMMAND        a command that starts another team's mock before the run (at OICP_BASE_URL);
+                           the run stops it, and all it started, at its end or on SIGINT / SIGTERM.
+                           A local target's port must be free before it starts
   OICP_MOCK_READY_URL      with OICP_MOCK_COMMAND: a URL that answers 2xx-403 once that mock is ready
   OICP_QA_*                the QA profile's test data (listed in data/environments/qa.env.example)
-  OICP_RUN_ID              set by the run itself for its child processes; not to be set by hand
+  OICP_RUN_ID              set by the run itself for Playwright (which refuses to run without it: use
+                           npm run conformance, not npx playwright test); not to be set by hand
 
 Playwright options pass through, e.g.:
   --grep <pattern>         run the matching scenarios, e.g. --grep @smoke
@@ -88,9 +122,11 @@ Reports (in reports/, or OICP_REPORTS_DIR):
 Exit codes:
   0  every scenario passed and the quality gate held
   1  a scenario, a run-level check or the quality gate failed (or a dead target stopped the run)
-  2  configuration error (profile, settings, scenario file, empty selection, reports folder in use):
-     nothing was sent
+  2  configuration error (profile, settings, scenario file, empty selection, reports folder in use,
+     the mock's port held by another process, Playwright started without this command): nothing was sent
+  130, 143  interrupted by SIGINT (Ctrl-C) or SIGTERM: the mock and every process of the run stopped; the
+     reports hold the scenarios that ran and say "interrupted by SIGTERM: N of M scenarios ran"
 
-More: README.md, docs/scenarios.md, mock/README.md.
+More: README.md, docs/configuration.md, docs/scenarios.md, mock/README.md.
 `;
 }

@@ -31,6 +31,11 @@ export function chooseEmbeddedMockPort(env: Env = process.env): { explicit: bool
   return { explicit: false, port };
 }
 
+/** How to find the process that holds a port, in the words of the console. */
+export function findPortHolder(port: number): string {
+  return `\`ss -ltnp 'sport = :${port}'\` or \`lsof -i :${port}\` names it`;
+}
+
 /** A port the user set explicitly must be free: otherwise the run would judge whatever answers there. */
 export function checkEmbeddedMockPortFree(port: number): void {
   if (listenOnce(port) !== undefined) return;
@@ -38,7 +43,35 @@ export function checkEmbeddedMockPortFree(port: number): void {
     {
       file: 'OICP_MOCK_PORT',
       field: 'OICP_MOCK_PORT',
-      message: `port ${port} on 127.0.0.1 is already in use (is \`npm run mock\` or another run still going?): stop it, or unset OICP_MOCK_PORT and the embedded mock takes a free port`,
+      message: `port ${port} on 127.0.0.1 is already in use (by \`npm run mock\`, another run, or a process left over from an interrupted run: ${findPortHolder(port)}): stop it, or unset OICP_MOCK_PORT and the embedded mock takes a free port`,
+    },
+  ]);
+}
+
+/**
+ * Whether something accepts connections at host:port (`localhost`: 127.0.0.1 or ::1), tried in a short-lived
+ * child process: synchronous, like the rest of the checks before a run.
+ */
+function acceptsConnections(host: string, port: number): boolean {
+  const hosts = host === 'localhost' ? ['127.0.0.1', '::1'] : [host.replace(/^\[|\]$/g, '')];
+  const script = `const net=require('node:net');let left=${hosts.length};for(const h of ${JSON.stringify(hosts)}){const s=net.connect(${port},h);s.setTimeout(3000,()=>{s.destroy();if(--left===0)process.exit(0)});s.once('connect',()=>{process.stdout.write('in use');process.exit(0)});s.once('error',()=>{if(--left===0)process.exit(0)})}`;
+  return (
+    execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10_000 }).trim() === 'in use'
+  );
+}
+
+/**
+ * OICP_MOCK_COMMAND with a target on this machine: the mock is to listen on the target's port, which must be
+ * free before it starts. A port already taken is most often held by a process left over from an earlier run
+ * (a mock an interrupted run did not stop): the run would judge it instead of the mock it starts.
+ */
+export function checkMockCommandPortFree(target: { host: string; port: number }): void {
+  if (!acceptsConnections(target.host, target.port)) return;
+  throw new InputError("OICP_MOCK_COMMAND's mock cannot start; nothing was sent", [
+    {
+      file: 'OICP_BASE_URL',
+      field: 'OICP_BASE_URL',
+      message: `port ${target.port} on ${target.host} is already in use before OICP_MOCK_COMMAND started its mock: a left-over process holds it, perhaps the mock of an interrupted run (${findPortHolder(target.port)}). Stop it and run again, or give the mock another port`,
     },
   ]);
 }

@@ -43,6 +43,8 @@ export interface Profile {
   variableOrigins?: Record<string, VariableOrigin>;
   /** The registry file of the embedded mock, for a profile of the embedded mock (`embeddedMock: true`). */
   mockRegistry?: string;
+  /** The earlier run the embedded mock answers from (OICP_MOCK_REPLAY) instead of its registry. */
+  mockReplay?: string;
   /**
    * Variables the profile leaves empty (`${NAME:-}`): test data this target does not offer. Scenarios that
    * need one are skipped with the reason, instead of blocking the whole run. Maps the variable to the
@@ -256,6 +258,18 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
   const source = YamlSource.read(profileFile(name), `profile '${name}' (OICP_ENV)`);
   source.validate(registry, schemaId('environment.schema.json'), `profile '${name}'`);
   const data = source.data as ProfileFile;
+  // Accepting a known deviation of Hubject's turns a rule's failure into an advisory: only where the target
+  // is Hubject. Anywhere else it would green a broken rule.
+  if ((data.hubjectDeviations?.length ?? 0) > 0 && data.hubject !== true) {
+    throw new InputError('Invalid configuration; nothing was sent', [
+      {
+        file: source.displayPath,
+        ...source.locate(['hubjectDeviations']),
+        field: 'hubjectDeviations',
+        message: `known deviations of Hubject's systems are accepted only against Hubject: profile '${name}' does not say hubject: true. Remove hubjectDeviations (a mock or another hub must follow the rule), or set hubject: true if the target is Hubject`,
+      },
+    ]);
+  }
 
   const missing: InputProblem[] = [];
   const resolve = (value: string, segments: string[]) =>
@@ -382,6 +396,7 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     variables,
     variableOrigins,
     ...(mockRegistry ? { mockRegistry } : {}),
+    ...(replay ? { mockReplay: replay } : {}),
     unavailable,
     tls,
     ...(withoutClientCertificate ? { withoutClientCertificate } : {}),

@@ -1,13 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { displayPath, InputError, type InputProblem } from '../input/errors.ts';
+import {
+  boundedProblems,
+  displayPath,
+  InputError,
+  type InputProblem,
+  SHOWN_PROBLEMS,
+} from '../input/errors.ts';
 import { readInputFile } from '../input/read-file.ts';
 import { dataDir } from '../paths.ts';
 import { closest } from '../text.ts';
 
 type Env = Record<string, string | undefined>;
 
-/** The settings the suite itself reads from the environment (README, Configuration). */
+/** The settings the suite itself reads from the environment (docs/configuration.md). */
 export const SUITE_SETTINGS = [
   'OICP_ENV',
   'OICP_BASE_URL',
@@ -82,43 +88,135 @@ function profileReferences(profileName: string): string[] {
 /**
  * `NAME=value` lines (an `export ` prefix allowed), `#` comments and blank lines; a value may be quoted
  * with '…' or "…" (then `#` inside it is no comment). No interpolation: values are taken as written.
+ *
+ * The file may be the wrong one — a private key or a certificate named by mistake — so no message quotes a
+ * value, nor anything of a line that looks like key material, nor more than the start of a name that is no
+ * plausible setting name; and at most SHOWN_PROBLEMS problems are listed, the rest counted.
  */
 export function parseSettings(text: string, file: string, known: ReadonlySet<string>): Map<string, string> {
-  const problems: InputProblem[] = [];
-  const values = new Map<string, string>();
   const shown = displayPath(file);
+  const notSettings = keyOrCertificate(text);
+  if (notSettings)
+    throw new InputError('Invalid settings file; nothing was sent', [
+      {
+        file: shown,
+        ...(notSettings.line ? { line: notSettings.line } : {}),
+        field: '',
+        message: `this looks like a key or certificate, not a settings file (${notSettings.what}; nothing of it is shown). OICP_SETTINGS_FILE names a file of NAME=value lines; a client key or certificate is named by its path, in OICP_CLIENT_KEY and OICP_CLIENT_CERT`,
+      },
+    ]);
+  const problems: InputProblem[] = [];
+  let omitted = 0;
+  // Only the listed problems are worded (a "did you mean" costs an edit distance per known name).
+  const problem = (make: () => InputProblem) => {
+    if (problems.length < SHOWN_PROBLEMS) problems.push(make());
+    else omitted++;
+  };
+  const values = new Map<string, string>();
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const at = { file: shown, line: index + 1, column: raw.indexOf(line) + 1 };
     const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!match) {
-      problems.push({ ...at, field: '', message: 'is not a NAME=value line' });
+      problem(() => ({
+        ...at,
+        field: '',
+        message: looksLikeKeyMaterial(line) ? KEY_MATERIAL_LINE : 'is not a NAME=value line',
+      }));
       return;
     }
     const name = match[1] as string;
     const value = unquote(match[2] as string);
     if (value === undefined) {
-      problems.push({ ...at, field: name, message: 'has an opening quote without its closing one' });
+      problem(() => ({
+        ...at,
+        field: shownName(name),
+        message: 'has an opening quote without its closing one',
+      }));
       return;
     }
     if (!known.has(name)) {
-      const suggestion = closest(name, [...known]);
-      problems.push({
-        ...at,
-        field: name,
-        message: `is not a setting of the suite or a variable the profile reads${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+      problem(() => {
+        if (looksLikeKeyMaterial(name)) return { ...at, field: '', message: KEY_MATERIAL_LINE };
+        const suggestion = name.length <= NAME_LIMIT ? closest(name, [...known]) : undefined;
+        return {
+          ...at,
+          field: shownName(name),
+          message: `is not a setting of the suite or a variable the profile reads${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+        };
       });
       return;
     }
     if (values.has(name)) {
-      problems.push({ ...at, field: name, message: 'is set twice in this file' });
+      problem(() => ({ ...at, field: name, message: 'is set twice in this file' }));
       return;
     }
     values.set(name, value);
   });
-  if (problems.length > 0) throw new InputError('Invalid settings file; nothing was sent', problems);
+  if (problems.length > 0)
+    throw new InputError(
+      'Invalid settings file; nothing was sent',
+      boundedProblems(problems, omitted, shown),
+    );
   return values;
+}
+
+/** The longest name a message quotes whole; a longer one is shown by its start and its length. */
+const NAME_LIMIT = 64;
+/** How much of a name longer than NAME_LIMIT a message quotes. */
+const NAME_PREFIX = 16;
+
+const KEY_MATERIAL_LINE =
+  'is no NAME=value line: it looks like part of a key or certificate (base64), so it is not shown';
+
+/** A name as a message may quote it: whole when it is plausible, else its start and length. */
+function shownName(name: string): string {
+  if (looksLikeKeyMaterial(name)) return '(a name that looks like key material, not shown)';
+  return name.length <= NAME_LIMIT ? name : `${name.slice(0, NAME_PREFIX)}… (${name.length} characters)`;
+}
+
+/**
+ * Base64 of some length, in both cases of letters and with digits: key material. (An underscore, which
+ * PEM's base64 never holds and setting names mostly do, keeps a misspelt name quotable.)
+ */
+function looksLikeKeyMaterial(text: string): boolean {
+  return (
+    text.length >= 16 &&
+    /^[A-Za-z0-9+/]+={0,2}$/.test(text) &&
+    /[a-z]/.test(text) &&
+    /[A-Z]/.test(text) &&
+    /[0-9+/]/.test(text)
+  );
+}
+
+/**
+ * Why the whole text is a key or certificate rather than settings, if it is: PEM armour (`-----BEGIN …-----`),
+ * binary content (DER, PKCS#12), or mostly lines of base64. Names the kind, never the content.
+ */
+function keyOrCertificate(text: string): { what: string; line?: number } | undefined {
+  // A NUL, or many bytes that are no UTF-8 (a few are a Latin-1 comment): binary content.
+  const undecodable = text.split('\uFFFD').length - 1;
+  if (text.includes('\u0000') || (undecodable >= 16 && undecodable * 20 >= text.length))
+    return { what: 'binary content, such as a DER key or a PFX' };
+  const lines = text.split(/\r?\n/).map((line) => line.trim());
+  const armour = lines.findIndex((line) => /^-----(?:BEGIN|END) [A-Z0-9 ]+-----$/.test(line));
+  if (armour >= 0) {
+    const label = lines[armour] as string;
+    const kind = label.includes('PRIVATE KEY')
+      ? 'a PEM private key'
+      : label.includes('CERTIFICATE')
+        ? 'a PEM certificate'
+        : label.includes('PUBLIC KEY')
+          ? 'a PEM public key'
+          : 'a PEM block';
+    return { what: `${kind} begins at line ${armour + 1}`, line: armour + 1 };
+  }
+  const content = lines.filter((line) => line !== '' && !line.startsWith('#'));
+  const base64 = content.filter(looksLikeKeyMaterial).length;
+  if (base64 >= 2 && base64 * 2 >= content.length)
+    return { what: `${base64} of its ${content.length} lines are base64` };
+  return undefined;
 }
 
 function unquote(raw: string): string | undefined {

@@ -9,6 +9,7 @@ import { resolveScenario } from '../scenarios/resolve.ts';
 import type { Statements } from '../scenarios/statements.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { OICP, type SchemaRegistry, type SchemaViolation, schemaId } from '../schemas/registry.ts';
+import { markdownText } from '../text.ts';
 import { statementCoverage } from './requirements.ts';
 
 /** One row of a coverage section: what is covered, by which scenarios of the run, and why a gap is acceptable. */
@@ -249,15 +250,16 @@ function section(title: string, rows: CoverageRow[], what: string): string[] {
     '|---|---|---|',
   ];
   for (const row of rows) {
+    const list = (ids: readonly string[]) => ids.map(markdownText).join(', ');
     const cell =
       row.scenarios.length > 0
-        ? row.scenarios.join(', ')
+        ? list(row.scenarios)
         : row.skipped?.length
-          ? `not run: skipped for want of test data (${row.skipped.join(', ')})`
+          ? `not run: skipped for want of test data (${list(row.skipped)})`
           : row.explained
-            ? `gap (explained: ${row.explained})`
+            ? `gap (explained: ${markdownText(row.explained)})`
             : '**GAP (unexplained)**';
-    lines.push(`| \`${row.subject}\` | ${cell} | ${row.scenarios.length} |`);
+    lines.push(`| ${markdownText(row.subject)} | ${cell} | ${row.scenarios.length} |`);
   }
   return [...lines, ''];
 }
@@ -278,7 +280,7 @@ export function coverageMarkdown(coverage: Coverage, selection?: RunSelection): 
     '# Coverage of this run',
     '',
     ...selectionNote(selection),
-    gaps.length === 0 ? 'No unexplained gaps.' : `Unexplained gaps: ${gaps.join('; ')}.`,
+    gaps.length === 0 ? 'No unexplained gaps.' : `Unexplained gaps: ${gaps.map(markdownText).join('; ')}.`,
     '',
     ...section('Request fields used by hand-written scenarios', coverage.fields, 'field'),
     ...section('Request rules broken (generated and hand-written negative cases)', coverage.rules, 'rule'),
@@ -317,7 +319,13 @@ export function coverageSummary(
   const gaps = unexplainedGaps(coverage);
   return [
     `Coverage: ${figures}. Table: ${file}`,
-    ...gaps.slice(0, CONSOLE_GAPS).map((gap) => `  ✘ ${cutLine(`unexplained gap: ${gap}`, width - 4)}`),
+    // Gaps of the catalogue, not failures of the target: written as a list, never with a failure's ✘.
+    ...(gaps.length > 0
+      ? [
+          `  Not covered by any scenario and not explained in data/coverage/explained-gaps.yaml (${gaps.length}):`,
+        ]
+      : []),
+    ...gaps.slice(0, CONSOLE_GAPS).map((gap) => `    - ${cutLine(gap, width - 6)}`),
     ...(gaps.length > CONSOLE_GAPS ? [`  … and ${gaps.length - CONSOLE_GAPS} more in ${file}`] : []),
   ].join('\n');
 }

@@ -80,7 +80,8 @@ export function writeCoverage(
     coverage,
     summary: coverageSummary(
       coverage,
-      path.relative(process.cwd(), markdownFile) || markdownFile,
+      // Absolute, like every other path of the run's console.
+      path.resolve(markdownFile),
       selection,
       options.width,
     ),

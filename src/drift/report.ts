@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ExchangeRecord } from '../exchange/log-entry.ts';
 import { displayPath } from '../input/errors.ts';
-import { cutLine } from '../text.ts';
+import { cutLine, markdownText } from '../text.ts';
 import {
   type Difference,
   DRIFT_GROUPS,
@@ -21,7 +21,8 @@ import {
 /** How much of each answer body drift.md shows side by side. */
 const SHOWN_BODY_CHARACTERS = 3_000;
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim() || ' ';
+/** A table cell (or any inline text) from a log: Markdown-escaped, never empty. */
+const cell = (text: string) => markdownText(text) || ' ';
 
 function groupWords(group: DriftGroup): string {
   return GROUP_TITLES[group].toLowerCase().replace(/ (a|b)$/, (m) => m.toUpperCase());
@@ -63,6 +64,11 @@ function fenced(text: string, language: string): string[] {
   return [`${fence}${language}`, text, fence];
 }
 
+/** Appends one line at a time: a spread of a table's rows as arguments overflows the stack beyond ~120,000. */
+function appendLines(lines: string[], more: readonly string[]): void {
+  for (const line of more) lines.push(line);
+}
+
 export function driftMarkdown(
   drift: Drift,
   records: { a: ReadonlyMap<string, ExchangeRecord>; b: ReadonlyMap<string, ExchangeRecord> },
@@ -88,27 +94,27 @@ export function driftMarkdown(
   ];
   const outcome = byGroup('outcome');
   if (outcome.length > 0)
-    lines.push(
+    appendLines(lines, [
       `## ${GROUP_TITLES.outcome} (${outcome.length})`,
       '',
       '| scenario | what | A | B |',
       '|---|---|---|---|',
       ...differenceRows(outcome, (s) => s.outcome),
       '',
-    );
+    ]);
   const shape = drift.scenarios.filter((s) => s.shape.length > 0 && s.group !== 'outcome');
   if (shape.length > 0)
-    lines.push(
+    appendLines(lines, [
       `## ${GROUP_TITLES.shape} (${byGroup('shape').length})`,
       '',
       '| scenario | where | A | B |',
       '|---|---|---|---|',
       ...differenceRows(shape, (s) => s.shape),
       '',
-    );
+    ]);
   const verdict = byGroup('verdict');
   if (verdict.length > 0)
-    lines.push(
+    appendLines(lines, [
       `## ${GROUP_TITLES.verdict} (${verdict.length})`,
       '',
       '| scenario | A | B |',
@@ -117,11 +123,11 @@ export function driftMarkdown(
         (s) => `| ${cell(s.scenario)} | ${cell(s.verdict?.a ?? '')} | ${cell(s.verdict?.b ?? '')} |`,
       ),
       '',
-    );
+    ]);
   for (const group of ['only-a', 'only-b'] as const) {
     const only = byGroup(group);
     if (only.length === 0) continue;
-    lines.push(
+    appendLines(lines, [
       `## ${GROUP_TITLES[group]} (${only.length})`,
       '',
       '| scenario | title | answer | verdict |',
@@ -131,7 +137,7 @@ export function driftMarkdown(
         return `| ${cell(s.scenario)} | ${cell(s.title)} | ${cell(side?.status ?? '')} | ${cell(side?.verdict ?? '')} |`;
       }),
       '',
-    );
+    ]);
   }
   if (drift.headersOnlyIn.a.length + drift.headersOnlyIn.b.length > 0) {
     lines.push(
@@ -139,19 +145,24 @@ export function driftMarkdown(
       '',
       'Headers only one run’s answers carry (not counted as drift: proxies and servers add their own):',
       '',
-      `- only in A: ${drift.headersOnlyIn.a.join(', ') || '—'}`,
-      `- only in B: ${drift.headersOnlyIn.b.join(', ') || '—'}`,
+      `- only in A: ${drift.headersOnlyIn.a.map(markdownText).join(', ') || '—'}`,
+      `- only in B: ${drift.headersOnlyIn.b.map(markdownText).join(', ') || '—'}`,
       '',
     );
   }
   const same = byGroup('same');
   if (same.length > 0)
-    lines.push(`## ${GROUP_TITLES.same} (${same.length})`, '', same.map((s) => s.scenario).join(', '), '');
+    lines.push(
+      `## ${GROUP_TITLES.same} (${same.length})`,
+      '',
+      same.map((s) => markdownText(s.scenario)).join(', '),
+      '',
+    );
 
   const drifted = drift.scenarios.filter((s) => s.group !== 'same');
   if (drifted.length > 0) lines.push('## Side by side', '');
   for (const s of drifted) {
-    lines.push(`### ${s.scenario} — ${groupWords(s.group)}`, '', cell(s.title), '');
+    lines.push(`### ${cell(s.scenario)} — ${groupWords(s.group)}`, '', cell(s.title), '');
     const a = s.a;
     const b = s.b;
     const row = (label: string, pick: (side: NonNullable<ScenarioDrift['a']>) => string) =>
@@ -169,10 +180,13 @@ export function driftMarkdown(
       '',
     );
     if (s.shape.length > 0 && s.group === 'outcome')
-      lines.push(`Shape: ${s.shape.map((d) => `${d.where}: ${d.a} in A, ${d.b} in B`).join('; ')}.`, '');
+      lines.push(
+        `Shape: ${s.shape.map((d) => `${cell(d.where)}: ${cell(d.a)} in A, ${cell(d.b)} in B`).join('; ')}.`,
+        '',
+      );
     if (s.values.length > 0)
       lines.push(
-        `Other values (not counted): ${s.values.map((d) => `${d.where} ${d.a} in A, ${d.b} in B`).join('; ')}.`,
+        `Other values (not counted): ${s.values.map((d) => `${cell(d.where)} ${cell(d.a)} in A, ${cell(d.b)} in B`).join('; ')}.`,
         '',
       );
     lines.push(

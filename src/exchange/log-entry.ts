@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { holdsInexactNumber, jsonTextDepth, loggedBodyProblem } from '../input/json-lines.ts';
 import { REDACTED, type Redactor } from '../redact.ts';
 import type { ScenarioVerdicts } from '../run/verdicts.ts';
 import type { Scenario } from '../scenarios/types.ts';
+import { MAX_JSON_DEPTH } from './request.ts';
 import type { Exchange, PreparedRequest, TransportError } from './types.ts';
 
 /**
@@ -190,9 +192,9 @@ function logRequest(request: PreparedRequest, redactor: Redactor): LoggedRequest
     headers: redactor.headers(request.headers),
     bytes,
   };
-  if (request.bodyJson !== undefined) {
+  if (request.bodyJson !== undefined && readableAsJson(request.bodyText)) {
     const body = redactor.json(request.bodyJson);
-    if (JSON.stringify(body).length <= LOGGED_BODY_LIMIT) return { ...base, body };
+    if (loggedBodyProblem(body) === undefined) return { ...base, body };
   }
   return { ...base, ...cutText(redactor.text(request.bodyText)) };
 }
@@ -220,15 +222,26 @@ function logAnswer(
         }
       : {}),
   };
-  if (answer.json !== undefined) {
+  if (answer.json !== undefined && readableAsJson(answer.bodyText)) {
     const body = redactor.json(answer.json);
-    if (JSON.stringify(body).length <= LOGGED_BODY_LIMIT) return { ...base, body };
+    if (loggedBodyProblem(body) === undefined) return { ...base, body };
   }
   // Bytes that are not UTF-8 (an answer in ISO-8859-1) are kept one character per byte, so a replay can send
   // the same bytes back; the decoded text would have lost them.
   const latin1 = answer.raw !== undefined && !answer.utf8;
   const text = latin1 ? (answer.raw as Buffer).toString('latin1') : answer.bodyText;
   return { ...base, ...cutText(redactor.text(text)), ...(latin1 ? { bodyEncoding: 'latin1' as const } : {}) };
+}
+
+/**
+ * Whether a JSON body is logged as JSON (`body`) rather than as its text: only when every reader of the log can
+ * take it as it is — no deeper than an answer is ever parsed, and no number JavaScript cannot hold exactly (a
+ * 900-digit SessionID would be written back as another number, or as `null`: as text it keeps its digits,
+ * so that a replay sends what the target sent). A body too large or too branched for the log's limits
+ * (loggedBodyProblem) is logged as text too.
+ */
+function readableAsJson(text: string): boolean {
+  return jsonTextDepth(text) <= MAX_JSON_DEPTH && !holdsInexactNumber(text);
 }
 
 function cutText(text: string): { bodyText: string; truncated?: true; sha256?: string } {

@@ -1,7 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomic-file.ts';
 import { displayPath, InputError, type InputProblem } from '../input/errors.ts';
-import { readInputFile } from '../input/read-file.ts';
+import {
+  bodiesWithRawNumbersAsText,
+  EXCHANGE_LOG_LIMITS,
+  type JsonLinesLimits,
+  jsonLines,
+  loggedBodyProblem,
+  printable,
+} from '../input/json-lines.ts';
+import { readRegularFile } from '../input/read-file.ts';
 import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
 import { EXCHANGE_FORMAT, type ExchangeRecord } from './log-entry.ts';
 
@@ -67,8 +76,7 @@ export function mergeExchangeParts(runState: string, target: string, order: read
   fs.rmSync(dir, { recursive: true, force: true });
   if (keyed.length === 0) return 0;
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.writeFileSync(`${target}.tmp`, keyed.map((k) => `${k.line}\n`).join(''));
-  fs.renameSync(`${target}.tmp`, target);
+  writeFileAtomic(target, keyed.map((k) => `${k.line}\n`).join(''));
   return keyed.length;
 }
 
@@ -97,33 +105,67 @@ export interface ExchangeLog {
 }
 
 /**
- * The exchange log a user names: a reports folder (its `exchanges.jsonl`) or a log file. Every line must be
- * an exchange record (schemas/exchange-record.schema.json); a problem names the file, line and field.
+ * The exchange log a user names: a reports folder (its `exchanges.jsonl`) or a log file. It is read as hostile
+ * input: a regular file only (never a FIFO or a device), within the limits of an exchange log
+ * (src/input/json-lines.ts: size, lines, one line's size and nesting, each JSON body's size), and every line
+ * must be an exchange record (schemas/exchange-record.schema.json) before anything uses it. A number
+ * JavaScript cannot hold exactly is kept as written (its body as text). A problem names the file, line and
+ * field, every value from the log with its control characters escaped; at most 20 are listed.
  */
-export function readExchangeLog(given: string, registry: SchemaRegistry, what = 'exchange log'): ExchangeLog {
+export function readExchangeLog(
+  given: string,
+  registry: SchemaRegistry,
+  what = 'exchange log',
+  limits: JsonLinesLimits = EXCHANGE_LOG_LIMITS,
+): ExchangeLog {
+  try {
+    return readLog(given, registry, what, limits);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new InputError(
+      printable(error.message.split('\n')[0] ?? ''),
+      error.problems.map((p) => ({
+        ...p,
+        file: printable(p.file),
+        field: printable(p.field),
+        message: printable(p.message),
+      })),
+    );
+  }
+}
+
+/** The most problems one log's refusal lists; reading stops there. */
+const MAX_PROBLEMS = 20;
+
+function readLog(
+  given: string,
+  registry: SchemaRegistry,
+  what: string,
+  limits: JsonLinesLimits,
+): ExchangeLog {
   const file = resolveExchangeLog(given, what);
-  const text = readInputFile(file, what, MAX_LOG_BYTES).toString('utf8');
   const shown = displayPath(file);
+  const title = `The ${what} ${shown} cannot be read`;
+  const content = readRegularFile(file, what, limits.maxBytes, title);
   const problems: InputProblem[] = [];
   const records: ExchangeRecord[] = [];
   const schema = schemaId('exchange-record.schema.json');
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    const at = { file: shown, line: index + 1 };
-    let data: unknown;
-    try {
-      data = JSON.parse(line);
-    } catch (error) {
-      problems.push({ ...at, field: '', message: `not JSON (${(error as Error).message})` });
-      return;
+  for (const entry of jsonLines(content, limits)) {
+    if (problems.length >= MAX_PROBLEMS) break;
+    const at = { file: shown, line: entry.line };
+    if ('problem' in entry) {
+      problems.push({ ...at, field: '', message: entry.problem });
+      if (entry.last) break;
+      continue;
     }
+    const data = bodiesWithRawNumbersAsText(entry.value, entry.numbers);
     if ((data as { format?: unknown } | null)?.format !== EXCHANGE_FORMAT) {
       problems.push({
         ...at,
         field: 'format',
         message: `not an exchange record of this suite (format '${EXCHANGE_FORMAT}' expected)`,
       });
-      return;
+      continue;
     }
     // A missing property says most; the alternatives of a oneOf only repeat it.
     const violations = registry
@@ -133,16 +175,25 @@ export function readExchangeLog(given: string, registry: SchemaRegistry, what = 
     if (violations.length > 0) {
       for (const v of violations.slice(0, 5))
         problems.push({ ...at, field: v.path.replace(/^\//, '').replace(/\//g, '.'), message: v.message });
-      return;
+      continue;
     }
-    records.push(data as ExchangeRecord);
-  });
-  if (problems.length > 0) throw new InputError(`The ${what} ${shown} cannot be read`, problems.slice(0, 20));
+    const record = data as ExchangeRecord;
+    const bodies = [
+      ['request.body', record.request.body],
+      ['answer.body', record.answer?.body],
+    ] as const;
+    let fits = true;
+    for (const [field, body] of bodies) {
+      const problem = body === undefined ? undefined : loggedBodyProblem(body);
+      if (problem === undefined) continue;
+      problems.push({ ...at, field, message: problem });
+      fits = false;
+    }
+    if (fits) records.push(record);
+  }
+  if (problems.length > 0) throw new InputError(title, problems.slice(0, MAX_PROBLEMS));
   return { file: shown, records };
 }
-
-/** Logs of many thousand scenarios stay far below this; a larger file is not an exchange log. */
-const MAX_LOG_BYTES = 256 * 1024 * 1024;
 
 /** A reports folder stands for its exchanges.jsonl; anything else must be the log itself. */
 export function resolveExchangeLog(given: string, what = 'exchange log'): string {

@@ -43,3 +43,26 @@ export function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : path.resolve(file);
 }
+
+/** How many problems of one input an error lists at most; the rest are counted (see boundedProblems). */
+export const SHOWN_PROBLEMS = 20;
+
+/**
+ * The first `shown` problems, and one line more that counts the others — those beyond `shown` and the
+ * `omitted` ones found but never worded — so that a file of thousands of mistakes (the wrong file named, a
+ * key for a settings file) gets a message a reader can take in.
+ */
+export function boundedProblems(
+  problems: readonly InputProblem[],
+  omitted: number,
+  file: string,
+  shown = SHOWN_PROBLEMS,
+): InputProblem[] {
+  const rest = omitted + Math.max(0, problems.length - shown);
+  return [
+    ...problems.slice(0, shown),
+    ...(rest > 0
+      ? [{ file, field: '', message: `… and ${rest} more problem(s) in this file, not listed` }]
+      : []),
+  ];
+}

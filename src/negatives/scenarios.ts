@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Profile } from '../config/profile.ts';
+import { DEFAULT_INVALID_REQUESTS, type InvalidRequestAnswer, type Profile } from '../config/profile.ts';
 import { YamlSource } from '../input/yaml-file.ts';
 import { dataDir } from '../paths.ts';
 import { type RequestDefect, requestDefectBasis } from '../scenarios/defect-basis.ts';
@@ -69,6 +69,31 @@ function toScenario(variant: NegativeVariant, profile: Profile, statements: Stat
       basis: { default: basisOfVariant(variant, profile, statements), byExpectation: {} },
     },
     source: { file: SCHEMA_FILE, line: 1 },
+    ...relaxedBy(variant, answer, profile),
+  };
+}
+
+/**
+ * A request breaking an enforced rule gets what Hubject's contract says (HTTP 400, FaultBody); a profile that
+ * expects something else there relaxes that rule for the scenario, which says so wherever it is reported.
+ */
+function relaxedBy(
+  variant: Pick<NegativeVariant, 'kind'>,
+  answer: InvalidRequestAnswer,
+  profile: Profile,
+): Pick<Scenario, 'relaxedByProfile'> {
+  const contract = DEFAULT_INVALID_REQUESTS.enforced;
+  if (variant.kind !== 'enforced') return {};
+  if (answer.status === contract.status && answer.body === contract.body) return {};
+  return {
+    relaxedByProfile: [
+      {
+        setting: 'invalidRequests.enforced',
+        contract: `HTTP ${contract.status} with a ${contract.body}`,
+        accepted: `HTTP ${answer.status} with ${answer.body === 'any' ? 'any body' : `a ${answer.body}`}`,
+        profile: profile.name,
+      },
+    ],
   };
 }
 

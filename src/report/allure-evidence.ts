@@ -5,6 +5,7 @@ import type { Profile } from '../config/profile.ts';
 import type { Redactor } from '../redact.ts';
 import { appliedChecks, parseVerdicts as parseScenarioVerdicts } from '../run/verdicts.ts';
 import type { Scenario } from '../scenarios/types.ts';
+import { markdownText } from '../text.ts';
 import { applyMetadata, scenarioMetadata, typeLink } from './allure-labels.ts';
 import {
   FAILURE_CATEGORY_ANNOTATION,
@@ -22,6 +23,12 @@ export const ADVISORY_LABEL = 'advisory';
  * an OICP rule): the report's category "Expectation not confirmed by this target".
  */
 export const UNCONFIRMED_LABEL = 'unconfirmed';
+
+/**
+ * The Allure label naming each OICP rule a profile setting relaxed for the scenario (`invalidRequests.enforced`,
+ * `hubjectDeviations: E-17`): the report's category "Passed with an OICP rule relaxed by the profile".
+ */
+export const RELAXED_RULE_LABEL = 'relaxedRule';
 
 /** What the runner's response-headers.json attachment says about the answer. */
 export interface AnswerSummary {
@@ -59,6 +66,8 @@ export interface VerdictsSummary {
   applied: string[];
   /** `<expectation> (<basis>)` of each expectation the target did not confirm. */
   unconfirmed: string[];
+  /** `<setting> (profile '<name>')` of each OICP rule a profile setting relaxed. */
+  relaxed: string[];
 }
 
 export function parseVerdicts(body: string): VerdictsSummary {
@@ -68,13 +77,14 @@ export function parseVerdicts(body: string): VerdictsSummary {
         failed: verdicts.failed,
         applied: appliedChecks(verdicts),
         unconfirmed: verdicts.unconfirmed.map((u) => `${u.expectation} (${u.basis})`),
+        relaxed: [...new Set((verdicts.relaxed ?? []).map((r) => `${r.setting} (profile '${r.profile}')`))],
       }
-    : { failed: [], applied: [], unconfirmed: [] };
+    : { failed: [], applied: [], unconfirmed: [], relaxed: [] };
 }
 
 /** The scenario's description, followed by its best-practice findings (Markdown). */
 export function describeWithFindings(description: string | undefined, findings: readonly string[]): string {
-  const list = findings.map((finding) => `- ${finding.replace(/\s+/g, ' ')}`).join('\n');
+  const list = findings.map((finding) => `- ${markdownText(finding)}`).join('\n');
   return [
     ...(description ? [description, ''] : []),
     '**Best-practice findings** (advisories: reported, they do not fail the scenario):',
@@ -163,6 +173,8 @@ export class AllureEvidence {
     this.failedChecks = verdicts.failed;
     if (verdicts.unconfirmed.length > 0) await allure.tag(UNCONFIRMED_LABEL);
     for (const expectation of verdicts.unconfirmed) await allure.label(UNCONFIRMED_LABEL, expectation);
+    if (verdicts.relaxed.length > 0) await allure.tag(RELAXED_RULE_LABEL);
+    for (const setting of verdicts.relaxed) await allure.label(RELAXED_RULE_LABEL, setting);
     const types = typesOfChecks(verdicts.applied).filter((type) => !this.linkedTypes.has(type));
     for (const type of types) this.linkedTypes.add(type);
     if (types.length > 0) await allure.links(...types.map(typeLink));

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import { AllureReport, readRawConfig, resolveConfig } from '@allurereport/core';
 import { projectRoot } from '../paths.ts';
+import { type HistoryOptions, type HistoryUpdate, privateHistoryCopy } from './allure-history.ts';
 import { makeReportOffline } from './offline-report.ts';
+import { gateRuleInWords } from './quality-gate.ts';
 
 /** One rule of the quality gate as Allure evaluated it. */
 export type QualityGateResult = Awaited<ReturnType<AllureReport['validate']>>['results'][number];
@@ -16,8 +17,17 @@ export interface AllureReportOptions {
   configFile?: string;
   /** Playwright's exit code, shown in the report next to the gate. */
   testExitCode: number;
+  /**
+   * `selection: 9 of 135 scenarios ran (…) — not a full run` when the run was one: the report's title and
+   * its variables say so, so that nobody takes it for a full certification run.
+   */
+  selection?: string;
+  /** `invalidRequests.enforced in 40 scenarios, …`: OICP rules the profile relaxed; the report's variables say so. */
+  relaxed?: string;
   /** Results larger than this are reported as a folder, not one file (default SINGLE_FILE_LIMIT_BYTES). */
   singleFileLimitBytes?: number;
+  /** How the history file is updated (tests shorten the wait for its lock). */
+  history?: Omit<HistoryOptions, 'limit'>;
 }
 
 /** How the report is laid out: one self-contained file, or a folder that needs a web server. */
@@ -30,6 +40,8 @@ export interface AllureReportOutcome {
   layout: ReportLayout;
   /** Why the report is a folder, when it is. */
   folderReason?: string;
+  /** The history could not be updated (another generation held it too long), or a stale lock was taken over. */
+  historyNote?: string;
 }
 
 /**
@@ -117,12 +129,24 @@ export async function generateAllureReport(options: AllureReportOptions): Promis
     layout === 'folder'
       ? `the results (${Math.round(resultsBytes / 1024 / 1024)} MB) exceed the single-file limit of ${Math.round(limit / 1024 / 1024)} MB`
       : undefined;
-  let outcome = await generate(options, layout, true);
-  if (outcome.exitAttempted) {
-    // Allure gave up on the single file; the history already has this run.
-    layout = 'folder';
-    folderReason = 'Allure could not build a single file this large';
-    outcome = await generate(options, layout, false);
+  if (options.selection) noteSelectionInEnvironment(options.resultsDir, options.selection);
+  // Allure reads and appends to a private copy of the history; this run's line then goes to the shared
+  // file under its lock (allure-history.ts), so that generations at the same time lose no line.
+  const history = privateHistoryCopy(options.historyPath);
+  let outcome: Awaited<ReturnType<typeof generate>>;
+  let historyUpdate: HistoryUpdate;
+  try {
+    const withCopy = { ...options, historyPath: history.file };
+    outcome = await generate(withCopy, layout, true);
+    if (outcome.exitAttempted) {
+      // Allure gave up on the single file; the history already has this run.
+      layout = 'folder';
+      folderReason = 'Allure could not build a single file this large';
+      outcome = await generate(withCopy, layout, false);
+    }
+    historyUpdate = await history.commit({ limit: await historyLimit(options), ...options.history });
+  } finally {
+    history.dispose();
   }
   try {
     makeReportOffline(options.output);
@@ -131,7 +155,30 @@ export async function generateAllureReport(options: AllureReportOptions): Promis
     fs.rmSync(options.output, { recursive: true, force: true });
     throw error;
   }
-  return { qualityGate: outcome.qualityGate, gatePassed: outcome.gatePassed, layout, folderReason };
+  return {
+    qualityGate: outcome.qualityGate,
+    gatePassed: outcome.gatePassed,
+    layout,
+    folderReason,
+    ...(historyUpdate.note ? { historyNote: historyUpdate.note } : {}),
+  };
+}
+
+/** How many runs the history keeps (allurerc.mjs's historyLimit). */
+async function historyLimit(options: AllureReportOptions): Promise<number | undefined> {
+  const raw = await readRawConfig(projectRoot, options.configFile ?? 'allurerc.mjs');
+  return typeof raw.historyLimit === 'number' ? raw.historyLimit : undefined;
+}
+
+/**
+ * The report's Environment lists what allure-playwright wrote in environment.properties (Allure's input
+ * format); a selection adds its line there, beside the target and the profile.
+ */
+function noteSelectionInEnvironment(resultsDir: string, selection: string): void {
+  const file = path.join(resultsDir, 'environment.properties');
+  if (!fs.existsSync(file)) return;
+  const value = selection.replace(/\\/g, '\\\\').replace(/[\r\n]+/g, ' ');
+  fs.appendFileSync(file, `\nrun\\ scope=${value}\n`);
 }
 
 async function generate(
@@ -145,14 +192,33 @@ async function generate(
 
   const raw = await readRawConfig(projectRoot, options.configFile ?? 'allurerc.mjs');
   const awesome = raw.plugins?.awesome;
+  const titled = (name: unknown) =>
+    typeof name === 'string' && options.selection ? `${name} — selection, not a full run` : name;
   const config = await resolveConfig(
     {
       ...raw,
+      ...(options.selection ? { name: titled(raw.name) as string } : {}),
+      variables: {
+        ...raw.variables,
+        ...(options.selection ? { run: options.selection } : {}),
+        ...(options.relaxed
+          ? { 'OICP rules relaxed by the profile': `${options.relaxed} — not plainly conformant` }
+          : {}),
+      },
       appendHistory,
       plugins: {
         ...raw.plugins,
         ...(awesome
-          ? { awesome: { ...awesome, options: { ...awesome.options, singleFile: layout === 'single-file' } } }
+          ? {
+              awesome: {
+                ...awesome,
+                options: {
+                  ...awesome.options,
+                  singleFile: layout === 'single-file',
+                  ...(awesome.options?.reportName ? { reportName: titled(awesome.options.reportName) } : {}),
+                },
+              },
+            }
           : {}),
       },
     },
@@ -165,10 +231,12 @@ async function generate(
   let qualityGate: QualityGateResult[] = [];
   if (report.hasQualityGate) {
     const testResults = await report.store.allTestResults({ includeRetries: false });
-    // Allure words its messages for a terminal (bold); the report and our console want plain text.
+    const failed = testResults.filter((tr) => tr.status === 'failed' || tr.status === 'broken').length;
+    // Allure words its messages for a terminal (bold) and in its own terms; the report and the console say
+    // what each rule counts, in plain text.
     qualityGate = (await report.validate({ trs: testResults })).results.map((result) => ({
       ...result,
-      message: stripVTControlCharacters(result.message),
+      message: gateRuleInWords(result, { failed }),
     }));
     report.realtimeDispatcher.sendQualityGateResults(qualityGate);
   }

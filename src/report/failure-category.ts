@@ -18,7 +18,7 @@ export const FAILURE_CATEGORIES: Readonly<Record<FailureCategory, { title: strin
   status: {
     title: 'Unexpected status / code',
     meaning:
-      'the HTTP status, AuthorizationStatus, StatusCode or a field is not the one the scenario expects as an OICP rule',
+      'the HTTP status, AuthorizationStatus or StatusCode is not the one the scenario expects as an OICP rule',
   },
   schema: {
     title: 'Schema violation',
@@ -27,6 +27,11 @@ export const FAILURE_CATEGORIES: Readonly<Record<FailureCategory, { title: strin
   protocol: {
     title: 'Protocol rule',
     meaning: 'a cross-field rule of the protocol is broken (SessionID, ProviderID, code table, content type)',
+  },
+  field: {
+    title: 'Unexpected field value',
+    meaning:
+      'an answer field the scenario names (other than the status and the code) does not have the value it expects as an OICP rule',
   },
   'best-practice': {
     title: 'Best practice',
@@ -46,18 +51,24 @@ const ERROR_CATEGORIES: ReadonlyArray<[RegExp, FailureCategory]> = [
 ];
 
 /**
- * The category of a failed scenario: the category of its first failed check in registry order
- * (transport and HTTP status first, then the body, the expectations, the protocol rules), so that a
- * wrong HTTP status is not filed as the schema violation it causes. Without failed checks, the error
- * says it: a TransportError, or a RequestLintError / InputError (configuration). Anything else is a
- * fault of the suite itself and stays uncategorised (Allure files it under its default "Test errors").
+ * The category of a failed scenario: of its first failed check in registry order (transport and HTTP status
+ * first, then the body, the expectations, the protocol rules), so that a wrong HTTP status is not filed as
+ * the schema violation it causes — except that a field expectation yields to any other failed check: a
+ * broken protocol rule (the CPOPartnerSessionID not echoed) explains the field expectation that names the
+ * same field, so a catalogue scenario and a generated case with the same fault land in the same category.
+ * Without failed checks, the error says it: a TransportError, or a RequestLintError / InputError
+ * (configuration). Anything else is a fault of the suite itself and stays uncategorised (Allure files it
+ * under its default "Test errors").
  */
 export function failureCategory(
   failedChecks: ReadonlyArray<{ category: string }>,
   errorMessage: string | undefined,
 ): FailureCategory | undefined {
-  const first = failedChecks[0]?.category;
-  if (first && first in FAILURE_CATEGORIES) return first as FailureCategory;
+  const known = failedChecks
+    .map((check) => check.category)
+    .filter((category): category is FailureCategory => Object.hasOwn(FAILURE_CATEGORIES, category));
+  const first = known.find((category) => category !== 'field') ?? known[0];
+  if (first) return first;
   const message = errorMessage?.trimStart() ?? '';
   return ERROR_CATEGORIES.find(([pattern]) => pattern.test(message))?.[1];
 }

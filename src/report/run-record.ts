@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { writeFileAtomic } from '../atomic-file.ts';
 import { parseVerdicts, type ScenarioVerdicts } from '../run/verdicts.ts';
 import { FAILURE_CATEGORIES, FAILURE_CATEGORY_ANNOTATION } from './failure-category.ts';
 
@@ -58,11 +59,20 @@ export interface RunRecord {
   loaded?: number;
   /** Scenarios Playwright was to run: after --grep, --grep-invert, --shard, --last-failed, file arguments. */
   planned: number;
+  /** OICP_SCENARIOS as the run read it (absent: the whole catalogue and the generated cases). */
+  scenariosSetting?: string;
   /** Playwright's verdict on the whole run. */
   status: string;
   scenarios: ScenarioRecord[];
   /** Errors outside any scenario (a broken spec, a worker crash, the mock that would not start). */
   errors: string[];
+  /**
+   * The signal that interrupted the run (SIGINT, SIGTERM). `scenarios` then holds the scenarios that ran
+   * before it; those it stopped midway, without a verdict, are only named in `unfinished`.
+   */
+  interruptedBy?: string;
+  /** The ids of the scenarios an interruption stopped midway. */
+  unfinished?: string[];
 }
 
 /** Totals of a run, Playwright's way: a failed, timed-out or interrupted scenario counts as failed. */
@@ -92,10 +102,9 @@ export function runRecordFile(reportsRoot: string): string {
 
 export function writeRunRecord(reportsRoot: string, record: RunRecord): void {
   fs.mkdirSync(reportsRoot, { recursive: true });
-  const file = runRecordFile(reportsRoot);
-  // Written whole, then renamed: a reader never sees half a record.
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(record));
-  fs.renameSync(`${file}.tmp`, file);
+  // Written whole to a temporary file of its own, then renamed: a reader never sees half a record, and
+  // nothing planted in the folder is written through.
+  writeFileAtomic(runRecordFile(reportsRoot), JSON.stringify(record));
 }
 
 /**

@@ -13,6 +13,7 @@ import type {
 import { calibrate, writeCalibration } from '../calibration/calibrate.ts';
 import { describeTargetTls } from '../config/tls.ts';
 import { mergeExchangeParts, readRunExchanges } from '../exchange/log-file.ts';
+import { interruptionSignal, markRunBegun } from '../run/interruption.ts';
 import { loadSuite } from '../run/suite.ts';
 import { junitXml } from './junit.ts';
 import { reportPaths } from './paths.ts';
@@ -65,8 +66,8 @@ export default class RunReporter implements Reporter {
   private readonly runId = process.env.OICP_RUN_ID || randomUUID();
 
   constructor() {
-    // The workers, started after this, inherit it: their exchange records name the run (a direct
-    // `npx playwright test` has no id from the conformance CLI).
+    // The workers, started after this, inherit it: their exchange records name the run (the conformance CLI
+    // names it; playwright.config.ts refuses a run it did not start).
     process.env.OICP_RUN_ID = this.runId;
   }
 
@@ -82,6 +83,7 @@ export default class RunReporter implements Reporter {
   }
 
   onBegin(_config: FullConfig, suite: Suite): void {
+    markRunBegun();
     this.startedAt = new Date();
     this.planned = suite.allTests();
     // The configuration loaded the suite in this process already (a module cache hit, nothing read twice).
@@ -102,7 +104,19 @@ export default class RunReporter implements Reporter {
             `Expectations from profile '${profile.name}' (calibrated, in place of the catalogue's): ${calibrated.length} in ${scenarios.filter((s) => s.fromProfile?.length).length} scenario(s)`,
           ]
         : [];
-    process.stdout.write(`${[header, ...tls, ...fromProfile].join('\n')}\n`);
+    const relaxing = scenarios.filter((s) => s.relaxedByProfile?.length);
+    const relaxed =
+      relaxing.length > 0 || profile.hubjectDeviations.length > 0
+        ? [
+            `OICP rules relaxed by profile '${profile.name}': ${[
+              ...(relaxing.length > 0 ? [`invalidRequests.enforced for ${relaxing.length} scenario(s)`] : []),
+              ...(profile.hubjectDeviations.length > 0
+                ? [`hubjectDeviations ${profile.hubjectDeviations.join(', ')} where Hubject deviates`]
+                : []),
+            ].join('; ')} — a pass that needs one is not a plain pass`,
+          ]
+        : [];
+    process.stdout.write(`${[header, ...tls, ...fromProfile, ...relaxed].join('\n')}\n`);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -133,16 +147,23 @@ export default class RunReporter implements Reporter {
 
   onEnd(result: FullResult): void {
     // In the order Playwright planned them, whatever order the workers finished in.
-    const scenarios = this.planned.flatMap((test) => {
+    const recorded = this.planned.flatMap((test) => {
       const record = this.records.get(test);
       return record ? [record] : [];
     });
+    // Interrupted (SIGINT; a SIGTERM became one in this process): what ran is the run; a scenario stopped
+    // midway has no verdict and is only named.
+    const interruptedBy = result.status === 'interrupted' ? (interruptionSignal() ?? 'SIGINT') : undefined;
+    const scenarios = interruptedBy ? recorded.filter((s) => s.status !== 'interrupted') : recorded;
+    const unfinished = recorded.filter((s) => s.status === 'interrupted').map((s) => s.id);
     writeRunRecord(this.reports.root, {
+      ...(interruptedBy ? { interruptedBy, unfinished } : {}),
       runId: this.runId,
       startedAt: this.startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       loaded: this.loadedScenarios,
       planned: this.planned.length,
+      ...(process.env.OICP_SCENARIOS?.trim() ? { scenariosSetting: process.env.OICP_SCENARIOS.trim() } : {}),
       status: result.status,
       scenarios,
       errors: this.errors,

@@ -1,9 +1,11 @@
 import { stripVTControlCharacters } from 'node:util';
 import { basisWords } from '../run/verdicts.ts';
-import type { ProfileExpectation } from '../scenarios/types.ts';
+import type { ProfileExpectation, RelaxedRule } from '../scenarios/types.ts';
 import { cutLine } from '../text.ts';
+import { keepTheDifference } from './difference.ts';
 import { FAILURE_CATEGORIES, type FailureCategory } from './failure-category.ts';
 import { type RunRecord, readRunRecord, runTotals, type ScenarioRecord } from './run-record.ts';
+import { type RunScope, runScope } from './run-scope.ts';
 import { UNCONFIRMED_TITLE } from './unconfirmed.ts';
 
 export { cutLine };
@@ -21,6 +23,9 @@ export interface FailedScenario {
   category?: FailureCategory;
   checks: string[];
   reason: string;
+  /** The first failed check's expected and received, never cut (the console keeps what differs). */
+  expected?: string;
+  received?: string;
   /**
    * A configuration error's whole message (a request that violates the schema, with every violation): never
    * cut, since it says what to fix. Absent for every other failure.
@@ -59,6 +64,10 @@ export interface RunSummary {
   unconfirmed: UnconfirmedFinding[];
   /** Expectations the profile set in place of the catalogue's (calibrated), of the scenarios that ran. */
   fromProfile: Array<ProfileExpectation & { id: string }>;
+  /** What the run covered: a full run, or a selection and why. */
+  scope: RunScope;
+  /** OICP rules a profile setting relaxed, per scenario that ran (invalidRequests, hubjectDeviations). */
+  relaxed: Array<RelaxedRule & { id: string }>;
 }
 
 export interface UnconfirmedFinding {
@@ -132,6 +141,7 @@ function failedScenarioOf(run: ScenarioRecord): FailedScenario {
     category,
     checks: failures.map((f) => f.check),
     reason,
+    ...(first ? { expected: first.expected, received: first.received } : {}),
     ...(fullReason ? { fullReason } : {}),
     stack: first ? undefined : run.stack,
   };
@@ -179,6 +189,8 @@ export function runSummary(record: RunRecord): RunSummary {
     fromProfile: record.scenarios.flatMap((s) =>
       (s.verdicts?.fromProfile ?? []).map((p) => ({ ...p, id: s.id })),
     ),
+    scope: runScope(record),
+    relaxed: record.scenarios.flatMap((s) => (s.verdicts?.relaxed ?? []).map((r) => ({ ...r, id: s.id }))),
   };
 }
 
@@ -209,12 +221,12 @@ function failedSection(summary: RunSummary, width: number): string[] {
     lines.push(`${head}${cutLine(scenario.title, titleRoom)}${category}`);
     const [first, ...others] = scenario.checks;
     const more = others.length > 0 ? ` (+${others.length} more: ${others.join(', ')})` : '';
-    // The checks that failed always show; the reason gives way to the width.
-    const reasonRoom = Math.max(width - 6 - (first?.length ?? 0) - 2 - more.length, 40);
     if (scenario.fullReason)
       // What to fix in the configuration, every word of it: one line per line of the message.
       lines.push(...scenario.fullReason.split('\n').map((line) => `      ${line}`));
-    else lines.push(`      ${first ? `${first}: ` : ''}${cutLine(scenario.reason, reasonRoom)}${more}`);
+    else if (first && scenario.expected !== undefined && scenario.received !== undefined)
+      lines.push(...checkLines(first, more, scenario.expected, scenario.received, width));
+    else lines.push(`      ${cutLine(scenario.reason, Math.max(width - 6, 40))}`);
     if (scenario.stack) {
       const frames = plain(scenario.stack)
         .split('\n')
@@ -234,12 +246,51 @@ function failedSection(summary: RunSummary, width: number): string[] {
   return lines;
 }
 
+/**
+ * A failed check with its expected and received: one line when it fits, else the check, then expected and
+ * received on a line each, their shared stretches shortened — never what differs.
+ */
+function checkLines(
+  check: string,
+  more: string,
+  expected: string,
+  received: string,
+  width: number,
+): string[] {
+  const oneLine = `      ${check}: expected ${expected}, received ${received}${more}`;
+  if (oneLine.length <= width) return [oneLine];
+  const pair = keepTheDifference(expected, received, Math.max(width - 17, 40));
+  return [`      ${check}${more}`, `        expected ${pair.expected}`, `        received ${pair.received}`];
+}
+
+/**
+ * Advisories grouped by check: how many scenarios, one example finding, the scenarios folded. A foreign
+ * target can raise the same finding on every scenario; a line each would bury the failures.
+ */
 function advisorySection(summary: RunSummary, width: number): string[] {
   if (summary.advisories.length === 0) return [];
-  return [
-    'Advisories (best-practice findings; they do not fail the run):',
-    ...summary.advisories.map((a) => `  ! ${cutLine(`${a.id} · ${a.finding}`, width - 4)}`),
+  const byCheck = new Map<string, { example: string; ids: string[] }>();
+  for (const advisory of summary.advisories) {
+    const separator = advisory.finding.indexOf(': ');
+    const check = separator > 0 ? advisory.finding.slice(0, separator) : advisory.finding;
+    const group = byCheck.get(check) ?? {
+      example: separator > 0 ? advisory.finding.slice(separator + 2) : '',
+      ids: [],
+    };
+    if (!group.ids.includes(advisory.id)) group.ids.push(advisory.id);
+    byCheck.set(check, group);
+  }
+  const lines = [
+    'Advisories (best-practice findings; they do not fail the run; every one is in the report):',
   ];
+  for (const [check, group] of byCheck) {
+    const count = `${group.ids.length} scenario${group.ids.length === 1 ? '' : 's'}`;
+    lines.push(
+      `  ! ${cutLine(`${check} · ${count}${group.example ? ` · e.g. ${group.example}` : ''}`, width - 4)}`,
+    );
+    lines.push(`      ${listThatFits(group.ids, Math.max(width - 6, 40))}`);
+  }
+  return lines;
 }
 
 function unconfirmedSection(summary: RunSummary, width: number): string[] {
@@ -265,6 +316,47 @@ function fromProfileSection(summary: RunSummary, width: number): string[] {
   ];
 }
 
+/** The relaxed rules of a run, by setting: how many scenarios, what the contract asks, what was accepted. */
+export function relaxedBySetting(
+  relaxed: RunSummary['relaxed'],
+): Array<{ setting: string; profile: string; contract: string; accepted: string; ids: string[] }> {
+  const groups = new Map<
+    string,
+    { setting: string; profile: string; contract: string; accepted: string; ids: string[] }
+  >();
+  for (const rule of relaxed) {
+    const key = `${rule.profile}\u0000${rule.setting}`;
+    const group = groups.get(key) ?? { ...rule, ids: [] };
+    if (!group.ids.includes(rule.id)) group.ids.push(rule.id);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** `invalidRequests.enforced in 40 scenarios, hubjectDeviations: E-17 in 3`, or undefined when none was relaxed. */
+export function relaxedInWords(relaxed: RunSummary['relaxed']): string | undefined {
+  const groups = relaxedBySetting(relaxed);
+  if (groups.length === 0) return undefined;
+  return groups
+    .map((g) => `${g.setting} in ${g.ids.length} scenario${g.ids.length === 1 ? '' : 's'}`)
+    .join(', ');
+}
+
+function relaxedSection(summary: RunSummary, width: number): string[] {
+  if (summary.relaxed.length === 0) return [];
+  const lines = [
+    'OICP rules relaxed by the profile (these scenarios are judged against what the profile accepts, not the contract):',
+  ];
+  for (const group of relaxedBySetting(summary.relaxed)) {
+    const count = `${group.ids.length} scenario${group.ids.length === 1 ? '' : 's'}`;
+    lines.push(
+      `  ~ ${cutLine(`${group.setting} (profile '${group.profile}') · ${count} · the contract asks ${group.contract}; accepted: ${group.accepted}`, width - 4)}`,
+    );
+    lines.push(`      ${listThatFits(group.ids, Math.max(width - 6, 40))}`);
+  }
+  return lines;
+}
+
 function skippedSection(summary: RunSummary, width: number): string[] {
   if (summary.skipped.length === 0) return [];
   const lines = ['Skipped, by the setting that would enable them (or why they did not run):'];
@@ -281,6 +373,7 @@ const SECTIONS: ReadonlyArray<(summary: RunSummary, width: number) => string[]> 
   failedSection,
   advisorySection,
   unconfirmedSection,
+  relaxedSection,
   fromProfileSection,
   skippedSection,
 ];

@@ -18,7 +18,7 @@ import { isSecretVariable, Redactor, secretValuesOfBody, secretVariableValues } 
 import { curlCommand } from '../report/curl.ts';
 import { requestViolations } from '../scenarios/lint.ts';
 import { placeholderNames, placeholdersOf, resolveScenario } from '../scenarios/resolve.ts';
-import type { Scenario } from '../scenarios/types.ts';
+import type { RelaxedRule, Scenario } from '../scenarios/types.ts';
 import { formatViolations, type SchemaRegistry } from '../schemas/registry.ts';
 import { cutLine } from '../text.ts';
 import type { FailFast } from './fail-fast.ts';
@@ -72,12 +72,24 @@ export class ScenarioFailed extends Error {
   override name = 'ScenarioFailed';
   readonly failures: CheckFailure[];
 
+  /**
+   * The message names the failed checks only: each check's own step states what it expected and received,
+   * and the rule, beside the answer it judged — a report page shows each failure once.
+   */
   constructor(failures: CheckFailure[], hint?: string) {
     super(
-      `${failures.length} check(s) failed: ${failures.map((f) => f.check).join(', ')}\n\n${failures.map((f) => f.message).join('\n\n')}${hint ? `\n\n${hint}` : ''}`,
+      `${failures.length} check(s) failed: ${failures.map((f) => f.check).join(', ')} — expected, received and rule of each in its step${hint ? `\n\n${hint}` : ''}`,
     );
     this.failures = failures;
   }
+}
+
+/** The answer body, attached again inside the first failed check's step (`.json`, or `.txt` when it is not JSON). */
+export const ANSWER_BODY_ATTACHMENT = 'answer-body';
+
+/** The answer body as the evidence shows it: JSON pretty-printed, anything else as it came (masked either way). */
+function answerBodyText(shown: { json?: unknown; bodyText: string }): string {
+  return shown.json === undefined ? shown.bodyText : json(shown.json);
 }
 
 /** Grace beyond the time budget before a request is abandoned, so a late answer is still seen and timed. */
@@ -186,11 +198,24 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
   // advisory or an expectation not confirmed is a finding inside a passing step), then one step naming
   // every check that passed — one step per passed check would cost more than the exchange itself, and the
   // verdicts attachment lists them too.
+  // The answer body goes with the first failed check too: the reader of a failure sees what was judged
+  // without unfolding the exchange.
+  let answerShownWithFailure = false;
   for (const { check, judged } of findings) {
     const label = `${check.verdict === 'advisory' ? 'Advisory' : 'Check'} ${check.name}: ${check.title}`;
     try {
       await hooks.step(label, async () => {
         const { advisory, failure } = judged;
+        if (failure && !answerShownWithFailure && exchange.answer) {
+          answerShownWithFailure = true;
+          const shown = maskAnswer(exchange.answer, redactor);
+          const isJson = shown.json !== undefined;
+          await hooks.attach(
+            `${ANSWER_BODY_ATTACHMENT}.${isJson ? 'json' : 'txt'}`,
+            isJson ? 'application/json' : 'text/plain',
+            answerBodyText(shown),
+          );
+        }
         if (advisory)
           await hooks.step(`Finding: ${cutLine(advisory.oneLine, 240)}`, () => hooks.advisory(advisory));
         for (const found of judged.unconfirmed) {
@@ -229,6 +254,7 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
     notApplicable,
     ...(answer ? { answer } : {}),
     ...(scenario.fromProfile?.length ? { fromProfile: scenario.fromProfile } : {}),
+    ...relaxedRules(scenario, advisories, profile.name),
   };
   await hooks.attach(VERDICTS_ATTACHMENT, 'application/json', json(verdicts));
   logExchange({ exchange, verdicts, failed: failures.length > 0 });
@@ -238,6 +264,33 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
     throw new ScenarioFailed(failures, hint);
   }
   return { exchange, failures, advisories, unconfirmed };
+}
+
+/**
+ * The OICP rules a profile setting relaxed for this scenario: its own (invalidRequests, set when it was made)
+ * and each known Hubject deviation the profile accepted in place of a failure.
+ */
+function relaxedRules(
+  scenario: Scenario,
+  advisories: readonly CheckFailure[],
+  profile: string,
+): { relaxed?: RelaxedRule[] } {
+  const relaxed: RelaxedRule[] = [
+    ...(scenario.relaxedByProfile ?? []),
+    ...advisories.flatMap((advisory) =>
+      advisory.deviation
+        ? [
+            {
+              setting: `hubjectDeviations: ${advisory.deviation}`,
+              contract: `${advisory.check}: ${advisory.expected}`,
+              accepted: advisory.received,
+              profile,
+            },
+          ]
+        : [],
+    ),
+  ];
+  return relaxed.length > 0 ? { relaxed } : {};
 }
 
 /** What the run-level checks need of the answer (they read verdicts, never response attachments). */
@@ -357,7 +410,7 @@ async function send(
       ...(shown.incomplete ? { incomplete: shown.incomplete } : {}),
       headers: shown.headers,
     };
-    const body = shown.json === undefined ? shown.bodyText : json(shown.json);
+    const body = answerBodyText(shown);
     if (attempt < attempts && onStatus.includes(answer.status)) {
       await hooks.step(
         `Attempt ${attempt} of ${attempts}: HTTP ${evidence.status}, retrying in ${delayMs} ms (retry policy of profile '${profile.name}')`,
@@ -407,7 +460,9 @@ function testDataHint(
   failures: CheckFailure[],
   redactor: Redactor,
 ): string | undefined {
-  if (!failures.some((f) => f.category === 'status')) return undefined;
+  // Only where the outcome (HTTP status, AuthorizationStatus, code) differed, and never for a request that
+  // is wrong on purpose: its outcome depends on the defect, not on the test data.
+  if (scenario.invalid || !failures.some((f) => f.category === 'status')) return undefined;
   const sent = identifyingValues(scenario, resolved);
   const named = new Set(sent.flatMap((v) => v.variables));
   // A PIN is never named, not even masked: it says nothing about which test data is missing.
@@ -421,9 +476,10 @@ function testDataHint(
         `${label} ${value} (${variables.length > 0 ? variables.map((v) => `{{${v}}}`).join(', ') : 'written in the scenario'})`,
     )
     .join(', ');
+  // The embedded mock's registry is named only when the embedded mock answered from it.
   const target = profile.mockCommand
     ? "The target is another team's mock (OICP_MOCK_COMMAND): it may not know these values."
-    : profile.mockRegistry
+    : profile.mockRegistry && profile.startEmbeddedMock && !profile.mockReplay
       ? `The embedded mock knows the operators, EVSEs, cards and contracts of ${displayPath(profile.mockRegistry)}: add the one it lacks there, with variable: for its profile value (docs/scenarios.md, "A new test card in one place").`
       : 'If the target does not know them (a test card not set up, an EVSE in another state), this expectation cannot hold.';
   const rest =

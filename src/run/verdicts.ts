@@ -1,5 +1,5 @@
 import type { CheckFailure } from '../checks/check.ts';
-import type { BasisKind, ExpectationKey, ProfileExpectation } from '../scenarios/types.ts';
+import type { BasisKind, ExpectationKey, ProfileExpectation, RelaxedRule } from '../scenarios/types.ts';
 
 /** The runner's record of one scenario's checks, attached to every test as `verdicts.json`. */
 export const VERDICTS_ATTACHMENT = 'verdicts.json';
@@ -55,6 +55,8 @@ export interface ScenarioVerdicts {
   answer?: AnswerSummary;
   /** The expectations that came from the profile instead of the catalogue (absent: none). */
   fromProfile?: ProfileExpectation[];
+  /** OICP rules a profile setting relaxed for this scenario (absent: none). */
+  relaxed?: RelaxedRule[];
 }
 
 /** `observed`, `assumption`, or `observed, profile 'qa'` for an expectation the profile calibrated. */
@@ -118,6 +120,13 @@ export function parseVerdicts(text: string): ScenarioVerdicts | undefined {
       ...(answer ? { answer } : {}),
       ...(Array.isArray(data.fromProfile) && data.fromProfile.length > 0
         ? { fromProfile: data.fromProfile.filter((p) => typeof p?.expectation === 'string') }
+        : {}),
+      ...(Array.isArray(data.relaxed) && data.relaxed.length > 0
+        ? {
+            relaxed: data.relaxed.filter(
+              (r) => typeof r?.setting === 'string' && typeof r?.profile === 'string',
+            ),
+          }
         : {}),
     };
   } catch {

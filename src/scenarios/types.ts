@@ -92,6 +92,23 @@ export interface Scenario {
   enableWith?: string[];
   /** The expectations the profile overrides (src/calibration/overrides.ts), with what the catalogue said. */
   fromProfile?: ProfileExpectation[];
+  /** OICP rules whose expectation a profile setting changed (invalidRequests): reported wherever the scenario is. */
+  relaxedByProfile?: RelaxedRule[];
+}
+
+/**
+ * An OICP rule a profile setting relaxed for a scenario: `invalidRequests` changing what a request breaking an
+ * enforced rule must get, or `hubjectDeviations` accepting a known deviation of Hubject's. A scenario that
+ * passes with one is not plainly conformant: the console, the report and the gate name it.
+ */
+export interface RelaxedRule {
+  /** The setting, as written in the profile (`invalidRequests.enforced`, `hubjectDeviations: E-17`). */
+  setting: string;
+  /** What the contract asks. */
+  contract: string;
+  /** What the profile accepts instead. */
+  accepted: string;
+  profile: string;
 }
 
 /** An expectation that comes from the profile instead of the catalogue. */

@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { type RunningMock, startMock } from '../../mock/server.ts';
+import { projectRoot } from '../../src/paths.ts';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
 
 // Each test drives the real entry point against its own in-process mock on a free port.
@@ -117,5 +119,55 @@ test('a --grep that selects nothing says what it searched and the closest scenar
   expect(run.stderr).toContain("--grep: 'fixture-rfid-unkown' selects none of the 3 loaded scenario(s)");
   expect(run.stderr).toContain('--grep: closest scenario ids: fixture-rfid-unknown-uid');
   expect(run.stdout + run.stderr).not.toContain('No tests found');
+  expect(mock.requestCount()).toBe(0);
+});
+
+test('`npx playwright test` without the conformance command refuses, names the command with the same options, and touches no report', async () => {
+  // An earlier run's reports: a direct run must neither add to them nor leave them beside its own.
+  const reportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-direct-'));
+  fs.mkdirSync(path.join(reportsDir, 'allure-report'));
+  fs.writeFileSync(path.join(reportsDir, 'allure-report', 'index.html'), 'earlier run');
+  fs.writeFileSync(path.join(reportsDir, 'junit.xml'), 'earlier run');
+  const before = fs.readdirSync(reportsDir, { recursive: true }).sort();
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    OICP_REPORTS_DIR: reportsDir,
+    OICP_BASE_URL: mock.url,
+    OICP_SCENARIOS: RFID_FILE,
+    OICP_SETTINGS_FILE: 'none',
+  };
+  // The parent Playwright's own variables would make the child take itself for a worker.
+  for (const key of Object.keys(env))
+    if (key.startsWith('TEST_') || key.startsWith('PW_') || key === 'OICP_RUN_ID') delete env[key];
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+    (resolve) => {
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(projectRoot, 'node_modules', '@playwright', 'test', 'cli.js'),
+          'test',
+          '--grep',
+          '@smoke',
+          '--workers',
+          '2',
+        ],
+        { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+      });
+      child.stderr.on('data', (chunk) => {
+        err += chunk;
+      });
+      child.on('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
+    },
+  );
+  expect(code, stdout + stderr).toBe(2);
+  expect(stderr).toContain('npm run conformance -- --grep @smoke --workers 2');
+  expect(stderr).toContain('Nothing was run or written (exit code 2)');
+  expect(fs.readdirSync(reportsDir, { recursive: true }).sort()).toEqual(before);
+  expect(fs.readFileSync(path.join(reportsDir, 'junit.xml'), 'utf8')).toBe('earlier run');
   expect(mock.requestCount()).toBe(0);
 });

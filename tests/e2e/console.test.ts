@@ -51,8 +51,27 @@ test('failures and advisories are named; no code frame, stack or error-context o
       '      authorizationStatusAsExpected: expected AuthorizationStatus "NotAuthorized", received AuthorizationStatus "Authorized" (+1 more: statusCodeAsExpected)',
   );
   expect(all.stdout).toContain(
-    'Advisories (best-practice findings; they do not fail the run):\n' +
-      '  ! report-fixture-without-evse-id · requestCarriesEvseId: expected an EvseID in the request, received EvseID (absent)',
+    'Advisories (best-practice findings; they do not fail the run; every one is in the report):\n' +
+      '  ! requestCarriesEvseId · 1 scenario · e.g. expected an EvseID in the request, received EvseID (absent)\n' +
+      '      report-fixture-without-evse-id\n',
+  );
+  // One line per scenario naming its YAML file and line, and one list of failures (the summary's): no
+  // second list after the run, no line naming the spec that turns scenarios into tests.
+  expect(all.stdout).toMatch(
+    new RegExp(
+      `^ {2}✘ \\d/3 ${SCENARIOS.replace(/[.]/g, '\\.')}:\\d+ › .* \\[report-fixture-unknown-card-refused\\] \\(\\d+ms\\)$`,
+      'm',
+    ),
+  );
+  expect(all.stdout).not.toContain('authorize-start.spec.ts');
+  expect(all.stdout.match(/report-fixture-unknown-card-refused/g)).toHaveLength(2);
+  // Every path it prints is absolute; the gate says what it counts; the last line says it was a selection.
+  expect(all.stdout).toMatch(new RegExp(`Table: ${all.reportsDir.replace(/[.]/g, '\\.')}/coverage\\.md`));
+  expect(all.stdout).toContain(
+    '  ✘ certification/maxFailures: 1 scenario tagged @certification failed, the gate allows none',
+  );
+  expect(all.stdout.trimEnd().split('\n').at(-1)).toBe(
+    `selection: 3 of 3 scenarios ran (OICP_SCENARIOS=${SCENARIOS}) — not a full run`,
   );
   expect(all.stdout).toContain('2 passed, 1 failed, 1 advisory finding(s)');
   expect(out).not.toMatch(/^\s+at /m);

@@ -127,7 +127,7 @@ test('no secret reaches an exchange log, a drift table, a calibration or a repla
     expect(log).toContain('***');
     const calibration = fs.readFileSync(path.join(first.reportsDir, 'calibration.md'), 'utf8');
     expect(calibration).toContain('secrets-echo-json');
-    expect(calibration).toContain('the value is masked (it carries a secret)');
+    expect(calibration).toContain('the value is masked \\(it carries a secret\\)');
     const drift = fs.readFileSync(path.join(second.reportsDir, 'drift.md'), 'utf8');
     expect(drift).toContain('### secrets-echo-json — different outcome');
     expect(drift).toContain('you sent {');

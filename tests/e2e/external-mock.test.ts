@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import { expect, test } from '@playwright/test';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
@@ -69,4 +70,33 @@ test('OICP_MOCK_COMMAND without OICP_BASE_URL is a configuration error; nothing 
   });
   expect(run.exitCode).toBe(2);
   expect(run.stderr).toContain('OICP_MOCK_COMMAND: set OICP_BASE_URL too');
+});
+
+test('a local target port another process holds stops the run before Playwright starts: exit 2, the port named, nothing sent', async () => {
+  // Stands in for a mock an interrupted run left behind: it listens on the port the next run's mock wants.
+  let requests = 0;
+  const leftover = http.createServer((_request, response) => {
+    requests++;
+    response.end();
+  });
+  await new Promise<void>((resolve) => leftover.listen(0, '127.0.0.1', resolve));
+  const { port } = leftover.address() as net.AddressInfo;
+  try {
+    const run = await runConformance({
+      OICP_MOCK_COMMAND: `node --import tsx mock/cli.ts --port ${port}`,
+      OICP_BASE_URL: `http://127.0.0.1:${port}`,
+      OICP_SCENARIOS: RFID_FILE,
+    });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(2);
+    expect(run.stderr).toContain(`OICP_BASE_URL: port ${port} on 127.0.0.1 is already in use`);
+    expect(run.stderr).toContain('a left-over process holds it, perhaps the mock of an interrupted run');
+    expect(run.stderr).toContain(`\`ss -ltnp 'sport = :${port}'\` or \`lsof -i :${port}\``);
+    expect(run.stderr).toContain('nothing was sent');
+    // Not Playwright's own advice, and no scenario reported as failed.
+    expect(run.stdout + run.stderr).not.toMatch(/already used|reuseExistingServer/);
+    expect(run.record).toBeUndefined();
+    expect(requests).toBe(0);
+  } finally {
+    await new Promise<void>((resolve) => leftover.close(() => resolve()));
+  }
 });

@@ -1,12 +1,19 @@
 import fs from 'node:fs';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
-import { runConformance, scenarioResults } from '../support/conformance-run.ts';
+import { pathToFileURL } from 'node:url';
+import { chromium, expect, type FrameLocator, test } from '@playwright/test';
+import { EXCHANGE_FORMAT } from '../../src/exchange/log-entry.ts';
+import { ChromiumNotFound, findChromium, HEADLESS_CHROMIUM_ARGS } from '../../src/report/chromium.ts';
+import { expandTree } from '../../src/report/report-page.ts';
+import { markdownText } from '../../src/text.ts';
+import { type ConformanceRun, runConformance, scenarioResults } from '../support/conformance-run.ts';
 import {
   echoTarget,
   HASHED_VALUE,
+  hostileMarkdown,
   htmlEntities,
   leaksIn,
   PIN,
@@ -33,13 +40,18 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** A file's text, with base64 attachment bodies of Playwright's JSON report decoded. */
+/**
+ * A file's text, with base64 attachment bodies of Playwright's JSON report decoded, and once more with
+ * Markdown's backslash escapes undone (calibration.md and drift.md escape what the target sent: an escaped
+ * secret is a secret all the same).
+ */
 function readable(file: string): string {
   const text = fs.readFileSync(file, 'latin1');
   const decoded = [...text.matchAll(/"body":\s*"([A-Za-z0-9+/=]{8,})"/g)].map((m) =>
     Buffer.from(m[1] as string, 'base64').toString('latin1'),
   );
-  return [text, ...decoded].join('\n');
+  const unescaped = [text, ...decoded].map((t) => t.replace(/\\([!-/:-@[-`{-~])/g, '$1'));
+  return [text, ...decoded, ...unescaped].join('\n');
 }
 
 function fixtureScenarios(dir: string): string {
@@ -89,27 +101,130 @@ ${qr('echo-percent-text', 'percent')}
             HashedPIN: { Value: "${HASHED_VALUE}", Function: Bcrypt, LegacyHashData: { Function: MD5, Salt: "${SALT}", Value: "abc" } }
     expect:
       status: 200
+  - id: ${MARKDOWN_SCENARIO}
+    title: ${MARKDOWN_TITLE}
+    request:
+      operatorId: "{{operatorId}}"
+      body:
+        OperatorID: "{{operatorId}}"
+        EvseID: "{{evseId}}"
+        CPOPartnerSessionID: "markdown"
+        Identification:
+          QRCodeIdentification: { EvcoID: "{{qrEvcoId}}", PIN: "${PIN}" }
+    expect:
+      status: 200
+      authorizationStatus: NotAuthorized
+      statusCode: "102"
+      fields:
+        ProviderID: { equals: "DE*ABC" }
+        StatusCode.Description: { equals: "a text the target never sends" }
+      # Assumptions, so that what the target answered instead is listed in calibration.md.
+      basis: { default: { assumption: "a hostile target (fixture)" } }
 `,
   );
   return file;
 }
 
-test('a hostile echo target gets no secret into any artefact or the console', async () => {
+/** The scenario whose answer carries hostile Markdown in every field (the echo target's `markdown` mode). */
+const MARKDOWN_SCENARIO = 'echo-markdown';
+const MARKDOWN_TITLE = 'A hostile target answers in Markdown and HTML';
+
+/**
+ * The earlier run the run compares itself with (OICP_COMPARE_WITH), as an exchange log whose every value is
+ * hostile Markdown too — a log is as untrusted as a target: the same scenario answered otherwise (so that it
+ * is shown side by side), and a scenario only this log holds.
+ */
+function earlierLog(dir: string, origin: string): string {
+  const hostile = (place: string) => hostileMarkdown(origin, place);
+  const record = (scenario: string, title: string) => ({
+    format: EXCHANGE_FORMAT,
+    runId: hostile('a-run-id'),
+    scenario,
+    title,
+    feature: hostile('a-feature'),
+    source: hostile('a-source'),
+    profile: hostile('a-profile'),
+    target: hostile('a-target'),
+    at: hostile('a-at'),
+    request: { method: 'POST', url: `${origin}/a`, path: '/a', headers: {}, body: {}, bytes: 2 },
+    answer: {
+      status: 200,
+      reason: hostile('a-reason'),
+      headers: {
+        'content-type': 'application/json;charset=utf-8',
+        'process-id': hostile('a-process-id'),
+        [hostile('a-header')]: hostile('a-header-value'),
+      },
+      body: {
+        AuthorizationStatus: 'NotAuthorized',
+        StatusCode: { Code: '102', Description: hostile('a-description'), AdditionalInfo: null },
+        SessionID: null,
+        ProviderID: hostile('a-provider-id'),
+        [hostile('a-key')]: 1,
+      },
+      bytes: 100,
+      elapsedMs: 5,
+    },
+    attempts: 1,
+    verdict: 'passed',
+    generated: [],
+  });
+  const file = path.join(dir, 'earlier-exchanges.jsonl');
+  fs.writeFileSync(
+    file,
+    [record(MARKDOWN_SCENARIO, hostile('a-title')), record(hostile('a-only-id'), hostile('a-only-title'))]
+      .map((r) => `${JSON.stringify(r)}\n`)
+      .join(''),
+  );
+  return file;
+}
+
+test.describe('one run against a hostile echo target', () => {
+  test.describe.configure({ mode: 'serial' });
+
   const echoed: string[] = [];
-  const server = echoTarget({ received: (body) => echoed.push(body) });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-hostile-'));
-  try {
-    const run = await runConformance(
-      // Every report format the run can write, Playwright's own included: all are scanned.
-      { OICP_BASE_URL: url, OICP_SCENARIOS: fixtureScenarios(dir), OICP_PLAYWRIGHT_REPORTS: 'json,html' },
-      { args: ['--workers', '1'] },
+  /** What reached the target's listening socket after the run had finished: connections and requests. */
+  const afterRun = { connections: 0, requests: [] as string[] };
+  let finished = false;
+  let server: http.Server;
+  let origin: string;
+  let run: ConformanceRun;
+
+  test.beforeAll(async () => {
+    test.setTimeout(240_000);
+    server = echoTarget({ markdown: true, received: (body) => echoed.push(body) });
+    server.on('connection', () => {
+      if (finished) afterRun.connections++;
+    });
+    server.on('request', (req: http.IncomingMessage) => {
+      if (finished) afterRun.requests.push(req.url ?? '');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-hostile-'));
+    run = await runConformance(
+      {
+        OICP_BASE_URL: origin,
+        OICP_SCENARIOS: fixtureScenarios(dir),
+        // Every report format the run can write, Playwright's own included: all are scanned.
+        OICP_PLAYWRIGHT_REPORTS: 'json,html',
+        // So that drift.md is written and attached, with a log as hostile as the target.
+        OICP_COMPARE_WITH: earlierLog(dir, origin),
+      },
+      { args: ['--workers', '1'], timeoutMs: 180_000 },
     );
+    finished = true;
+  });
+
+  test.afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  test('a hostile echo target gets no secret into any artefact or the console', async () => {
     const results = scenarioResults(run);
-    expect(results, run.stdout + run.stderr).toHaveLength(6);
+    expect(results, run.stdout + run.stderr).toHaveLength(7);
     // Not vacuous: every request reached the target, which echoed every secret in every form.
-    expect(echoed).toHaveLength(6);
+    expect(echoed).toHaveLength(7);
     const echoedLeaks = leaksIn(
       'what the target echoed',
       echoed.map((b) => `${b} ${encodeURIComponent(b)} ${htmlEntities(b)}`).join('\n'),
@@ -126,15 +241,114 @@ test('a hostile echo target gets no secret into any artefact or the console', as
     expect(files.some((f) => f.endsWith('junit.xml'))).toBe(true);
     expect(files.some((f) => f.includes(`${path.sep}allure-report${path.sep}`))).toBe(true);
     expect(files.some((f) => f.includes(`${path.sep}allure-results${path.sep}`))).toBe(true);
+    expect(files.some((f) => f.endsWith('drift.md'))).toBe(true);
     const leaks = [
       ...files.flatMap((file) => leaksIn(path.relative(run.reportsDir, file), readable(file))),
       ...leaksIn('stdout', run.stdout),
       ...leaksIn('stderr', run.stderr),
     ];
     expect(leaks).toEqual([]);
-  } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
+  });
+
+  test('its Markdown and HTML reach calibration.md, drift.md and the report only as text: opened from disk, the report calls no one', async () => {
+    test.setTimeout(240_000);
+    // Not vacuous: the hostile values are in the Markdown the run wrote and attached, every one escaped.
+    const markdown = (name: string) => fs.readFileSync(path.join(run.reportsDir, name), 'utf8');
+    const calibration = markdown('calibration.md');
+    const drift = markdown('drift.md');
+    for (const place of ['process-id', 'provider-id', 'description'])
+      expect(calibration, place).toContain(markdownText(`![${place}](${origin}/md-${place}-image)`));
+    for (const place of [
+      'reason',
+      'a-reason',
+      'a-title',
+      'a-only-id',
+      'a-only-title',
+      'a-header',
+      'a-profile',
+    ])
+      expect(drift, place).toContain(markdownText(`![${place}](${origin}/md-${place}-image)`));
+    for (const [name, text] of [
+      ['calibration.md', calibration],
+      ['drift.md', drift],
+      ['coverage.md', markdown('coverage.md')],
+    ] as const) {
+      // Outside fenced blocks (which hold the answers verbatim), no Markdown or HTML the target wrote survives.
+      const prose = text.replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '');
+      expect(prose, name).not.toMatch(/!\[|\]\(|(?<!\\)<(?:img|script|iframe|http)/i);
+      expect(prose, name).not.toMatch(/http:\/\/|www\.hostile/);
+    }
+
+    let executablePath: string;
+    try {
+      executablePath = findChromium();
+    } catch (error) {
+      if (!(error instanceof ChromiumNotFound)) throw error;
+      test.skip(true, `No Chromium to open the report in (${error.message})`);
+      return;
+    }
+    expect(afterRun).toEqual({ connections: 0, requests: [] });
+    const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-chromium-'));
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath,
+      args: [...HEADLESS_CHROMIUM_ARGS],
+    });
+    const requests: string[] = [];
+    context.on('request', (request) => requests.push(request.url()));
+    const rendered: Array<{ where: string; text: string; elements: number }> = [];
+    const inFrame = async (where: string, frame: FrameLocator) => {
+      const body = frame.locator('body');
+      await body.waitFor({ timeout: 30_000 });
+      rendered.push({
+        where,
+        text: ((await body.textContent()) ?? '').replace(/\s+/g, ' '),
+        elements: await frame.locator('img, a, script, iframe, object, embed, svg, video, audio').count(),
+      });
+    };
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(pathToFileURL(path.join(run.reportsDir, 'allure-report', 'index.html')).href);
+      // The run-level attachments, each opened: calibration.md, drift.md, coverage.md as the report renders them.
+      await page.locator('[data-testid="nav-tab-globalAttachments"]').click({ timeout: 30_000 });
+      const attachments = page.locator('[data-testid="test-result-attachment"]');
+      await expect(attachments).toHaveCount(3, { timeout: 30_000 });
+      for (const name of ['Calibration', 'Drift from the earlier run', 'Coverage']) {
+        const attachment = attachments.filter({ hasText: name }).first();
+        await attachment.locator('[data-testid="test-result-attachment-header"]').click();
+        await inFrame(name, attachment.frameLocator('[data-testid="markdown-attachment-preview"] iframe'));
+      }
+      // The hostile scenario: its description lists the SessionID advisory, with the SessionID it quotes.
+      await page.locator('[data-testid="nav-tab-results"]').click();
+      await expandTree(page);
+      await page.getByText(MARKDOWN_TITLE).first().click({ timeout: 30_000 });
+      await inFrame('description', page.frameLocator('[data-testid="test-result-description-frame"]'));
+
+      // Nothing the target wrote became an element; what it wrote is on the page, as text.
+      expect(rendered.map((r) => `${r.where}: ${r.elements}`)).toEqual([
+        'Calibration: 0',
+        'Drift from the earlier run: 0',
+        'Coverage: 0',
+        'description: 0',
+      ]);
+      const shown = (where: string) => rendered.find((r) => r.where === where)?.text ?? '';
+      expect(shown('Calibration')).toContain(`![process-id](${origin}/md-process-id-image)`);
+      expect(shown('Calibration')).toContain(`<img src="${origin}/md-process-id-raw-image">`);
+      expect(shown('Drift from the earlier run')).toContain(
+        `![a-only-title](${origin}/md-a-only-title-image)`,
+      );
+      expect(shown('Drift from the earlier run')).toContain(`<${origin}/md-reason-autolink>`);
+      expect(shown('description')).toContain(`![session-id](${origin}/md-session-id-image)`);
+
+      // The socket still counts: a request made on purpose now reaches it (and is the only one).
+      await page.evaluate(`new Image().src = ${JSON.stringify(`${origin}/control`)}`);
+      await expect.poll(() => afterRun.requests, { timeout: 30_000 }).toContain('/control');
+    } finally {
+      await context.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    }
+    expect(afterRun).toEqual({ connections: 1, requests: ['/control'] });
+    expect(requests.filter((url) => !/^(?:file|data|blob):/.test(url))).toEqual([`${origin}/control`]);
+  });
 });
 
 test('the scan itself finds a secret in each form (a scan that finds nothing proves nothing)', () => {

@@ -94,9 +94,9 @@ test('two runs against the mock in different fault modes give the drift groups t
   );
   expect(outcome.stdout).toContain('≠ fixture-drift-unknown-card · StatusCode.Code "102" → "106"');
   const table = fs.readFileSync(path.join(outcome.out, 'drift.md'), 'utf8');
-  expect(table).toContain('| fixture-drift-unknown-card | StatusCode.Code | "102" | "106" |');
+  expect(table).toContain('| fixture-drift-unknown-card | StatusCode\\.Code | "102" | "106" |');
   expect(table).toContain('### fixture-drift-wrong-pin — different outcome');
-  expect(table).toContain('| verdict | passed | failed: statusCodeAsExpected |');
+  expect(table).toContain('| verdict | passed | failed\\: statusCodeAsExpected |');
 
   // A flag makes outcome drift fail a CI job; without it the comparison only informs.
   const strict = compare(

@@ -284,6 +284,13 @@ test('a failing certification scenario lands in its category with its explanatio
   expect(step?.statusDetails?.message).toContain('expected: AuthorizationStatus "NotAuthorized"');
   expect(step?.statusDetails?.message).toContain('received: AuthorizationStatus "Authorized"');
   expect(step?.statusDetails?.message).toContain('rule: ');
+  // Each failure once: the scenario's own error names the failed checks, the step explains; the answer the
+  // check judged is right there in the failed step.
+  expect(failed.statusDetails?.message).toContain('1 check(s) failed: authorizationStatusAsExpected');
+  expect(failed.statusDetails?.message).not.toContain('expected: AuthorizationStatus');
+  expect(allSteps(step?.steps).some((s) => s.attachments?.some((a) => a.name === 'answer-body.json'))).toBe(
+    true,
+  );
 
   // Filed under "Unexpected status / code" in the report; the gate failed there and in the console.
   const categories = reportCategories(second);

@@ -3,12 +3,55 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startMock } from '../../mock/server.ts';
+import { MARKER_FILE, OUTPUTS_FILE } from '../../src/report/paths.ts';
 import { LOCK_FILE } from '../../src/report/reports-lock.ts';
 import { runConformance } from '../support/conformance-run.ts';
 
 // One run, one reports folder: a second run into a folder a live run holds is refused; a stale lock is
-// taken over; a run stopped by a configuration error leaves nothing that reads as a report of its own.
+// taken over; a run stopped by a configuration error leaves nothing that reads as a report of its own; a
+// folder that is not the suite's (the home folder, a folder of other files) is refused before anything is
+// removed or sent.
 const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
+
+/** Files a user keeps, at the names of a run's outputs and beside them. */
+const USER_FILES: Record<string, string> = {
+  'html/index.html': 'my site',
+  'screenshots/holiday.png': 'png',
+  'test-output/notes.txt': 'mine',
+  'junit.xml': '<mine/>',
+  'coverage.md': '# my coverage',
+  'notes.txt': 'mine',
+};
+
+function writeUserFiles(dir: string): void {
+  for (const [name, content] of Object.entries(USER_FILES)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+}
+
+function expectUserFilesIntact(dir: string): void {
+  for (const [name, content] of Object.entries(USER_FILES))
+    expect(fs.readFileSync(path.join(dir, name), 'utf8'), name).toBe(content);
+  expect(fs.readdirSync(dir).sort()).toEqual([
+    'coverage.md',
+    'html',
+    'junit.xml',
+    'notes.txt',
+    'screenshots',
+    'test-output',
+  ]);
+}
+
+/** A copy of the rfid scenarios with a mistake in it: a configuration error. */
+function brokenScenarios(): string {
+  const broken = path.join(tempDir('oicp-broken-'), 'broken.yaml');
+  fs.writeFileSync(
+    broken,
+    fs.readFileSync(RFID_FILE, 'utf8').replace('severity: critical', 'severity: urgent'),
+  );
+  return broken;
+}
 
 const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
@@ -62,16 +105,20 @@ test('a second run into a folder a live run holds is refused at once (exit 2), a
   }
 });
 
-test('a stale lock of a run that died is taken over', async () => {
+test('a stale lock of a run that died is taken over, also when its process id is in use again, and the run says so', async () => {
   const mock = await startMock({ port: 0 });
   const reportsDir = tempDir('oicp-stale-');
-  const { spawnSync } = await import('node:child_process');
-  const deadPid = Number(
-    spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout,
-  );
+  // The lock names a process id that runs (this test's), but a process that started long before it: the run
+  // that took the lock has died and its process id has been given to another process.
   fs.writeFileSync(
     path.join(reportsDir, LOCK_FILE),
-    JSON.stringify({ pid: deadPid, host: os.hostname(), startedAt: '2026-01-01T00:00:00Z', token: 'dead' }),
+    JSON.stringify({
+      pid: process.pid,
+      host: os.hostname(),
+      startedAt: '2026-01-01T00:00:00Z',
+      token: 'dead',
+      processStart: '1',
+    }),
   );
   try {
     const run = await runConformance(
@@ -79,6 +126,9 @@ test('a stale lock of a run that died is taken over', async () => {
       { recordOnly: true },
     );
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      `Took over the stale lock ${path.join(reportsDir, LOCK_FILE)} of an earlier run (process ${process.pid} on ${os.hostname()}, started 2026-01-01T00:00:00Z): that process has ended (process id ${process.pid} now belongs to a process started later).`,
+    );
     expect(mock.requestCount()).toBe(3);
     expect(fs.existsSync(path.join(reportsDir, LOCK_FILE))).toBe(false);
   } finally {
@@ -101,16 +151,21 @@ test("a run stopped by a configuration error leaves none of the previous run's r
     expect(good.exitCode, good.stdout + good.stderr).toBe(0);
     for (const output of ['allure-report', 'allure-results', 'junit.xml', 'run.json', 'coverage.md', 'html'])
       expect(fs.existsSync(path.join(reportsDir, output)), output).toBe(true);
+    // The run recorded what it wrote, for the next run to remove.
+    const recorded = (
+      JSON.parse(fs.readFileSync(path.join(reportsDir, OUTPUTS_FILE), 'utf8')) as {
+        outputs: Array<{ name: string }>;
+      }
+    ).outputs.map((o) => o.name);
+    expect(recorded).toEqual(
+      expect.arrayContaining(['allure-report', 'allure-results', 'junit.xml', 'run.json', 'html']),
+    );
+    expect(recorded).not.toContain('screenshots');
     fs.writeFileSync(path.join(reportsDir, 'my-notes.txt'), 'kept');
 
-    const broken = path.join(tempDir('oicp-broken-'), 'broken.yaml');
-    fs.writeFileSync(
-      broken,
-      fs.readFileSync(RFID_FILE, 'utf8').replace('severity: critical', 'severity: urgent'),
-    );
     const stopped = await runConformance({
       OICP_BASE_URL: mock.url,
-      OICP_SCENARIOS: broken,
+      OICP_SCENARIOS: brokenScenarios(),
       OICP_REPORTS_DIR: reportsDir,
     });
     expect(stopped.exitCode).toBe(2);
@@ -118,10 +173,60 @@ test("a run stopped by a configuration error leaves none of the previous run's r
     expect(stopped.stderr).toContain('No report was written');
     expect(stopped.stdout).not.toMatch(/\d+ passed|Quality gate/);
     // Nothing left that could be taken for this run's report; the history and the user's own files stay.
-    expect(fs.readdirSync(reportsDir).sort()).toEqual(['history', 'my-notes.txt']);
+    expect(fs.readdirSync(reportsDir).sort()).toEqual([MARKER_FILE, OUTPUTS_FILE, 'history', 'my-notes.txt']);
     expect(fs.readFileSync(history, 'utf8').trim().split('\n')).toHaveLength(1);
     expect(mock.requestCount()).toBe(3);
   } finally {
     await mock.close();
   }
+});
+
+test('a folder of other files is refused before anything is removed or sent, a configuration error or not', async () => {
+  const mock = await startMock({ port: 0 });
+  const mine = tempDir('oicp-mine-');
+  writeUserFiles(mine);
+  try {
+    for (const scenarios of [RFID_FILE, brokenScenarios()]) {
+      const run = await runConformance({
+        OICP_BASE_URL: mock.url,
+        OICP_SCENARIOS: scenarios,
+        OICP_REPORTS_DIR: mine,
+      });
+      expect(run.exitCode, run.stdout + run.stderr).toBe(2);
+      expect(run.stderr).toContain(
+        `The reports folder ${mine} (OICP_REPORTS_DIR) holds files that are not the suite's (notes.txt), and no run of the suite has marked it as its reports folder (${MARKER_FILE})`,
+      );
+      expect(run.stderr).toContain(
+        `Give the run a folder of its own (a new or an empty one): OICP_REPORTS_DIR=`,
+      );
+      expect(run.stderr).toContain('Nothing was removed and nothing was sent.');
+      expect(run.stderr).not.toContain('Configuration error');
+      expectUserFilesIntact(mine);
+    }
+    expect(mock.requestCount()).toBe(0);
+  } finally {
+    await mock.close();
+  }
+});
+
+test('the home folder is refused, also through a symbolic link, and nothing in it is touched', async () => {
+  // A home folder of the test's own (os.homedir() reads HOME): the real one is never involved.
+  const home = tempDir('oicp-home-');
+  writeUserFiles(home);
+  const link = path.join(tempDir('oicp-link-'), 'reports');
+  fs.symlinkSync(home, link);
+  const run = await runConformance({
+    HOME: home,
+    OICP_BASE_URL: 'http://127.0.0.1:9',
+    OICP_REPORTS_DIR: link,
+  });
+  expect(run.exitCode, run.stdout + run.stderr).toBe(2);
+  expect(run.stderr).toContain(
+    `The reports folder ${link} (OICP_REPORTS_DIR), which leads to ${fs.realpathSync(home)}, is your home folder`,
+  );
+  expect(run.stderr).toContain(
+    `OICP_REPORTS_DIR=${path.join(fs.realpathSync(home), 'oicp-reports')} npm run conformance`,
+  );
+  expect(run.stderr).toContain('Nothing was removed and nothing was sent.');
+  expectUserFilesIntact(home);
 });

@@ -68,9 +68,11 @@ test('a certificate that does not own the OperatorID is answered 401/017 and fai
   expect(run.exitCode).toBe(1);
   for (const result of scenarioResults(run)) {
     expect(result.verdicts?.failed.map((f) => f.check)).toContain('httpStatusAsExpected');
-    expect(result.error).toContain('HTTP 401');
+    // What each failed check received (the scenario's error only names the checks; each step explains).
+    const received = (result.verdicts?.failed ?? []).map((f) => f.received).join('\n');
+    expect(received).toContain('HTTP 401');
     // The 401's code, quoted in the failure (the HTTP status' received body, or a StatusCode expected as a rule).
-    expect(result.error).toMatch(/\\?"017\\?"/);
+    expect(received).toMatch(/\\?"017\\?"/);
   }
 });
 

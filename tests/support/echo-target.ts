@@ -5,6 +5,7 @@ import http from 'node:http';
 // forms beyond text: the PIN as a JSON number and as an object key, base64 of the PIN and of the whole
 // request (standard and URL-safe, unpadded), and credentials of its own in cookie and token headers. The
 // scan looks for the scenarios' secrets (and the target's credentials) in every form a target may echo them in.
+// With `markdown: true` it also answers in Markdown and HTML aimed at the report (hostileMarkdown).
 
 export const PIN = '5839271604';
 export const RAW_BODY_PIN = '7302946185';
@@ -95,9 +96,39 @@ function valueEchoes(body: string): Record<string, unknown> {
 export const htmlEntities = (text: string) =>
   text.replace(/[\s\S]/g, (c) => (/[A-Za-z]/.test(c) ? c : `&#${c.codePointAt(0)};`));
 
+/**
+ * Markdown and HTML that make a report fetch or link `origin` (the target itself) and other hosts, if a report
+ * renders them as Markdown: an image first (a value may be cut after some 160 characters), raw HTML images,
+ * a link, an autolink, a bare URL, a `www.` host, a script, an iframe, a table pipe and backticks. `place`
+ * names where the target put it, in every URL, so that a fetch would say which value escaped.
+ */
+export function hostileMarkdown(origin: string, place: string): string {
+  const url = (form: string) => `${origin}/md-${place}-${form}`;
+  return [
+    `![${place}](${url('image')})`,
+    `<img src="${url('raw-image')}">`,
+    `<img src=http://hostile.invalid/${place}.png>`,
+    `[${place}](${url('link')})`,
+    `<${url('autolink')}>`,
+    url('bare'),
+    `www.hostile-${place}.com/page`,
+    `<script src="${url('script')}"></script>`,
+    `<iframe src="${url('iframe')}"></iframe>`,
+    `| ${place} | cell |`,
+    '`tick`',
+  ].join(' ');
+}
+
 export interface EchoOptions {
   /** What a JSON answer says: Authorized (the default), or a refusal with this StatusCode.Code. */
   refusalCode?: string;
+  /**
+   * Hostile Markdown (hostileMarkdown) in the reason phrase and the Process-ID header of every answer, and a
+   * request with CPOPartnerSessionID `markdown` gets a refusal with it in every field, a SessionID (which
+   * raises an advisory) and an object key included, and line breaks before a block of its own in the
+   * Description.
+   */
+  markdown?: boolean;
   /** Told every request body the target received. */
   received?: (body: string) => void;
 }
@@ -117,19 +148,37 @@ export function echoTarget(options: EchoOptions = {}): http.Server {
       const mode = /"CPOPartnerSessionID":"([a-z-]+)"/.exec(body)?.[1] ?? 'raw';
       const compact = body.replace(/[\r\n]/g, ' ');
       const secret = carriedSecret(body);
+      const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+      const hostile = (place: string) => (options.markdown ? `${hostileMarkdown(origin, place)} ` : '');
       const headers = {
         'X-Echo': compact,
         'X-Echo-Encoded': encodeURIComponent(body),
         'X-Echo-Base64': base64(body),
         'X-Echo-Base64url': base64url(body),
         ...(secret === undefined ? {} : { 'X-Echo-Secret-Base64': base64(secret) }),
-        'Process-ID': `pid-${compact.slice(0, 200)}`,
+        'Process-ID': `${hostile('process-id')}pid-${compact.slice(0, 200)}`,
         // The target's own credentials: masked by name, whatever the value.
         'Set-Cookie': `SESSION=${SESSION_COOKIE}; Path=/; HttpOnly`,
         'X-Auth-Token': TARGET_TOKEN,
       };
-      const reason = `Echo ${compact.slice(0, 300)}`;
-      if (mode === 'fault') {
+      const reason = `${hostile('reason')}Echo ${compact.slice(0, 300)}`;
+      if (mode === 'markdown' && options.markdown) {
+        res.writeHead(200, reason, { ...headers, 'Content-Type': 'application/json;charset=utf-8' });
+        res.end(
+          JSON.stringify({
+            AuthorizationStatus: 'NotAuthorized',
+            StatusCode: {
+              Code: hostile('code'),
+              Description: `${hostile('description')}\n\n![block](${origin}/md-block-image)\n\n<img src="${origin}/md-block-raw-image">\n`,
+              AdditionalInfo: hostile('additional-info'),
+            },
+            SessionID: hostile('session-id'),
+            ProviderID: hostile('provider-id'),
+            EMPPartnerSessionID: hostile('emp-partner-session-id'),
+            [hostile('key')]: true,
+          }),
+        );
+      } else if (mode === 'fault') {
         res.writeHead(400, reason, { ...headers, 'Content-Type': 'application/json;charset=utf-8' });
         res.end(
           JSON.stringify({

@@ -177,8 +177,11 @@ test('each unconfirmed expectation gets the value the target answered, as the pr
   expect(markdown).toContain(
     '| refusal | statusCode | observed | statusCode as the catalogue says | statusCode as the target answered | pid-1 |',
   );
-  expect(markdown).toContain('## For data/environments/qa.yaml');
-  expect(markdown).toContain('- refusal · fields.ProviderID: the value is masked (it carries a secret)');
+  // Every value is Markdown-escaped (src/text.ts, markdownText): it renders as written.
+  expect(markdown).toContain('## For data/environments/qa\\.yaml');
+  expect(markdown).toContain(
+    '- refusal · fields\\.ProviderID: the value is masked \\(it carries a secret\\)',
+  );
 });
 
 test('with overrides already in the profile, the block replaces its expectations and keeps the others', () => {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { DEVIATION_IDS, HUBJECT_DEVIATIONS } from '../../src/checks/deviations.ts';
-import { loadProfile } from '../../src/config/profile.ts';
+import { loadProfile, profileFile } from '../../src/config/profile.ts';
+import { InputError } from '../../src/input/errors.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { schemaId, schemaRegistry } from '../../src/schemas/registry.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
@@ -40,5 +41,37 @@ test('docs/errata.md documents each known deviation with its evidence and its ru
     expect(row).toMatch(/\b20\d\d\b/);
     expect(row).toContain('Hubject deviation');
     expect(HUBJECT_DEVIATIONS[id].evidence).toMatch(/\b20\d\d\b|status code page/);
+  }
+});
+
+test('hubjectDeviations only on a Hubject profile: anywhere else it would green a broken rule (exit 2 at its line)', () => {
+  const name = `fixture-deviations-${process.pid}-${Date.now()}`;
+  // The mock profile stands in for Hubject (hubject: true); this copy is another team's hub.
+  const mock = fs
+    .readFileSync(profileFile('mock'), 'utf8')
+    .replace(/^name: mock$/m, `name: ${name}`)
+    .replace(/^hubject: true$/m, 'hubject: false');
+  expect(mock).toContain('hubject: false');
+  try {
+    fs.writeFileSync(profileFile(name), `${mock}\nhubjectDeviations: [E-15]\n`);
+    let error: unknown;
+    try {
+      loadProfile(registry, { OICP_ENV: name });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    const message = (error as InputError).message;
+    expect(message).toContain(`data/environments/${name}.yaml:${mock.split('\n').length + 1}`);
+    expect(message).toContain('hubjectDeviations');
+    expect(message).toContain('hubject: true');
+    // The same list on a profile that says its target is Hubject loads.
+    fs.writeFileSync(
+      profileFile(name),
+      `${mock.replace('hubject: false', 'hubject: true')}\nhubjectDeviations: [E-15]\n`,
+    );
+    expect(loadProfile(registry, { OICP_ENV: name }).hubjectDeviations).toEqual(['E-15']);
+  } finally {
+    fs.rmSync(profileFile(name), { force: true });
   }
 });

@@ -201,7 +201,8 @@ test('drift.md: counts, tables by group, both answers side by side, fenced so th
   expect(markdown).toContain(
     '**different outcome 2 · different shape 1 · different verdict 0 · only in A 0 · only in B 0 · same 0**',
   );
-  expect(markdown).toContain('| s | StatusCode.Code | "102" | "106" |');
+  // Every value from a log is Markdown-escaped (src/text.ts, markdownText): it renders as written.
+  expect(markdown).toContain('| s | StatusCode\\.Code | "102" | "106" |');
   expect(markdown).toContain('| t | Content-Type | application/json | text/plain |');
   expect(markdown).toContain('- only in B: server');
   expect(markdown).toContain('### s — different outcome');

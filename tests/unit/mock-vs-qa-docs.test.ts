@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
 import { projectRoot } from '../../src/paths.ts';
 
-// The loop of mock versus QA as the workflows and the README set it up (the workflows are not run here).
+// The loop of mock versus QA as the workflows and docs/mock-vs-qa.md set it up (the workflows are not run here).
 
 interface Step {
   name?: string;
@@ -60,22 +60,24 @@ test('a pull request compares the mock run with the last nightly when there is o
   expect(pr[compare]?.if).toContain("hashFiles('qa-exchanges/exchanges.jsonl') != ''");
 });
 
-test('the README explains the loop, its commands and settings', () => {
-  const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+test('docs/mock-vs-qa.md explains the loop, its commands and settings', () => {
+  const guide = fs.readFileSync(path.join(projectRoot, 'docs', 'mock-vs-qa.md'), 'utf8');
   for (const text of [
     'npm run compare -- <run A> <run B>',
     '--fail-on-outcome-drift',
     'OICP_COMPARE_WITH',
     'OICP_MOCK_REPLAY',
     'OICP_MOCK_REPLAY_TIMING',
-    '### Calibrating a profile',
-    '### Replaying a recorded run',
     'exchanges.jsonl',
     'calibration.md',
     'drift.md',
     'docs/exchanges.md',
   ])
-    expect(readme).toContain(text);
+    expect(guide).toContain(text);
+  expect(guide).toMatch(/^#{2,3} Calibrating a profile$/m);
+  expect(guide).toMatch(/^#{2,3} Replaying a recorded run$/m);
+  // The README leads there.
+  expect(fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8')).toContain('(docs/mock-vs-qa.md');
   const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };

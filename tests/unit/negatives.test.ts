@@ -75,6 +75,30 @@ test("the lint/enforced split follows the schema's lint comments and sets the ex
     (s) => s.id === 'schema-body-unknown-property',
   );
   expect(unknown?.expect).toMatchObject({ status: 422, body: 'any' });
+  // A lint-only rule is not Hubject's contract: changing its answer relaxes no OICP rule.
+  expect(unknown?.relaxedByProfile).toBeUndefined();
+});
+
+test('a profile expecting another answer to a broken enforced rule relaxes that rule, and each such scenario says so', () => {
+  expect(generatedNegativeScenarios(registry, profile).some((s) => s.relaxedByProfile)).toBe(false);
+  const lenient = {
+    ...profile,
+    invalidRequests: { ...profile.invalidRequests, enforced: { status: 200, body: 'any' as const } },
+  };
+  const scenarios = generatedNegativeScenarios(registry, lenient);
+  const enforced = scenarios.filter((s) => s.tags.includes('enforced'));
+  expect(enforced.length).toBeGreaterThan(0);
+  for (const scenario of enforced)
+    expect(scenario.relaxedByProfile, scenario.id).toEqual([
+      {
+        setting: 'invalidRequests.enforced',
+        contract: 'HTTP 400 with a FaultBody',
+        accepted: 'HTTP 200 with any body',
+        profile: profile.name,
+      },
+    ]);
+  for (const scenario of scenarios.filter((s) => s.tags.includes('lint')))
+    expect(scenario.relaxedByProfile, scenario.id).toBeUndefined();
 });
 
 test('the variants are deterministic: same ids, titles and bodies in every process', () => {

@@ -4,6 +4,7 @@ import { EXCHANGE_FORMAT, type ExchangeRecord } from '../../src/exchange/log-ent
 import { isCredentialHeader, REDACTED, Redactor } from '../../src/redact.ts';
 import type { ScenarioRecord } from '../../src/report/run-record.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { markdownText } from '../../src/text.ts';
 import { buildScenario } from './helpers/exchange.ts';
 
 // The forms a hostile target may echo a secret in beyond plain text: a JSON number, an object key, base64 of
@@ -319,7 +320,7 @@ test.describe('calibration never proposes a secret', () => {
     expect(calibration.yaml).toContain('7392');
     const markdown = calibrationMarkdown(calibration);
     expect(markdown).toContain('2 value(s) the target answered were withheld because they are secrets');
-    expect(markdown).toContain(`- qr · fields.Stop.UID: ${WITHHELD_SECRET}`);
+    expect(markdown).toContain(`- qr · fields\\.Stop\\.UID: ${markdownText(WITHHELD_SECRET)}`);
     expect(markdown).not.toContain(PIN);
   });
 });

@@ -4,25 +4,28 @@ import path from 'node:path';
 import { readRawConfig } from '@allurereport/core';
 import { expect, test } from '@playwright/test';
 import { projectRoot } from '../../src/paths.ts';
-import { UNCONFIRMED_LABEL } from '../../src/report/allure-evidence.ts';
+import { RELAXED_RULE_LABEL, UNCONFIRMED_LABEL } from '../../src/report/allure-evidence.ts';
+import { keepTheDifference } from '../../src/report/difference.ts';
 import {
   FAILURE_CATEGORIES,
   FAILURE_CATEGORY_LABEL,
   type FailureCategory,
   failureCategory,
 } from '../../src/report/failure-category.ts';
-import { conformanceExitCode, formatQualityGate } from '../../src/report/quality-gate.ts';
+import { conformanceExitCode, formatQualityGate, gateRuleInWords } from '../../src/report/quality-gate.ts';
 import {
   type RunRecord,
   readRunRecord,
   type ScenarioRecord,
   writeRunRecord,
 } from '../../src/report/run-record.ts';
+import { runScope, selectionWords } from '../../src/report/run-scope.ts';
 import {
   cutLine,
   formatRunHeader,
   formatRunSummary,
   listThatFits,
+  relaxedInWords,
   runSummary,
   summarizeRun,
   totalsLine,
@@ -129,12 +132,160 @@ test('two lines per failed scenario: id, title and category; then the failing ch
   expect(text).not.toContain('\u001b[');
 });
 
-test('advisories are named: scenario id, check and the finding, one line each', () => {
+test('advisories are grouped by check: a count, one example, the scenarios folded', () => {
   const text = summarizeRun(writeRecord(runRecord()), 'this-run') ?? '';
-  expect(text).toContain('Advisories (best-practice findings; they do not fail the run):');
   expect(text).toContain(
-    '  ! rfid-ok · requestCarriesEvseId: expected an EvseID in the request, received EvseID (absent)',
+    'Advisories (best-practice findings; they do not fail the run; every one is in the report):',
   );
+  expect(text).toContain(
+    '  ! requestCarriesEvseId · 1 scenario · e.g. expected an EvseID in the request, received EvseID (absent)\n      rfid-ok',
+  );
+  // A foreign target raising the same finding on 120 scenarios: two lines, not 120.
+  const record = runRecord();
+  const many = Array.from({ length: 120 }, (_v, i) => ({
+    id: `s-${i}`,
+    title: `scenario ${i}`,
+    feature: 'RFID',
+    status: 'passed' as const,
+    durationMs: 1,
+    advisories: ['processIdCaptured: expected a Process-ID header, received none'],
+  }));
+  const lines = formatRunSummary(runSummary({ ...record, scenarios: [...record.scenarios, ...many] }), {
+    width: 100,
+  }).split('\n');
+  const processId = lines.filter((line) => line.includes('processIdCaptured'));
+  expect(processId).toEqual([
+    '  ! processIdCaptured · 120 scenarios · e.g. expected a Process-ID header, received none',
+  ]);
+  const folded = lines[lines.indexOf(processId[0] as string) + 1] ?? '';
+  expect(folded).toMatch(/^ {6}s-0, s-1, .*, … and \d+ more$/);
+  expect(folded.length).toBeLessThanOrEqual(100);
+});
+
+test('expected and received are never cut: a long pair goes on lines of its own, the shared part shortened', () => {
+  const sent = 'cpo-d7c1b2a4-5e6f-4a8b-9c0d-1e2f3a4b650f';
+  const record = runRecord();
+  const failed: ScenarioRecord = {
+    id: 'fixture-partner-session-echo',
+    title: 'The CPOPartnerSessionID sent with an authorization comes back unchanged',
+    feature: 'Session identifiers',
+    status: 'failed',
+    durationMs: 3,
+    category: 'protocol',
+    advisories: [],
+    verdicts: {
+      scenario: 'fixture-partner-session-echo',
+      attempts: 1,
+      failed: [
+        {
+          check: 'fieldsAsExpected',
+          category: 'field',
+          expected: `CPOPartnerSessionID to equal "${sent}"`,
+          received: `CPOPartnerSessionID = "${sent}-x"`,
+          rule: 'rule',
+        },
+        {
+          check: 'cpoPartnerSessionIdEchoed',
+          category: 'protocol',
+          expected: 'x',
+          received: 'y',
+          rule: 'rule',
+        },
+      ],
+      advisories: [],
+      unconfirmed: [],
+      passed: [],
+      notApplicable: [],
+    },
+  };
+  for (const width of [80, 100, 200]) {
+    const lines = formatRunSummary(runSummary({ ...record, scenarios: [failed] }), { width }).split('\n');
+    const at = lines.findIndex((line) => line.includes('fixture-partner-session-echo ·'));
+    const detail = lines.slice(at + 1, at + 4).join('\n');
+    // The one place where they differ survives at every width: the end of the received value.
+    expect(detail).toContain('650f"');
+    expect(detail).toContain('650f-x"');
+    expect(detail).toContain('(+1 more: cpoPartnerSessionIdEchoed)');
+    for (const line of lines.slice(at + 1, at + 4)) expect(line.length).toBeLessThanOrEqual(width);
+  }
+  // Nothing shared: nothing shortened, however long.
+  expect(keepTheDifference('a'.repeat(50), 'b'.repeat(50), 20)).toEqual({
+    expected: 'a'.repeat(50),
+    received: 'b'.repeat(50),
+  });
+  expect(keepTheDifference(`x ${sent}`, `y ${sent}-x`, 30)).toEqual({
+    expected: 'x cpo-…b650f',
+    received: 'y cpo-…b650f-x',
+  });
+});
+
+test('a selection says what it left out; a full run is a full run', () => {
+  const record = runRecord();
+  expect(runScope(record)).toMatchObject({ full: false, ran: 3, loaded: 130 });
+  expect(selectionWords(runScope(record))).toBe(
+    'selection: 3 of 130 scenarios ran (125 left out by --grep, --shard or file arguments; 2 skipped) — not a full run',
+  );
+  const ran = record.scenarios.filter((s) => s.status !== 'skipped');
+  const full = { ...record, loaded: 3, planned: 3, scenarios: ran };
+  expect(runScope(full).full).toBe(true);
+  expect(selectionWords(runScope(full))).toBeUndefined();
+  expect(selectionWords(runScope({ ...full, scenariosSetting: 'data/scenarios/rfid.yaml' }))).toBe(
+    'selection: 3 of 3 scenarios ran (OICP_SCENARIOS=data/scenarios/rfid.yaml) — not a full run',
+  );
+  // Planned but never reported (an interrupted run).
+  expect(selectionWords(runScope({ ...full, planned: 3, scenarios: ran.slice(0, 1) }))).toBe(
+    'selection: 1 of 3 scenarios ran (2 not run) — not a full run',
+  );
+});
+
+test('OICP rules a profile relaxed are named per setting in the summary, and the gate says the run is no plain pass', () => {
+  const record = runRecord();
+  const relaxed = (setting: string) => ({
+    setting,
+    contract: 'HTTP 400 with a FaultBody',
+    accepted: 'HTTP 200 with any body',
+    profile: 'lenient',
+  });
+  const passed = (id: string, setting: string): ScenarioRecord => ({
+    id,
+    title: id,
+    feature: 'Generated',
+    status: 'passed',
+    durationMs: 1,
+    advisories: [],
+    verdicts: {
+      scenario: id,
+      failed: [],
+      advisories: [],
+      unconfirmed: [],
+      passed: [],
+      notApplicable: [],
+      relaxed: [relaxed(setting)],
+    },
+  });
+  const summary = runSummary({
+    ...record,
+    scenarios: [
+      ...record.scenarios,
+      passed('schema-a', 'invalidRequests.enforced'),
+      passed('schema-b', 'invalidRequests.enforced'),
+      passed('latin1', 'hubjectDeviations: E-15'),
+    ],
+  });
+  const text = formatRunSummary(summary, { width: 200 });
+  expect(text).toContain(
+    "  ~ invalidRequests.enforced (profile 'lenient') · 2 scenarios · the contract asks HTTP 400 with a FaultBody; accepted: HTTP 200 with any body\n      schema-a, schema-b",
+  );
+  expect(text).toContain("  ~ hubjectDeviations: E-15 (profile 'lenient') · 1 scenario ·");
+  const words = relaxedInWords(summary.relaxed);
+  expect(words).toBe('invalidRequests.enforced in 2 scenarios, hubjectDeviations: E-15 in 1 scenario');
+  const held = { rule: 'certification/maxFailures', success: true, message: 'none failed' };
+  expect(formatQualityGate([held], { relaxed: words })).toBe(
+    `Quality gate: passed — with OICP rules relaxed by the profile (${words}): not plainly conformant\n  ✓ certification/maxFailures: none failed`,
+  );
+  // Nothing relaxed: nothing said.
+  expect(relaxedInWords(runSummary(record).relaxed)).toBeUndefined();
+  expect(formatRunSummary(runSummary(record))).not.toContain('relaxed');
 });
 
 test('skipped scenarios are listed once, grouped by the setting that would enable them', () => {
@@ -242,6 +393,14 @@ test('the header counts the scenarios that will run, and says when they are a se
 });
 
 test('a failed scenario is filed under its first failed check, else what its error says', () => {
+  // A field expectation yields to the rule that explains it: the same fault, the same category, whether a
+  // catalogue scenario (field expectation and protocol rule) or a generated case (the rule alone) saw it.
+  expect(failureCategory([{ category: 'field' }, { category: 'protocol' }], undefined)).toBe('protocol');
+  expect(failureCategory([{ category: 'protocol' }], undefined)).toBe('protocol');
+  expect(failureCategory([{ category: 'field' }], undefined)).toBe('field');
+  expect(failureCategory([{ category: 'field' }, { category: 'best-practice' }], undefined)).toBe(
+    'best-practice',
+  );
   expect(failureCategory([{ category: 'status' }, { category: 'schema' }], 'ScenarioFailed: …')).toBe(
     'status',
   );
@@ -280,6 +439,12 @@ test('allurerc.mjs files every failure category under the summary’s words, in 
     { statuses: ['passed'], labels: { [UNCONFIRMED_LABEL]: '.+' } },
   ]);
   expect(ids.indexOf('oicp-unconfirmed')).toBeLessThan(ids.indexOf('oicp-advisories'));
+  // A pass that needed a rule relaxed by the profile comes before every other passed category.
+  const relaxed = rules.find((r) => r.id === 'oicp-relaxed');
+  expect([relaxed?.matchers ?? []].flat()).toEqual([
+    { statuses: ['passed'], labels: { [RELAXED_RULE_LABEL]: '.+' } },
+  ]);
+  expect(ids.indexOf('oicp-relaxed')).toBeLessThan(ids.indexOf('oicp-unconfirmed'));
 });
 
 test('allurerc.mjs gates on zero failed certification scenarios and keeps a history outside the reports', async () => {
@@ -295,17 +460,38 @@ test('allurerc.mjs gates on zero failed certification scenarios and keeps a hist
   expect(config.historyLimit).toBeGreaterThan(1);
 });
 
-test('the quality gate is printed plainly and decides the exit code with the scenarios', () => {
-  const passed = { rule: 'certification/maxFailures', success: true, message: 'ok' };
-  const failed = {
+test('the quality gate states its rules in words: what counts, what is allowed, what the run had', () => {
+  const allure = {
     rule: 'certification/maxFailures',
     success: false,
+    expected: 0,
+    actual: 4,
     message:
-      'The number of failed tests \u001b[1m2\u001b[22m exceeds the allowed threshold value \u001b[1m0\u001b[22m',
+      'The number of failed tests \u001b[1m4\u001b[22m exceeds the allowed threshold value \u001b[1m0\u001b[22m',
   };
-  expect(formatQualityGate([passed])).toBe('Quality gate: passed (certification/maxFailures)');
-  expect(formatQualityGate([failed, { ...passed, rule: 'run/minTestsCount' }])).toBe(
-    'Quality gate: FAILED\n  ✘ certification/maxFailures: The number of failed tests 2 exceeds the allowed threshold value 0',
+  const words = gateRuleInWords(allure, { failed: 10 });
+  expect(words).toBe(
+    '4 scenarios tagged @certification failed, the gate allows none; 6 other failed scenarios (not tagged @certification) do not count against it',
+  );
+  const failed = { ...allure, message: words };
+  const ran = { rule: 'run/minTestsCount', success: true, expected: 1, actual: 9, message: '' };
+  const ranWords = { ...ran, message: gateRuleInWords(ran, { failed: 10 }) };
+  expect(ranWords.message).toBe('9 results in the report (the gate needs at least 1)');
+  expect(formatQualityGate([failed, ranWords])).toBe(
+    `Quality gate: FAILED\n  ✘ certification/maxFailures: ${words}\n  ✓ run/minTestsCount: 9 results in the report (the gate needs at least 1)`,
+  );
+  const held = {
+    ...allure,
+    success: true,
+    actual: 0,
+    message: gateRuleInWords({ ...allure, actual: 0 }, { failed: 0 }),
+  };
+  expect(formatQualityGate([held], { selection: true })).toBe(
+    'Quality gate: passed — judged on a selection of the scenarios, not a full run\n  ✓ certification/maxFailures: 0 scenarios tagged @certification failed, the gate allows none',
+  );
+  // A rule the suite does not know keeps Allure's words, without terminal codes.
+  expect(gateRuleInWords({ ...allure, rule: 'other/rule' }, { failed: 10 })).toBe(
+    'The number of failed tests 4 exceeds the allowed threshold value 0',
   );
   expect(conformanceExitCode({ testExitCode: 0, reportGenerated: true, gatePassed: true })).toBe(0);
   expect(conformanceExitCode({ testExitCode: 0, reportGenerated: true, gatePassed: false })).toBe(1);

@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { removeEmptyFolders, removeRunOutputs, reportPaths, runOutputs } from '../../src/report/paths.ts';
+import {
+  MARKER_FILE,
+  OUTPUTS_FILE,
+  prepareReportsFolder,
+  recordRunOutputs,
+  removeEmptyFolders,
+  reportPaths,
+  runOutputs,
+} from '../../src/report/paths.ts';
 import { acquireReportsLock, LOCK_FILE, ReportsFolderBusy } from '../../src/report/reports-lock.ts';
 
 const folder = () => fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-lock-'));
@@ -74,6 +82,7 @@ test('a real process: this one holds, a dead child’s lock is taken over', asyn
 test('the outputs of a run are removed; the history and anything else in the folder stay', () => {
   const root = folder();
   const reports = reportPaths({ OICP_REPORTS_DIR: root });
+  prepareReportsFolder(reports);
   for (const output of runOutputs(reports)) {
     fs.mkdirSync(path.dirname(output), { recursive: true });
     if (path.extname(output)) fs.writeFileSync(output, 'old');
@@ -82,8 +91,14 @@ test('the outputs of a run are removed; the history and anything else in the fol
   fs.mkdirSync(path.dirname(reports.allureHistory), { recursive: true });
   fs.writeFileSync(reports.allureHistory, '{}\n');
   fs.writeFileSync(path.join(root, 'notes-of-the-user.txt'), 'mine');
-  removeRunOutputs(reports);
-  expect(fs.readdirSync(root).sort()).toEqual(['history', 'notes-of-the-user.txt']);
+  recordRunOutputs(reports);
+  prepareReportsFolder(reports);
+  expect(fs.readdirSync(root).sort()).toEqual([
+    MARKER_FILE,
+    OUTPUTS_FILE,
+    'history',
+    'notes-of-the-user.txt',
+  ]);
   expect(fs.readFileSync(reports.allureHistory, 'utf8')).toBe('{}\n');
 });
 

@@ -15,6 +15,7 @@ import {
   runScenario,
   ScenarioFailed,
 } from '../../src/run/scenario-runner.ts';
+import type { ScenarioVerdicts } from '../../src/run/verdicts.ts';
 import type { Scenario } from '../../src/scenarios/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import {
@@ -194,8 +195,15 @@ test('an answer that breaks two rules: ScenarioFailed lists both checks', async 
     'cpoPartnerSessionIdEchoed',
   ]);
   expect(failed.message).toContain('2 check(s) failed: authorizedHasProviderId, cpoPartnerSessionIdEchoed');
-  expect(failed.message).toContain('received: CPOPartnerSessionID null');
-  expect(failed.message).toContain('expected: CPOPartnerSessionID "cpo-77"');
+  // Each failure is told once, in its own step: the scenario's error only names them.
+  expect(failed.message).not.toContain('received:');
+  const echoed = failed.failures.find((f) => f.check === 'cpoPartnerSessionIdEchoed');
+  expect(echoed?.message).toContain('received: CPOPartnerSessionID null');
+  expect(echoed?.message).toContain('expected: CPOPartnerSessionID "cpo-77"');
+  // The answer the checks judged is in the first failed check's step, not only in the exchange's.
+  const answerBodies = hooks.attachments.filter((a) => a.name === 'answer-body.json');
+  expect(answerBodies).toHaveLength(1);
+  expect(JSON.parse(answerBodies[0]?.body ?? '{}')).toMatchObject({ ProviderID: null });
   // Every check still ran and was reported, the evidence included.
   // Each check with a finding has its own step; the others are named together as passed.
   expect(hooks.steps.filter((s) => s.startsWith('Check '))).toEqual([
@@ -452,7 +460,7 @@ test('a PIN echoed by the target never reaches an attachment, a step error or th
   expect(error).toBeInstanceOf(ScenarioFailed);
   const failed = error as ScenarioFailed;
   expect(failed.failures.map((f) => f.check)).toContain('httpStatusAsExpected');
-  expect(failed.message).toContain('PIN *** is not valid');
+  expect(failed.failures.map((f) => f.message).join('\n')).toContain('PIN *** is not valid');
   for (const failure of failed.failures) expect(failure.message).not.toContain('4711');
   expect(failed.message).not.toContain('4711');
   for (const text of hooks.everything()) expect(text).not.toContain('4711');
@@ -727,10 +735,51 @@ test.describe('known Hubject deviations', () => {
     ]);
     expect(hooks.advisories[0]?.oneLine).toContain('(Hubject deviation E-15)');
     expect(hooks.advisories[0]?.message).toContain('Hubject deviation E-15 (docs/errata.md)');
-    const verdicts = JSON.parse(hooks.attachment('verdicts.json').body) as { advisories: unknown[] };
+    const verdicts = JSON.parse(hooks.attachment('verdicts.json').body) as ScenarioVerdicts;
     expect(verdicts.advisories).toEqual([
       expect.objectContaining({ check: 'contentTypeIsJsonUtf8', deviation: 'E-15' }),
     ]);
+    // A rule the profile relaxed: the verdicts say which setting, so the console, report and gate name it.
+    expect(verdicts.relaxed).toEqual([
+      {
+        setting: 'hubjectDeviations: E-15',
+        contract: expect.stringContaining('contentTypeIsJsonUtf8: '),
+        accepted: expect.stringContaining('ISO-8859-1'),
+        profile: 'unit',
+      },
+    ]);
+  });
+
+  test('a scenario whose rule the profile relaxed (invalidRequests) carries it into its verdicts, pass or fail', async () => {
+    const hooks = new RecordingHooks();
+    const relaxedByProfile = [
+      {
+        setting: 'invalidRequests.enforced',
+        contract: 'HTTP 400 with a FaultBody',
+        accepted: 'HTTP 200 with any body',
+        profile: 'unit',
+      },
+    ];
+    await runScenario(
+      { ...buildScenario(), relaxedByProfile },
+      {
+        profile: buildProfile(),
+        transport: answering(httpAnswer(INTEGRATION_GUIDE_AUTHORIZED)),
+        schemas: schemaRegistry(),
+        hooks,
+      },
+    );
+    const verdicts = JSON.parse(hooks.attachment('verdicts.json').body) as ScenarioVerdicts;
+    expect(verdicts.relaxed).toEqual(relaxedByProfile);
+    // None relaxed: no entry at all.
+    const plain = new RecordingHooks();
+    await runScenario(buildScenario(), {
+      profile: buildProfile(),
+      transport: answering(httpAnswer(INTEGRATION_GUIDE_AUTHORIZED)),
+      schemas: schemaRegistry(),
+      hooks: plain,
+    });
+    expect((JSON.parse(plain.attachment('verdicts.json').body) as ScenarioVerdicts).relaxed).toBeUndefined();
   });
 
   test('against a profile that does not accept it (the mock) the same answer fails, naming the erratum', async () => {
@@ -804,9 +853,18 @@ test('a failed outcome names the exact values it depended on, as sent and where 
   expect(plain).toBe(
     `test data: ${values} If the target does not know them (a test card not set up, an EVSE in another state), this expectation cannot hold. The scenario also relies on fleetProviderId=DE*FLT. (profile 'unit', tests/unit/inline-profile.yaml)`,
   );
-  expect(await hint({ ...buildProfile(variables), mockRegistry: '/x/data/mock/registry.yaml' })).toContain(
+  const embedded = {
+    ...buildProfile(variables),
+    mockRegistry: '/x/data/mock/registry.yaml',
+    startEmbeddedMock: true,
+  };
+  expect(await hint(embedded)).toContain(
     `${values} The embedded mock knows the operators, EVSEs, cards and contracts of /x/data/mock/registry.yaml: add the one it lacks there`,
   );
+  // The registry is named only when the embedded mock answered from it: not for an external target of the
+  // mock profile (OICP_BASE_URL), not for a replay.
+  expect(await hint({ ...embedded, startEmbeddedMock: false })).not.toContain('embedded mock');
+  expect(await hint({ ...embedded, mockReplay: '/runs/qa' })).not.toContain('embedded mock');
   expect(await hint({ ...buildProfile(variables), mockCommand: './their-mock' })).toContain(
     `${values} The target is another team's mock (OICP_MOCK_COMMAND): it may not know these values.`,
   );
@@ -834,6 +892,46 @@ test('a failed outcome names the exact values it depended on, as sent and where 
     'The outcome depended on EvcoID DE-8EO-CAet5e4XY-3 ({{qrEvcoId}}), OperatorID DE*ABC',
   );
   expect(qrHint).not.toContain('48213');
+});
+
+test('no test-data hint where the outcome matched (a field alone differed) or the request is wrong on purpose', async () => {
+  const profile = {
+    ...buildProfile({ operatorId: OPERATOR_ID }),
+    mockRegistry: '/x/registry.yaml',
+    startEmbeddedMock: true,
+  };
+  // Status and codes as expected, a field not: the test data is not in question.
+  const fieldOnly = buildScenario({ expect: { fields: { ProviderID: { equals: 'DE*OTHER' } } } });
+  const fieldHooks = new RecordingHooks();
+  const fieldError = await rejection(
+    runScenario(fieldOnly, {
+      profile,
+      transport: answering(httpAnswer(answerBody())),
+      schemas: schemaRegistry(),
+      hooks: fieldHooks,
+    }),
+  );
+  expect(fieldError).toBeInstanceOf(ScenarioFailed);
+  expect(fieldHooks.attachments.map((a) => a.name)).not.toContain('test-data-hint.txt');
+  expect((fieldError as Error).message).not.toContain('test data:');
+
+  // A deliberately invalid request answered with the wrong outcome: its defect decides, not the test data.
+  const invalid = buildScenario({
+    invalid: true,
+    request: { operatorId: OPERATOR_ID, body: { OperatorID: OPERATOR_ID } },
+    expect: { status: 400, body: 'FaultBody' },
+  });
+  const invalidHooks = new RecordingHooks();
+  const invalidError = await rejection(
+    runScenario(invalid, {
+      profile,
+      transport: answering(httpAnswer(answerBody())),
+      schemas: schemaRegistry(),
+      hooks: invalidHooks,
+    }),
+  );
+  expect(invalidError).toBeInstanceOf(ScenarioFailed);
+  expect(invalidHooks.attachments.map((a) => a.name)).not.toContain('test-data-hint.txt');
 });
 
 test('a target whose operation lives under another base path gets the request there (OICP_OPERATION_PATH, operationPath)', async () => {

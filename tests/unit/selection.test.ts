@@ -102,6 +102,8 @@ test("the suite's reading of --grep agrees with Playwright's own, tags and case 
           OICP_REPORTS_DIR: reports,
           OICP_SETTINGS_FILE: 'none',
           OICP_BASE_URL: 'http://127.0.0.1:9',
+          // Playwright refuses the suite's configuration unless the conformance CLI named the run.
+          OICP_RUN_ID: 'selection-test',
         },
       },
     ).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
