@@ -7,7 +7,7 @@ const FAILED = ['failed', 'broken'];
 
 /**
  * Failure categories, in precedence order (a result lands in the first that matches). The suite files
- * each failed scenario under a `failureCategory` label (src/report/failure-category.ts: the category of
+ * each failed scenario under a `failureCategory` label (src/record/failure-category.ts: the category of
  * its first failed check, or of its error); the message patterns catch results written without it.
  * The names are the console summary's words.
  */

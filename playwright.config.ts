@@ -1,9 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, type ReporterDescription } from '@playwright/test';
-import { directRunRefusal } from './src/cli/usage.ts';
+import { directRunRefusal } from './src/playwright/direct-run.ts';
 import { reportEnvironment } from './src/report/environment.ts';
-import { playwrightReports, reportPaths } from './src/report/paths.ts';
+import { playwrightReports, reportPaths } from './src/reports-folder/paths.ts';
 import { runDeadlineMs } from './src/run/fail-fast.ts';
 import { handleSignalsInPlaywright } from './src/run/interruption.ts';
 import { loadSuite } from './src/run/suite.ts';
@@ -31,9 +31,9 @@ const reports = reportPaths();
 // (OICP_PLAYWRIGHT_REPORTS=json,html).
 const extraReports = playwrightReports();
 const reporter: ReporterDescription[] = [
-  [path.join(import.meta.dirname, 'src', 'report', 'run-reporter.ts')],
+  [path.join(import.meta.dirname, 'src', 'playwright', 'run-reporter.ts')],
   // One line per scenario, naming its YAML file and line; failures are told once, by the conformance summary.
-  [path.join(import.meta.dirname, 'src', 'report', 'progress-reporter.ts')],
+  [path.join(import.meta.dirname, 'src', 'playwright', 'progress-reporter.ts')],
   ...(extraReports.has('json') ? [['json', { outputFile: reports.json }] as ReporterDescription] : []),
   ...(extraReports.has('html')
     ? [['html', { outputFolder: reports.html, open: 'never' }] as ReporterDescription]
@@ -69,6 +69,6 @@ export default defineConfig({
   // fail-fast rule cannot see ends the run in bounded time.
   globalTimeout: runDeadlineMs(profile, scenarios.length),
   // Resets the state the workers share (the fail-fast record) before the first scenario.
-  globalSetup: path.join(import.meta.dirname, 'src', 'run', 'global-setup.ts'),
+  globalSetup: path.join(import.meta.dirname, 'src', 'playwright', 'global-setup.ts'),
   reporter,
 });

@@ -14,7 +14,7 @@ import {
   validateAuthorizeStart,
 } from './validation.ts';
 
-export type { AuthorizationAnswer, MockContext, MockRequest, MockResponse } from './types.ts';
+export type { MockContext, MockRequest, MockResponse } from './types.ts';
 
 const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
 const AUTHORIZE_START_ROUTE = /^\/api\/oicp\/charging\/v21\/operators\/([^/]+)\/authorize\/start$/;

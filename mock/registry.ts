@@ -20,7 +20,7 @@ const REGISTRY_SCHEMA_PATH = path.join(projectRoot, 'schemas', 'mock-registry.sc
  * The names under which the suite's mock profile offers an entry's values to scenarios (`variable`: its ID;
  * `variables`: its other values). Data for the suite only: the mock answers the same with or without them.
  */
-export interface ProfileVariableNames {
+interface ProfileVariableNames {
   variable?: string;
   variables?: { providerId?: string; pin?: string };
 }
@@ -35,14 +35,14 @@ export interface MockOutcome {
   stopUids?: string[];
 }
 
-export interface MockEvse extends Pick<ProfileVariableNames, 'variable'> {
+interface MockEvse extends Pick<ProfileVariableNames, 'variable'> {
   evseId: string;
   note?: string;
   /** A refusal for every authorization at this EVSE (e.g. 700 out of service); absent: available. */
   outcome?: MockOutcome;
 }
 
-export interface MockOperator extends Pick<ProfileVariableNames, 'variable'> {
+interface MockOperator extends Pick<ProfileVariableNames, 'variable'> {
   operatorId: string;
   /** Subject CN of the TLS client certificate that owns this OperatorID (defaults to the OperatorID). */
   certificateIdentity?: string;
@@ -59,13 +59,13 @@ export interface MockOperator extends Pick<ProfileVariableNames, 'variable'> {
   empContracts?: string[];
 }
 
-export interface MockRfidCard extends ProfileVariableNames {
+interface MockRfidCard extends ProfileVariableNames {
   uid: string;
   note?: string;
   outcome: MockOutcome;
 }
 
-export interface MockContract extends ProfileVariableNames {
+interface MockContract extends ProfileVariableNames {
   evcoId: string;
   /** Clear-text PIN of a QR code contract; without one, no QR code authorization can succeed. */
   pin?: string;

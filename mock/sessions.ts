@@ -7,7 +7,7 @@
  * The memory is bounded: beyond `capacity` SessionIDs, the oldest is forgotten first (then it counts as not
  * issued). SessionIDs are compared exactly as written.
  */
-export const DEFAULT_SESSION_CAPACITY = 100_000;
+const DEFAULT_SESSION_CAPACITY = 100_000;
 
 export class IssuedSessionIds {
   readonly capacity: number;

@@ -3,7 +3,7 @@
  * one of them shows up as a disagreement instead of being shared. Texts follow the OICP table
  * without its trailing full stop, as Hubject's answers write them ("Partner not found").
  */
-export const OICP_STATUS_TEXTS: Readonly<Record<string, string>> = {
+const OICP_STATUS_TEXTS: Readonly<Record<string, string>> = {
   '000': 'Success',
   '001': 'Hubject system error',
   '002': 'Hubject database error',

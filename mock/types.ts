@@ -38,13 +38,13 @@ export interface MockContext {
   sessions: IssuedSessionIds;
 }
 
-export interface StatusCode {
+interface StatusCode {
   Code: string;
   Description: string | null;
   AdditionalInfo: string | null;
 }
 
-export interface StopIdentification {
+interface StopIdentification {
   RFIDMifareFamilyIdentification: { UID: string };
 }
 

@@ -24,12 +24,12 @@ export const UID_PATTERN = /^([0-9A-F]{8,8}|[0-9A-F]{14,14}|[0-9A-F]{20,20})$/;
 export const EVCO_ID_PATTERN =
   /^(([A-Za-z]{2}-?[A-Za-z0-9]{3}-?C[A-Za-z0-9]{8}-?[\d|A-Za-z])|([A-Za-z]{2}[*|-]?[A-Za-z0-9]{3}[*|-]?[A-Za-z0-9]{6}[*|-]?[\d|X]))$/;
 export const PROVIDER_ID_PATTERN = /^([A-Za-z]{2}-?[A-Za-z0-9]{3}|[A-Za-z]{2}[*|-]?[A-Za-z0-9]{3})$/;
-export const RFID_TYPES = ['mifareCls', 'mifareDes', 'calypso', 'nfc', 'mifareFamily'] as const;
+const RFID_TYPES = ['mifareCls', 'mifareDes', 'calypso', 'nfc', 'mifareFamily'] as const;
 
 const PARTNER_SESSION_ID_MAX_LENGTH = 250;
 // OICP 2.3 CPO, 03 Data Types, QRCodeIdentificationType: PIN, field length "0-20". That the server rejects a
 // longer PIN with a 400 field error (rather than refusing the authorization) is our assumption.
-export const PIN_MAX_LENGTH = 20;
+const PIN_MAX_LENGTH = 20;
 // The older server export allows 100; the newer OpenAPI says 50. The server is what answers.
 const PARTNER_PRODUCT_ID_MAX_LENGTH = 100;
 
@@ -64,7 +64,7 @@ export function javaPropertyName(name: string): string {
 }
 
 /** The Identification members in the order the mock uses when a request carries more than one. */
-export const IDENTIFICATION_MEMBERS = [
+const IDENTIFICATION_MEMBERS = [
   'RFIDMifareFamilyIdentification',
   'QRCodeIdentification',
   'PlugAndChargeIdentification',
@@ -150,7 +150,7 @@ function validateIdentification(
  * lower case to upper case"). PlugAndChargeIdentificationType says nothing of the kind, so its EvcoID is used as
  * written; so is the optional EvcoID of an RFIDIdentification.
  */
-export const UPPER_CASED_IDENTIFIERS = [
+const UPPER_CASED_IDENTIFIERS = [
   { member: 'RFIDMifareFamilyIdentification', field: 'UID' },
   { member: 'RFIDIdentification', field: 'UID' },
   { member: 'QRCodeIdentification', field: 'EvcoID' },

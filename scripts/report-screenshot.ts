@@ -3,12 +3,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
-import { ChromiumNotFound, findChromium, HEADLESS_CHROMIUM_ARGS } from '../src/report/chromium.ts';
-import { noteOutputsWritten, reportPaths } from '../src/report/paths.ts';
 import { isSingleFileReport } from '../src/report/report-data.ts';
 import { expandTree } from '../src/report/report-page.ts';
-import { pickDetailTest, reportTests, screenshotFiles } from '../src/report/screenshots.ts';
-import { serveDirectory } from '../src/report/static-server.ts';
+import { noteOutputsWritten, reportPaths } from '../src/reports-folder/paths.ts';
+import { ChromiumNotFound, findChromium, HEADLESS_CHROMIUM_ARGS } from './report/chromium.ts';
+import { pickDetailTest, reportTests, screenshotFiles } from './report/screenshots.ts';
+import { serveDirectory } from './report/static-server.ts';
 
 /**
  * `npm run report:screenshot [-- --report <dir>] [-- --out <dir>]`: renders the generated Allure report

@@ -1,7 +1,7 @@
-import { describeProfileExpectations } from '../src/calibration/overrides.ts';
+import { describeProfileExpectations } from '../src/config/expectation-overrides.ts';
+import { ANNOTATION } from '../src/record/run-record.ts';
 import { Redactor } from '../src/redact.ts';
 import { withoutSuiteFrames } from '../src/report/failure-presentation.ts';
-import { ANNOTATION } from '../src/report/run-record.ts';
 import { scenarioYaml } from '../src/report/scenario-source.ts';
 import { describeStop } from '../src/run/fail-fast.ts';
 import { runScenario } from '../src/run/scenario-runner.ts';

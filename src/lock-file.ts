@@ -38,7 +38,7 @@ export interface LockOptions {
 /** An empty or unreadable lock younger than this is being written by a live process. */
 const UNREADABLE_GRACE_MS = 10_000;
 
-export function processIsAlive(pid: number): boolean {
+function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -84,7 +84,7 @@ function probes(options: LockOptions) {
   };
 }
 
-export function readHolder(file: string): LockHolder | undefined {
+function readHolder(file: string): LockHolder | undefined {
   try {
     const data = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<LockHolder>;
     if (typeof data.pid !== 'number' || typeof data.host !== 'string') return undefined;
@@ -102,7 +102,7 @@ export function readHolder(file: string): LockHolder | undefined {
 }
 
 /** Why the holder of a lock of this host no longer runs; undefined while it (or a process it could be) runs. */
-export function holderGone(holder: LockHolder, options: LockOptions = {}): string | undefined {
+function holderGone(holder: LockHolder, options: LockOptions = {}): string | undefined {
   const probe = probes(options);
   if (holder.host !== probe.host) return undefined;
   const boot = probe.bootId();

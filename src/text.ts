@@ -13,7 +13,7 @@ export function escapeControlCharacters(text: string): string {
 }
 
 /** Edit distance (insertions, deletions, substitutions), case-insensitive. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   return lastAlignmentRow(a, b, false)[b.length] as number;
 }
 

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { startMock } from '../../mock/server.ts';
 import { loadProfile } from '../../src/config/profile.ts';
 import { projectRoot } from '../../src/paths.ts';
-import { readRunRecord } from '../../src/report/run-record.ts';
+import { readRunRecord } from '../../src/record/run-record.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 
 /**

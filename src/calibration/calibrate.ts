@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import type { ExpectationOverride, Profile } from '../config/profile.ts';
 import type { ExchangeRecord, LoggedAnswer } from '../exchange/log-entry.ts';
+import type { ScenarioRecord } from '../record/run-record.ts';
+import { basisWords } from '../record/verdicts.ts';
 import { REDACTED, Redactor, secretValuesOfBody, secretVariableValues } from '../redact.ts';
-import { attachToAllureRun } from '../report/allure-run-attachment.ts';
-import type { ReportPaths } from '../report/paths.ts';
-import type { ScenarioRecord } from '../report/run-record.ts';
-import { basisWords } from '../run/verdicts.ts';
+import { attachToAllureRun } from '../reports-folder/allure-run-attachment.ts';
+import type { ReportPaths } from '../reports-folder/paths.ts';
 import { defaultBodyKind } from '../scenarios/load.ts';
 import { resolveScenario } from '../scenarios/resolve.ts';
 import type { ExpectationKey, Matcher, ResponseBodyKind, Scenario } from '../scenarios/types.ts';
@@ -15,12 +15,12 @@ import { markdownText } from '../text.ts';
 /**
  * Calibration from a real target: after a run, every expectation the target did not confirm whose basis is
  * observed Hubject behaviour or an assumption, with what the target answered instead, and a block of
- * per-scenario overrides ready to paste into the profile (src/calibration/overrides.ts applies them). So a
+ * per-scenario overrides ready to paste into the profile (src/config/expectation-overrides.ts applies them). So a
  * nightly adapts to what Hubject QA really answers without editing the shared catalogue, and whoever reads
  * calibration.md on Monday sees exactly what QA disagreed with.
  */
 
-export interface CalibrationEntry {
+interface CalibrationEntry {
   scenario: string;
   expectation: ExpectationKey;
   basis: 'observed' | 'assumption';

@@ -26,7 +26,3 @@ export const HUBJECT_DEVIATIONS = {
 export type DeviationId = keyof typeof HUBJECT_DEVIATIONS;
 
 export const DEVIATION_IDS = Object.keys(HUBJECT_DEVIATIONS) as DeviationId[];
-
-export function isDeviationId(value: unknown): value is DeviationId {
-  return typeof value === 'string' && Object.hasOwn(HUBJECT_DEVIATIONS, value);
-}

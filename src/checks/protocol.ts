@@ -126,7 +126,7 @@ export const statusCodeInOicpTable: Check = {
 /** The codes Hubject's status-code page lists besides the OICP table (docs/errata.md E-16). */
 const STATUS_CODE_PAGE_EXTRAS = ['401', '404', '500'];
 
-export const STATUS_TEXT_LIMITS = { Description: 200, AdditionalInfo: 1000 } as const;
+const STATUS_TEXT_LIMITS = { Description: 200, AdditionalInfo: 1000 } as const;
 
 export const statusTextWithinLimits: Check = {
   name: 'statusTextWithinLimits',

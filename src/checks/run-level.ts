@@ -1,4 +1,4 @@
-import type { AnswerSummary } from '../run/verdicts.ts';
+import type { AnswerSummary } from '../record/verdicts.ts';
 import type { CheckCategory } from './check.ts';
 
 /** One scenario's answer, as its verdicts.json records it. */
@@ -25,7 +25,7 @@ export interface RunCheck {
   verify(answers: readonly ScenarioAnswer[]): void;
 }
 
-export class RunCheckFailure extends Error {
+class RunCheckFailure extends Error {
   readonly check: string;
   readonly expected: string;
   readonly received: string;
@@ -54,7 +54,7 @@ function generatedSessionIds(
   );
 }
 
-export const authorizedSessionIdsUnique: RunCheck = {
+const authorizedSessionIdsUnique: RunCheck = {
   name: 'authorizedSessionIdsUnique',
   title: 'Every Authorized answer of the run carries its own SessionID',
   verdict: 'failure',

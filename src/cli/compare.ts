@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import { compareExchangeLogs } from '../drift/run-comparison.ts';
 import { InputError } from '../input/errors.ts';
 import { printable } from '../input/json-lines.ts';
-import { noteOutputsWritten, reportPaths } from '../report/paths.ts';
 import { consoleWidth } from '../report/summary.ts';
+import { noteOutputsWritten, reportPaths } from '../reports-folder/paths.ts';
 
 /**
  * `npm run compare -- <run A> <run B> [--out <folder>] [--fail-on-outcome-drift | --fail-on-drift]`: the drift

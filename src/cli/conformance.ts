@@ -13,8 +13,14 @@ import { writeCoverage } from '../coverage/write.ts';
 import { compareWithEarlierRun } from '../drift/run-comparison.ts';
 import { InputError } from '../input/errors.ts';
 import { projectRoot } from '../paths.ts';
+import { keepingRunReporter } from '../playwright/run-reporter.ts';
+import { readRunRecord } from '../record/run-record.ts';
+import { runScope, selectionWords } from '../record/run-scope.ts';
 import { generateAllureReport, type QualityGateResult, type ReportLayout } from '../report/allure-report.ts';
 import { keepAllureResultsOf } from '../report/interrupted-results.ts';
+import { conformanceExitCode, formatQualityGate } from '../report/quality-gate.ts';
+import { judgeRun } from '../report/run-checks.ts';
+import { consoleWidth, formatRunSummary, relaxedInWords, runSummary } from '../report/summary.ts';
 import {
   checkReportsFolder,
   playwrightReports,
@@ -23,13 +29,8 @@ import {
   recordRunOutputs,
   removeEmptyFolders,
   reportPaths,
-} from '../report/paths.ts';
-import { conformanceExitCode, formatQualityGate } from '../report/quality-gate.ts';
-import { acquireReportsLock, ReportsFolderBusy } from '../report/reports-lock.ts';
-import { readRunRecord } from '../report/run-record.ts';
-import { keepingRunReporter } from '../report/run-reporter.ts';
-import { runScope, selectionWords } from '../report/run-scope.ts';
-import { consoleWidth, formatRunSummary, relaxedInWords, runSummary } from '../report/summary.ts';
+} from '../reports-folder/paths.ts';
+import { acquireReportsLock, ReportsFolderBusy } from '../reports-folder/reports-lock.ts';
 import { describeStop, FailFast } from '../run/fail-fast.ts';
 import { INTERRUPTED_EXIT_CODE, interruptionSummary, isInterruptSignal } from '../run/interruption.ts';
 import {
@@ -41,7 +42,6 @@ import {
   startMockProcess,
 } from '../run/mock-process.ts';
 import { PLAYWRIGHT_GRACE_MS, runPlaywright, watchSignals } from '../run/playwright-process.ts';
-import { judgeRun } from '../run/run-checks.ts';
 import { checkSelection } from '../run/selection.ts';
 import { loadSuite } from '../run/suite.ts';
 import { schemaRegistry } from '../schemas/registry.ts';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { readExchangeLog } from '../exchange/log-file.ts';
 import { InputError, type InputProblem } from '../input/errors.ts';
-import type { ReportPaths } from '../report/paths.ts';
+import type { ReportPaths } from '../reports-folder/paths.ts';
 import type { SchemaRegistry } from '../schemas/registry.ts';
 
 type Env = Record<string, string | undefined>;
@@ -9,7 +9,7 @@ type Env = Record<string, string | undefined>;
 /** The run compares itself at its end with the earlier run this names (src/drift/run-comparison.ts). */
 export const COMPARE_WITH = 'OICP_COMPARE_WITH';
 /** The embedded mock answers from the earlier run this names (mock/replay.ts). */
-export const MOCK_REPLAY = 'OICP_MOCK_REPLAY';
+const MOCK_REPLAY = 'OICP_MOCK_REPLAY';
 
 /**
  * Before a run: the settings that name an earlier run (OICP_COMPARE_WITH, OICP_MOCK_REPLAY) must name a

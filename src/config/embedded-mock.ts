@@ -32,7 +32,7 @@ export function chooseEmbeddedMockPort(env: Env = process.env): { explicit: bool
 }
 
 /** How to find the process that holds a port, in the words of the console. */
-export function findPortHolder(port: number): string {
+function findPortHolder(port: number): string {
   return `\`ss -ltnp 'sport = :${port}'\` or \`lsof -i :${port}\` names it`;
 }
 

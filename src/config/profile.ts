@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DeviationId } from '../checks/deviations.ts';
+import type { TlsSettings } from '../exchange/types.ts';
 import { formatLocation, InputError, type InputProblem, type SourceLocation } from '../input/errors.ts';
 import { YamlSource } from '../input/yaml-file.ts';
-import type { RuleKind } from '../negatives/derive.ts';
 import { dataDir } from '../paths.ts';
 import { defaultBodyKind } from '../scenarios/load.ts';
-import type { ExpectationKey, Matcher, ResponseBodyKind } from '../scenarios/types.ts';
+import type { ExpectationKey, Matcher, ResponseBodyKind, RuleKind } from '../scenarios/types.ts';
 import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
 import { mockRegistryFile, mockRegistryVariables } from './mock-registry-variables.ts';
 import { checkBaseUrl, checkOperationPath, DEFAULT_OPERATION_PATH } from './target-url.ts';
-import { isPlainHttpLoopback, loadTlsSettings, type TlsSettings } from './tls.ts';
+import { isPlainHttpLoopback, loadTlsSettings } from './tls.ts';
 
 /** The selected target and the values the scenarios use, after environment overrides. */
 export interface Profile {
@@ -68,18 +68,18 @@ export interface Profile {
   failFast: FailFastPolicy;
   /** Known Hubject deviations (docs/errata.md) reported as advisories instead of failures against this target. */
   hubjectDeviations: DeviationId[];
-  /** Per-scenario expectation overrides (`expectations:`), applied and checked by src/calibration/overrides.ts. */
+  /** Per-scenario expectation overrides (`expectations:`), applied and checked by src/config/expectation-overrides.ts. */
   expectations: ExpectationOverride[];
 }
 
 /** Where a profile value is set: a line of the profile (and the environment variable it reads), or a registry entry. */
-export interface VariableOrigin extends SourceLocation {
+interface VariableOrigin extends SourceLocation {
   /** The environment variables the value reads (`${NAME}`), if any. */
   environment?: string[];
 }
 
 /** `data/environments/qa.yaml:16:11 (OICP_QA_EVSE_ID)` */
-export function formatOrigin(origin: VariableOrigin): string {
+function formatOrigin(origin: VariableOrigin): string {
   return `${formatLocation(origin)}${origin.environment?.length ? ` (${origin.environment.join(', ')})` : ''}`;
 }
 /** One expectation of one scenario as the profile sets it, with where it is written. */
@@ -136,7 +136,7 @@ const DEFAULT_RETRY_STATUSES = [408, 502, 503, 504];
  */
 export const DEFAULT_TIME_BUDGET_MS = 10_000;
 /** The longest time budget accepted: beyond it a dead target holds a run for hours. */
-export const MAX_TIME_BUDGET_MS = 600_000;
+const MAX_TIME_BUDGET_MS = 600_000;
 /** The largest answer body accepted by default: an AuthorizeStart answer is well under 10 KiB. */
 export const DEFAULT_MAX_ANSWER_BYTES = 1024 * 1024;
 

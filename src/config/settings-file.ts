@@ -37,7 +37,7 @@ export const SUITE_SETTINGS = [
 const DISABLED = 'none';
 
 /** The settings file of a profile: `data/environments/<profile>.env`, git-ignored. */
-export function settingsFileOf(profileName: string): string {
+function settingsFileOf(profileName: string): string {
   return path.join(dataDir, 'environments', `${profileName}.env`);
 }
 

@@ -1,14 +1,14 @@
 import { InputError, type InputProblem } from '../input/errors.ts';
 
 /** Hubject's production host: an AuthorizeStart there creates real charging sessions. */
-export const PRODUCTION_HOST = 'service.hubject.com';
+const PRODUCTION_HOST = 'service.hubject.com';
 
 type Env = Record<string, string | undefined>;
 
 /** The path before `/operators/{operatorID}/authorize/start` on Hubject (OICP_OPERATION_PATH, profile `operationPath`). */
 export const DEFAULT_OPERATION_PATH = '/api/oicp/charging/v21';
 /** What follows the operation path: the operation itself. */
-export const OPERATION_SUFFIX = '/operators/{operatorID}/authorize/start';
+const OPERATION_SUFFIX = '/operators/{operatorID}/authorize/start';
 
 /** The characters a path may hold as written (RFC 3986 `pchar` and `/`; `%` for percent-encoded bytes). */
 const PATH_CHARACTERS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
@@ -63,11 +63,11 @@ function operationPathIn(pathname: string, operationPath: string): string | unde
  * Unicode full stops, ignored characters such as the soft hyphen), userinfo and port left out — and the
  * trailing root dots DNS ignores (`service.hubject.com.`) are dropped here.
  */
-export function canonicalHost(url: URL): string {
+function canonicalHost(url: URL): string {
   return url.hostname.toLowerCase().replace(/\.+$/, '');
 }
 
-export function isProductionHost(url: URL): boolean {
+function isProductionHost(url: URL): boolean {
   return canonicalHost(url) === PRODUCTION_HOST;
 }
 

@@ -1,19 +1,11 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import tls from 'node:tls';
+import type { TlsSettings } from '../exchange/types.ts';
 import { InputError, type InputProblem } from '../input/errors.ts';
 import { readInputFile } from '../input/read-file.ts';
 
 /** Mutual-TLS material for the target, as paths (and the PFX passphrase as a value, never printed). */
-export interface TlsSettings {
-  clientCert?: string;
-  clientKey?: string;
-  pfx?: string;
-  passphrase?: string;
-  caCert?: string;
-  /** Skip server-certificate verification: allowed for loopback targets only (a local mock with a throwaway certificate). */
-  insecure: boolean;
-}
 
 type Env = Record<string, string | undefined>;
 
@@ -31,7 +23,7 @@ type PathSetting = 'clientCert' | 'clientKey' | 'pfx' | 'caCert';
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /** A host on this machine: localhost, 127.0.0.0/8 or [::1] (a URL's `hostname`; trailing root dots ignored). */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK.test(hostname.replace(/\.+$/, ''));
 }
 
@@ -157,7 +149,7 @@ function describeCryptoError(error: unknown): string {
   return message;
 }
 
-export function describeTls(settings: TlsSettings): string {
+function describeTls(settings: TlsSettings): string {
   const client = settings.pfx
     ? `client PFX ${settings.pfx}`
     : settings.clientCert

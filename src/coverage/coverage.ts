@@ -2,18 +2,17 @@ import { CHECKS } from '../checks/registry.ts';
 import { RUN_CHECKS } from '../checks/run-level.ts';
 import { pointerSegments, YamlSource } from '../input/yaml-file.ts';
 import { ruleName } from '../negatives/derive.ts';
-import { executedScenarios, type RunRecord } from '../report/run-record.ts';
-import { cutLine } from '../report/summary.ts';
-import { appliedChecks } from '../run/verdicts.ts';
+import { executedScenarios, type RunRecord } from '../record/run-record.ts';
+import { appliedChecks } from '../record/verdicts.ts';
 import { resolveScenario } from '../scenarios/resolve.ts';
 import type { Statements } from '../scenarios/statements.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { OICP, type SchemaRegistry, type SchemaViolation, schemaId } from '../schemas/registry.ts';
-import { markdownText } from '../text.ts';
+import { cutLine, markdownText } from '../text.ts';
 import { statementCoverage } from './requirements.ts';
 
 /** One row of a coverage section: what is covered, by which scenarios of the run, and why a gap is acceptable. */
-export interface CoverageRow {
+interface CoverageRow {
   subject: string;
   /** Scenarios of this run that covered the row (they ran). */
   scenarios: string[];

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { generatedNegativeScenarios, loadBaseRequests } from '../negatives/scenarios.ts';
 import { dataDir } from '../paths.ts';
-import { attachToAllureRun } from '../report/allure-run-attachment.ts';
-import type { reportPaths } from '../report/paths.ts';
-import { executedScenarios, type RunRecord } from '../report/run-record.ts';
+import { executedScenarios, type RunRecord } from '../record/run-record.ts';
+import { attachToAllureRun } from '../reports-folder/allure-run-attachment.ts';
+import type { reportPaths } from '../reports-folder/paths.ts';
 import type { Suite } from '../run/suite.ts';
 import { loadStatements } from '../scenarios/statements.ts';
 import {

@@ -26,7 +26,7 @@ export const GROUP_TITLES: Record<DriftGroup, string> = {
 };
 
 /** One side's facts of one scenario, as drift.md shows them side by side. */
-export interface Side {
+interface Side {
   /** `200 OK`, or `no answer (timeout)`. */
   status: string;
   authorizationStatus: string;
@@ -61,7 +61,7 @@ export interface ScenarioDrift {
   values: Difference[];
 }
 
-export interface RunSide {
+interface RunSide {
   /** The log read, as the user named it. */
   file: string;
   runIds: string[];
@@ -82,7 +82,7 @@ export interface Drift {
 }
 
 /** Headers whose presence is part of the contract as Hubject answers it (Process-ID for support tickets). */
-export const NOTABLE_HEADERS = ['process-id'] as const;
+const NOTABLE_HEADERS = ['process-id'] as const;
 
 /** Transport framing and per-answer headers: not a difference between two targets. */
 const IGNORED_HEADERS = new Set([

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { ExchangeRecord } from '../exchange/log-entry.ts';
 import { displayPath } from '../input/errors.ts';
 import { cutLine, markdownText } from '../text.ts';
@@ -28,7 +26,7 @@ function groupWords(group: DriftGroup): string {
   return GROUP_TITLES[group].toLowerCase().replace(/ (a|b)$/, (m) => m.toUpperCase());
 }
 
-export function countsLine(drift: Drift): string {
+function countsLine(drift: Drift): string {
   return DRIFT_GROUPS.map((g) => `${groupWords(g)} ${drift.counts[g]}`).join(' · ');
 }
 
@@ -221,17 +219,4 @@ export function driftConsole(drift: Drift, markdownFile: string, width: number):
   if (outcome.length > shown) lines.push(`  … and ${outcome.length - shown} more outcome drift(s)`);
   lines.push(`  Table: ${displayPath(markdownFile)}`);
   return lines;
-}
-
-/** Writes drift.md and drift.json into `outDir`; returns the two paths. */
-export function writeDrift(
-  drift: Drift,
-  records: { a: ReadonlyMap<string, ExchangeRecord>; b: ReadonlyMap<string, ExchangeRecord> },
-  files: { markdown: string; json: string },
-): string {
-  const markdown = driftMarkdown(drift, records);
-  fs.mkdirSync(path.dirname(files.markdown), { recursive: true });
-  fs.writeFileSync(files.markdown, markdown);
-  fs.writeFileSync(files.json, `${JSON.stringify(drift, null, 2)}\n`);
-  return markdown;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { holdsInexactNumber, jsonTextDepth, loggedBodyProblem } from '../input/json-lines.ts';
+import type { ScenarioVerdicts } from '../record/verdicts.ts';
 import { REDACTED, type Redactor } from '../redact.ts';
-import type { ScenarioVerdicts } from '../run/verdicts.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { MAX_JSON_DEPTH } from './request.ts';
 import type { Exchange, PreparedRequest, TransportError } from './types.ts';
@@ -21,7 +21,7 @@ export const EXCHANGE_FORMAT = 'oicp-exchange/1';
 /** Bodies beyond this are cut in the log (like attachments): a 50 MB answer is not copied into every run's log. */
 export const LOGGED_BODY_LIMIT = 64 * 1024;
 
-export interface LoggedRequest {
+interface LoggedRequest {
   method: string;
   url: string;
   /** Path and query of the URL: what a replay matches (the origin changes with every mock port). */
@@ -59,7 +59,7 @@ export interface LoggedAnswer {
 }
 
 /** No HTTP answer: the target did not answer in time, or no exchange took place (refused, TLS, DNS …). */
-export interface NoAnswer {
+interface NoAnswer {
   kind: string;
   message: string;
   elapsedMs: number;
@@ -71,7 +71,7 @@ export interface NoAnswer {
  * (`values` are what the generators made, so that a replay can put the live ones in their place);
  * `target`: the target made it fresh for this answer.
  */
-export interface GeneratedValue {
+interface GeneratedValue {
   path: string;
   by: 'scenario' | 'target';
   values?: string[];
@@ -254,7 +254,7 @@ function cutText(text: string): { bodyText: string; truncated?: true; sha256?: s
 }
 
 /** Every string of a JSON value with its dotted path (`StatusCode.Code`, `AuthorizationStopIdentifications.0.…`). */
-export function stringLeaves(value: unknown, prefix: string): Array<[string, string]> {
+function stringLeaves(value: unknown, prefix: string): Array<[string, string]> {
   return jsonNodes(value, prefix).flatMap(([at, item]) =>
     typeof item === 'string' ? [[at, item] as [string, string]] : [],
   );

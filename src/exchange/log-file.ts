@@ -22,10 +22,10 @@ import { EXCHANGE_FORMAT, type ExchangeRecord } from './log-entry.ts';
  */
 
 /** The exchange log of a run, in its reports folder. */
-export const EXCHANGE_LOG_FILE = 'exchanges.jsonl';
+const EXCHANGE_LOG_FILE = 'exchanges.jsonl';
 
 /** The folder of the workers' parts, inside the run's shared state folder (reset when a run starts). */
-export function exchangePartsDir(runState: string): string {
+function exchangePartsDir(runState: string): string {
   return path.join(runState, 'exchanges');
 }
 
@@ -196,7 +196,7 @@ function readLog(
 }
 
 /** A reports folder stands for its exchanges.jsonl; anything else must be the log itself. */
-export function resolveExchangeLog(given: string, what = 'exchange log'): string {
+function resolveExchangeLog(given: string, what = 'exchange log'): string {
   const resolved = path.resolve(given);
   let stat: fs.Stats;
   try {

@@ -5,9 +5,9 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import tls from 'node:tls';
 import zlib from 'node:zlib';
-import type { TlsSettings } from '../config/tls.ts';
 import { escapeControlCharacters } from '../text.ts';
 import { explainTransportFailure } from './transport-errors.ts';
+import type { TlsSettings } from './types.ts';
 import {
   type HttpAnswer,
   type IncompleteBody,

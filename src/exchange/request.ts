@@ -3,7 +3,7 @@ import type { Scenario } from '../scenarios/types.ts';
 import { AUTHORIZE_START_PATH, type HttpAnswer, type PreparedRequest, type ReceivedAnswer } from './types.ts';
 
 /** Names the suite in the target's logs, so that a target's operator can tell our requests apart. */
-export const USER_AGENT = 'oicp-authorize-start-conformance';
+const USER_AGENT = 'oicp-authorize-start-conformance';
 
 /**
  * The operation's URL: the base URL, the operation path (the profile's `operationPath`, default
@@ -82,7 +82,7 @@ export function decodeAnswer(answer: HttpAnswer): ReceivedAnswer {
 }
 
 /** The deepest bracket nesting of a JSON text, brackets inside strings not counted (no parse, no recursion). */
-export function jsonNestingDepth(text: string): number {
+function jsonNestingDepth(text: string): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;

@@ -13,7 +13,7 @@ export interface PreparedRequest {
 }
 
 /** Why an answer's body did not arrive whole. */
-export type IncompleteReason = 'too-large' | 'timeout' | 'aborted' | 'undecodable';
+type IncompleteReason = 'too-large' | 'timeout' | 'aborted' | 'undecodable';
 
 export interface IncompleteBody {
   reason: IncompleteReason;
@@ -101,4 +101,15 @@ export interface Exchange {
   hubject: boolean;
   /** How many attempts the retry policy took (1 without retries). */
   attempts: number;
+}
+
+/** The TLS settings of the requests to the target (loaded and checked by src/config/tls.ts). */
+export interface TlsSettings {
+  clientCert?: string;
+  clientKey?: string;
+  pfx?: string;
+  passphrase?: string;
+  caCert?: string;
+  /** Skip server-certificate verification: allowed for loopback targets only (a local mock with a throwaway certificate). */
+  insecure: boolean;
 }

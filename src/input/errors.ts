@@ -18,7 +18,7 @@ export function formatLocation(loc: SourceLocation): string {
   return `${loc.file}:${loc.line}${loc.column === undefined ? '' : `:${loc.column}`}`;
 }
 
-export function formatProblem(problem: InputProblem): string {
+function formatProblem(problem: InputProblem): string {
   // An environment variable is both the "file" and the field: name it once.
   const field = problem.field && problem.field !== problem.file ? ` ${problem.field}:` : ':';
   return `${formatLocation(problem)}${field} ${problem.message}`;

@@ -203,12 +203,12 @@ function rawNumbers(
 }
 
 /** Whether a parsed value holds one of the line's inexact numbers. */
-export function holdsRawNumber(value: unknown, numbers: RawNumbers | undefined): boolean {
+function holdsRawNumber(value: unknown, numbers: RawNumbers | undefined): boolean {
   return numbers !== undefined && (JSON.stringify(value) ?? '').includes(numbers.written);
 }
 
 /** The JSON text of a parsed value with each inexact number written back as it was. */
-export function jsonWithRawNumbers(value: unknown, numbers: RawNumbers | undefined): string {
+function jsonWithRawNumbers(value: unknown, numbers: RawNumbers | undefined): string {
   const json = JSON.stringify(value) ?? '';
   if (!numbers) return json;
   const marker = new RegExp(`"${numbers.written.replace(/\\/g, '\\\\')}(\\d+)"`, 'g');
@@ -219,7 +219,7 @@ export function jsonWithRawNumbers(value: unknown, numbers: RawNumbers | undefin
  * The parsed value with each remaining marker replaced by its number as JavaScript holds it (`1e999` as
  * Infinity): for fields where the schema judges the number (a `bytes` count, a status), not its digits.
  */
-export function rawNumbersAsValues(value: unknown, numbers: RawNumbers | undefined): unknown {
+function rawNumbersAsValues(value: unknown, numbers: RawNumbers | undefined): unknown {
   if (!numbers) return value;
   const walk = (item: unknown): unknown => {
     if (typeof item === 'string')

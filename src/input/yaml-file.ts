@@ -219,7 +219,7 @@ export function pointerSegments(pointer: string): string[] {
 }
 
 /** `['scenarios', 2, 'expect', 'status']` → `scenarios[2].expect.status` */
-export function fieldName(segments: (string | number)[]): string {
+function fieldName(segments: (string | number)[]): string {
   return segments
     .map((s, i) =>
       typeof s === 'number' || /^\d+$/.test(String(s)) ? `[${s}]` : `${i === 0 ? '' : '.'}${s}`,

@@ -1,7 +1,6 @@
-import { type JsonSchema, OICP, type SchemaRegistry, schemaId } from '../schemas/registry.ts';
-
 /** A rule of the request schema is either ours only (lint) or one the server is known to enforce. */
-export type RuleKind = 'lint' | 'enforced';
+import type { RuleKind } from '../scenarios/types.ts';
+import { type JsonSchema, OICP, type SchemaRegistry, schemaId } from '../schemas/registry.ts';
 
 /** One invalid variant of a valid request: exactly one rule of the request schema broken. */
 export interface NegativeVariant {

@@ -9,8 +9,8 @@ import type { Basis, Scenario } from '../scenarios/types.ts';
 import { type SchemaRegistry, schemaId } from '../schemas/registry.ts';
 import { type BaseRequest, NegativeCaseDeriver, type NegativeVariant } from './derive.ts';
 
-export const BASE_REQUESTS_FILE = path.join(dataDir, 'negatives', 'base-requests.yaml');
-export const GENERATED_FEATURE = 'Negative cases derived from the request schema';
+const BASE_REQUESTS_FILE = path.join(dataDir, 'negatives', 'base-requests.yaml');
+const GENERATED_FEATURE = 'Negative cases derived from the request schema';
 const SCHEMA_FILE = 'schemas/oicp/eRoamingAuthorizeStart.schema.json';
 const SCHEMA_DOC =
   'https://hubject.github.io/oicp-cpo-2.3-api-doc/#tag/eRoamingAuthorization/operation/eRoamingAuthorizeStart_v2.1';

@@ -2,21 +2,21 @@ import { stripVTControlCharacters } from 'node:util';
 import * as allure from 'allure-js-commons';
 import type { CheckFailure } from '../checks/check.ts';
 import type { Profile } from '../config/profile.ts';
-import type { Redactor } from '../redact.ts';
-import { appliedChecks, parseVerdicts as parseScenarioVerdicts } from '../run/verdicts.ts';
-import type { Scenario } from '../scenarios/types.ts';
-import { markdownText } from '../text.ts';
-import { applyMetadata, scenarioMetadata, typeLink } from './allure-labels.ts';
 import {
   FAILURE_CATEGORY_ANNOTATION,
   FAILURE_CATEGORY_LABEL,
   type FailureCategory,
   failureCategory,
-} from './failure-category.ts';
+} from '../record/failure-category.ts';
+import { appliedChecks, parseVerdicts as parseScenarioVerdicts } from '../record/verdicts.ts';
+import type { Redactor } from '../redact.ts';
+import type { Scenario } from '../scenarios/types.ts';
+import { markdownText } from '../text.ts';
+import { applyMetadata, scenarioMetadata, typeLink } from './allure-labels.ts';
 import { type OicpType, typesOfChecks } from './oicp-docs.ts';
 
 /** The Allure label naming each advisory a scenario raised (the report's "Advisories" category). */
-export const ADVISORY_LABEL = 'advisory';
+const ADVISORY_LABEL = 'advisory';
 
 /**
  * The Allure label naming each expectation the target did not confirm (observed behaviour or assumption, not
@@ -83,7 +83,7 @@ export function parseVerdicts(body: string): VerdictsSummary {
 }
 
 /** The scenario's description, followed by its best-practice findings (Markdown). */
-export function describeWithFindings(description: string | undefined, findings: readonly string[]): string {
+function describeWithFindings(description: string | undefined, findings: readonly string[]): string {
   const list = findings.map((finding) => `- ${markdownText(finding)}`).join('\n');
   return [
     ...(description ? [description, ''] : []),

@@ -15,7 +15,7 @@ import { describeHolder, describeStaleLock, type LockOptions, releaseLock, tryLo
  */
 
 /** How long a generation waits for another one to finish its (short) update of the history. */
-export const HISTORY_LOCK_WAIT_MS = 30_000;
+const HISTORY_LOCK_WAIT_MS = 30_000;
 
 export interface HistoryUpdate {
   /** Whether this run's line is in the history now. */

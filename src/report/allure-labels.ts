@@ -10,12 +10,12 @@ export { OPERATION_DOC } from './oicp-docs.ts';
 export const EPIC = 'OICP 2.3 eRoamingAuthorizeStart';
 
 /** The tag of a scenario with expectations from the profile, and the label naming each one. */
-export const FROM_PROFILE_TAG = 'calibrated';
-export const FROM_PROFILE_LABEL = 'fromProfile';
+const FROM_PROFILE_TAG = 'calibrated';
+const FROM_PROFILE_LABEL = 'fromProfile';
 
 type Env = Record<string, string | undefined>;
 
-export interface AllureLabel {
+interface AllureLabel {
   name: string;
   value: string;
 }
@@ -24,7 +24,7 @@ export interface AllureLink {
   name: string;
   type: string;
 }
-export interface AllureParameter {
+interface AllureParameter {
   name: string;
   value: string;
   /** Excluded parameters are shown but do not split the history (they change from run to run). */
@@ -52,7 +52,7 @@ export function scenarioTestCaseId(scenarioId: string): string {
 }
 
 /** The identification members a scenario sends, for grouping and filtering in the report. */
-export function identificationMembers(scenario: Scenario): OicpType[] {
+function identificationMembers(scenario: Scenario): OicpType[] {
   const body = scenario.request.body as { Identification?: Record<string, unknown> } | undefined;
   const keys = Object.keys(body?.Identification ?? {});
   return IDENTIFICATION_MEMBERS.filter((member) => keys.includes(member));
@@ -166,14 +166,4 @@ export async function applyMetadata(metadata: ScenarioMetadata): Promise<void> {
   for (const parameter of metadata.parameters)
     await allure.parameter(parameter.name, parameter.value, { excluded: parameter.excluded });
   if (metadata.description) await allure.description(metadata.description);
-}
-
-/**
- * Labels, links and parameters of a scenario, set on the running test; returns what was set, so that
- * the evidence gathered during the run adds to it (see allure-evidence.ts).
- */
-export async function labelScenario(scenario: Scenario, profile: Profile): Promise<ScenarioMetadata> {
-  const metadata = scenarioMetadata(scenario, profile);
-  await applyMetadata(metadata);
-  return metadata;
 }

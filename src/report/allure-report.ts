@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AllureReport, readRawConfig, resolveConfig } from '@allurereport/core';
@@ -50,10 +51,10 @@ export interface AllureReportOutcome {
  * browser struggles to open long before. With attachments cut to 64 KiB a scenario weighs tens of KB, so
  * this is a run of thousands of scenarios.
  */
-export const SINGLE_FILE_LIMIT_BYTES = 150 * 1024 * 1024;
+const SINGLE_FILE_LIMIT_BYTES = 150 * 1024 * 1024;
 
 /** Allure's awesome plugin ends the process when the single file is too large; here it ends the attempt. */
-export class SingleFileTooLarge extends Error {
+class SingleFileTooLarge extends Error {
   override name = 'SingleFileTooLarge';
   constructor() {
     super('the report is too large to be written as a single file');
@@ -70,26 +71,43 @@ function folderBytes(dir: string): number {
   return total;
 }
 
+/** The attempt a process.exit call belongs to (several report generations may run in one process). */
+const exitRefusal = new AsyncLocalStorage<{ exitAttempted: boolean }>();
+/** How many attempts are running, and the process.exit they replaced (restored when the last one ends). */
+let refusing = 0;
+let realExit: typeof process.exit | undefined;
+
 /**
  * Runs `body` with process.exit turned into a thrown SingleFileTooLarge: Allure's plugin calls
  * process.exit(1) when the single-file report overflows, which would end the whole run without a word.
- * Tells whether an exit was attempted.
+ * Tells whether an exit was attempted. Attempts may overlap (two generations in one process): each learns
+ * only of its own exit call, and process.exit is put back when the last one ends — restoring it per attempt
+ * would leave the replacement in place for good, and a process that can no longer exit.
  */
 export async function refusingProcessExit(body: () => Promise<void>): Promise<{ exitAttempted: boolean }> {
-  const exit = process.exit;
-  let exitAttempted = false;
-  process.exit = ((_code?: number) => {
-    exitAttempted = true;
-    throw new SingleFileTooLarge();
-  }) as typeof process.exit;
+  const attempt = { exitAttempted: false };
+  if (refusing++ === 0) {
+    const exit = process.exit;
+    realExit = exit;
+    process.exit = ((code?: number) => {
+      const current = exitRefusal.getStore();
+      // An exit outside every attempt is a real one.
+      if (!current) return exit(code);
+      current.exitAttempted = true;
+      throw new SingleFileTooLarge();
+    }) as typeof process.exit;
+  }
   try {
-    await body();
+    await exitRefusal.run(attempt, body);
   } catch (error) {
     if (!(error instanceof SingleFileTooLarge)) throw error;
   } finally {
-    process.exit = exit;
+    if (--refusing === 0 && realExit) {
+      process.exit = realExit;
+      realExit = undefined;
+    }
   }
-  return { exitAttempted };
+  return attempt;
 }
 
 /**

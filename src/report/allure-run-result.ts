@@ -2,10 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunCheckResult, ScenarioAnswer } from '../checks/run-level.ts';
+import { FAILURE_CATEGORY_LABEL } from '../record/failure-category.ts';
 import { EPIC } from './allure-labels.ts';
-import { FAILURE_CATEGORY_LABEL } from './failure-category.ts';
 
-export const RUN_LEVEL_TITLE = 'Run-level checks';
+const RUN_LEVEL_TITLE = 'Run-level checks';
 /** One test case across runs, like a scenario's (allure-labels.ts): its history follows this id. */
 export const RUN_LEVEL_TEST_CASE_ID = 'oicp-2.3/eRoamingAuthorizeStart/run-level-checks';
 

@@ -16,11 +16,11 @@ function readVersion(packageJson: string): string {
 }
 
 /** The suite's own version (package.json), as the report states it. */
-export function suiteVersion(): string {
+function suiteVersion(): string {
   return readVersion(path.join(projectRoot, 'package.json'));
 }
 
-export function playwrightVersion(): string {
+function playwrightVersion(): string {
   return readVersion(require.resolve('@playwright/test/package.json'));
 }
 

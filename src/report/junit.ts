@@ -1,5 +1,5 @@
-import { FAILURE_CATEGORIES, type FailureCategory } from './failure-category.ts';
-import type { ScenarioRecord } from './run-record.ts';
+import { FAILURE_CATEGORIES, type FailureCategory } from '../record/failure-category.ts';
+import type { ScenarioRecord } from '../record/run-record.ts';
 
 /**
  * JUnit XML for CI test tabs, written from the run record. A failed check is a contract violation, a

@@ -24,7 +24,7 @@ export function stripAnalytics(html: string): { html: string; stripped: number }
 /** A URL that leaves the report: any scheme with a host (http, https, ws, ftp…) or a protocol-relative one. */
 const EXTERNAL_URL = /^\s*(?:(?:https?|wss?|ftp):)?\/\/[^/\s]/i;
 
-export function isExternalUrl(url: string): boolean {
+function isExternalUrl(url: string): boolean {
   return EXTERNAL_URL.test(url);
 }
 

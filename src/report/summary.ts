@@ -1,11 +1,11 @@
 import { stripVTControlCharacters } from 'node:util';
-import { basisWords } from '../run/verdicts.ts';
+import { FAILURE_CATEGORIES, type FailureCategory } from '../record/failure-category.ts';
+import { type RunRecord, readRunRecord, runTotals, type ScenarioRecord } from '../record/run-record.ts';
+import { type RunScope, runScope } from '../record/run-scope.ts';
+import { basisWords } from '../record/verdicts.ts';
 import type { ProfileExpectation, RelaxedRule } from '../scenarios/types.ts';
 import { cutLine } from '../text.ts';
 import { keepTheDifference } from './difference.ts';
-import { FAILURE_CATEGORIES, type FailureCategory } from './failure-category.ts';
-import { type RunRecord, readRunRecord, runTotals, type ScenarioRecord } from './run-record.ts';
-import { type RunScope, runScope } from './run-scope.ts';
 import { UNCONFIRMED_TITLE } from './unconfirmed.ts';
 
 export { cutLine };
@@ -17,7 +17,7 @@ export { cutLine };
  */
 
 /** One failed scenario, as the console summary states it. */
-export interface FailedScenario {
+interface FailedScenario {
   id: string;
   title: string;
   category?: FailureCategory;
@@ -36,14 +36,14 @@ export interface FailedScenario {
 }
 
 /** One best-practice finding of one scenario. */
-export interface AdvisoryFinding {
+interface AdvisoryFinding {
   id: string;
   /** `check: expected …, received …`. */
   finding: string;
 }
 
 /** Skipped scenarios that the same setting would enable. */
-export interface SkippedGroup {
+interface SkippedGroup {
   /** The settings to set (empty when the scenarios did not say). */
   settings: string[];
   ids: string[];
@@ -70,7 +70,7 @@ export interface RunSummary {
   relaxed: Array<RelaxedRule & { id: string }>;
 }
 
-export interface UnconfirmedFinding {
+interface UnconfirmedFinding {
   id: string;
   expectation: string;
   basis: 'observed' | 'assumption';
@@ -317,7 +317,7 @@ function fromProfileSection(summary: RunSummary, width: number): string[] {
 }
 
 /** The relaxed rules of a run, by setting: how many scenarios, what the contract asks, what was accepted. */
-export function relaxedBySetting(
+function relaxedBySetting(
   relaxed: RunSummary['relaxed'],
 ): Array<{ setting: string; profile: string; contract: string; accepted: string; ids: string[] }> {
   const groups = new Map<

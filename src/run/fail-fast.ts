@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FailFastPolicy, Profile } from '../config/profile.ts';
 import type { TransportFailureKind } from '../exchange/types.ts';
-import { LATE_ANSWER_GRACE_MS } from './scenario-runner.ts';
+
+/** Grace beyond the time budget before a request is abandoned, so a late answer is still seen and timed. */
+export const LATE_ANSWER_GRACE_MS = 1_000;
 
 /** What one request attempt came to, as far as the target's health goes. */
 export type AttemptOutcome =
@@ -20,7 +22,7 @@ export interface RunStop {
 }
 
 /** Words for each kind, for the one message that ends the run. */
-export const FAILURE_KIND_WORDS: Record<TransportFailureKind, string> = {
+const FAILURE_KIND_WORDS: Record<TransportFailureKind, string> = {
   timeout: 'no answer',
   refused: 'connection refused',
   'unknown-host': 'unknown host',

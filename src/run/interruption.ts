@@ -82,7 +82,7 @@ export interface InterruptedRecord {
 }
 
 /** `interrupted by SIGTERM: 3 of 135 scenarios ran`: the words of the summary and of the report. */
-export function interruptionWords(signal: string, ran: number, planned: number): string {
+function interruptionWords(signal: string, ran: number, planned: number): string {
   return `interrupted by ${signal}: ${ran} of ${planned} scenarios ran`;
 }
 

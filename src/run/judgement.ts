@@ -1,8 +1,8 @@
 import type { Check, CheckFailure, UnmetExpectation } from '../checks/check.ts';
 import type { DeviationId } from '../checks/deviations.ts';
+import type { UnconfirmedExpectation } from '../record/verdicts.ts';
 import { basisOf } from '../scenarios/basis.ts';
 import type { Scenario } from '../scenarios/types.ts';
-import type { UnconfirmedExpectation } from './verdicts.ts';
 
 /** What one check's finding amounts to for this scenario and target. */
 export interface Judgement {

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { answerObject, type Check, type CheckContext, CheckFailure, requestObject } from '../checks/check.ts';
 import { CHECKS } from '../checks/registry.ts';
 import type { Profile } from '../config/profile.ts';
+import { curlCommand } from '../exchange/curl.ts';
 import { type ExchangeRecord, exchangeRecord, type LogInput } from '../exchange/log-entry.ts';
 import { decodeAnswer, prepareRequest } from '../exchange/request.ts';
 import {
@@ -14,15 +15,6 @@ import {
   TransportError,
 } from '../exchange/types.ts';
 import { displayPath } from '../input/errors.ts';
-import { isSecretVariable, Redactor, secretValuesOfBody, secretVariableValues } from '../redact.ts';
-import { curlCommand } from '../report/curl.ts';
-import { requestViolations } from '../scenarios/lint.ts';
-import { placeholderNames, placeholdersOf, resolveScenario } from '../scenarios/resolve.ts';
-import type { RelaxedRule, Scenario } from '../scenarios/types.ts';
-import { formatViolations, type SchemaRegistry } from '../schemas/registry.ts';
-import { cutLine } from '../text.ts';
-import type { FailFast } from './fail-fast.ts';
-import { type Judgement, judgeFinding } from './judgement.ts';
 import {
   type AnswerSummary,
   basisWords,
@@ -30,7 +22,15 @@ import {
   type ScenarioVerdicts,
   type UnconfirmedExpectation,
   VERDICTS_ATTACHMENT,
-} from './verdicts.ts';
+} from '../record/verdicts.ts';
+import { isSecretVariable, Redactor, secretValuesOfBody, secretVariableValues } from '../redact.ts';
+import { requestViolations } from '../scenarios/lint.ts';
+import { placeholderNames, placeholdersOf, resolveScenario } from '../scenarios/resolve.ts';
+import type { RelaxedRule, Scenario } from '../scenarios/types.ts';
+import { formatViolations, type SchemaRegistry } from '../schemas/registry.ts';
+import { cutLine } from '../text.ts';
+import { type FailFast, LATE_ANSWER_GRACE_MS } from './fail-fast.ts';
+import { type Judgement, judgeFinding } from './judgement.ts';
 
 /** How the runner reports: a Playwright/Allure implementation in specs/, a recording one in tests. */
 export interface RunHooks {
@@ -85,15 +85,12 @@ export class ScenarioFailed extends Error {
 }
 
 /** The answer body, attached again inside the first failed check's step (`.json`, or `.txt` when it is not JSON). */
-export const ANSWER_BODY_ATTACHMENT = 'answer-body';
+const ANSWER_BODY_ATTACHMENT = 'answer-body';
 
 /** The answer body as the evidence shows it: JSON pretty-printed, anything else as it came (masked either way). */
 function answerBodyText(shown: { json?: unknown; bodyText: string }): string {
   return shown.json === undefined ? shown.bodyText : json(shown.json);
 }
-
-/** Grace beyond the time budget before a request is abandoned, so a late answer is still seen and timed. */
-export const LATE_ANSWER_GRACE_MS = 1_000;
 
 function json(value: unknown): string {
   return JSON.stringify(value, null, 2);

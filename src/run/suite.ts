@@ -1,4 +1,4 @@
-import { applyExpectationOverrides } from '../calibration/overrides.ts';
+import { applyExpectationOverrides } from '../config/expectation-overrides.ts';
 import { loadProfile, type Profile, variablesOfOtherProfiles } from '../config/profile.ts';
 import { InputError } from '../input/errors.ts';
 import { generatedNegativeScenarios } from '../negatives/scenarios.ts';
@@ -15,7 +15,7 @@ export interface Suite {
 }
 
 /** The word in OICP_SCENARIOS that selects the negative cases generated from the request schema. */
-export const GENERATED_SELECTION = 'generated';
+const GENERATED_SELECTION = 'generated';
 
 /**
  * What OICP_SCENARIOS selects: scenario files (file, folder, glob; comma-separated) and/or the generated

@@ -11,13 +11,13 @@ import type { Basis, BasisKind, ExpectationKey, Scenario } from './types.ts';
  * expectation across runs and profiles.
  */
 
-export const BASIS_KINDS: readonly BasisKind[] = ['rule', 'observed', 'assumption'];
+const BASIS_KINDS: readonly BasisKind[] = ['rule', 'observed', 'assumption'];
 
 /** The keys a written basis may have: a kind, or the request defect whose basis it takes. */
 const WRITTEN_BASIS_KEYS = [...BASIS_KINDS, 'requestDefect'];
 
 /** How a rule is written: the statement of Hubject's contract it rests on, and an optional note of ours. */
-export interface WrittenRule {
+interface WrittenRule {
   statement: string;
   note?: string;
 }
@@ -73,7 +73,7 @@ export function isWrittenBasis(value: object): value is WrittenBasis {
  * The basis of an expectation of a scenario made in code (the suite's own tests): judged as a rule. A scenario
  * file cannot leave a basis out (a load error), so no catalogue expectation ever takes this.
  */
-export const UNSTATED_RULE: Basis = {
+const UNSTATED_RULE: Basis = {
   kind: 'rule',
   citation: "no basis given: the scenario's own expectation, judged as a rule",
 };

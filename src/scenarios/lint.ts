@@ -1,13 +1,27 @@
-import type { Profile } from '../config/profile.ts';
 import { prepareRequest } from '../exchange/request.ts';
 import type { PreparedRequest } from '../exchange/types.ts';
-import { formatLocation, type InputProblem } from '../input/errors.ts';
+import { formatLocation, type InputProblem, type SourceLocation } from '../input/errors.ts';
 import { pointerSegments, type YamlSource } from '../input/yaml-file.ts';
 import { isSecretVariable, REDACTED } from '../redact.ts';
 import { OICP, type SchemaRegistry, type SchemaViolation, schemaId } from '../schemas/registry.ts';
 import { closestAll } from '../text.ts';
 import { placeholderNames, placeholdersOf, resolveScenario } from './resolve.ts';
 import type { ResponseBodyKind, Scenario, ScenarioExpectation } from './types.ts';
+
+/**
+ * What the request lint reads of the profile: its values, which of them it lacks, where each is set, and
+ * the target the requests go to. The loaded profile (src/config/profile.ts) has all of it; the lint, one
+ * room below, names only what it reads.
+ */
+export interface LintProfile {
+  name: string;
+  file: string;
+  baseUrl: string;
+  operationPath?: string;
+  variables: Record<string, string>;
+  unavailable: Record<string, string>;
+  variableOrigins?: Record<string, SourceLocation & { environment?: string[] }>;
+}
 
 /**
  * Everything about a scenario that can be judged before anything is sent (docs/scenarios.md, "Checked when
@@ -186,7 +200,7 @@ const MISSING = '\u0000missing test data\u0000';
  */
 export function requestProblems(
   scenarios: readonly Scenario[],
-  profile: Profile,
+  profile: LintProfile,
   registry: SchemaRegistry,
   locate: ScenarioLocator,
 ): InputProblem[] {
@@ -273,14 +287,14 @@ export function requestProblems(
 }
 
 /** The profile variable a request value is made of alone (`"{{evseId}}"`), if it is one of the profile's. */
-function profileVariableOf(template: unknown, profile: Profile): string | undefined {
+function profileVariableOf(template: unknown, profile: LintProfile): string | undefined {
   if (typeof template !== 'string') return undefined;
   const name = /^\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}$/.exec(template)?.[1];
   return name !== undefined && Object.hasOwn(profile.variables, name) ? name : undefined;
 }
 
 /** `{{evseId}} = "DE-ABC-1"`; a secret value (a PIN) is never shown. */
-function shownValue(name: string, profile: Profile): string {
+function shownValue(name: string, profile: LintProfile): string {
   return `{{${name}}} = ${isSecretVariable(name) ? REDACTED : JSON.stringify(profile.variables[name])}`;
 }
 
@@ -299,7 +313,7 @@ function explained(violations: SchemaViolation[]): SchemaViolation[] {
 }
 
 /** `; {{evseId}} is "X" from profile 'qa' (data/environments/qa.yaml)` when a profile value is the cause. */
-function fromProfile(template: unknown, profile: Profile): string {
+function fromProfile(template: unknown, profile: LintProfile): string {
   if (typeof template !== 'string') return '';
   const names = placeholderNames(template);
   const own = names.filter((name) => Object.hasOwn(profile.variables, name));

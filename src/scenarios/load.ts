@@ -243,7 +243,7 @@ function basesOf(
 }
 
 /** Reads one scenario file: YAML syntax, then the scenario schema, then rules a schema cannot say. */
-export function loadScenarioFile(file: string, registry: SchemaRegistry): Scenario[] {
+function loadScenarioFile(file: string, registry: SchemaRegistry): Scenario[] {
   const source = YamlSource.read(file, 'scenario file');
   source.validate(registry, schemaId('scenario.schema.json'), 'scenario file');
   const data = source.data as ScenarioFileData;

@@ -25,6 +25,9 @@ export type ScenarioRequirement = 'client-certificate' | 'no-client-certificate'
 
 export type BasisKind = 'rule' | 'observed' | 'assumption';
 
+/** A rule of the request schema our lint adds (`lint`), or one the target enforces (`enforced`). */
+export type RuleKind = 'lint' | 'enforced';
+
 export interface Basis {
   kind: BasisKind;
   /** The OICP passage cited (document, section, quoted words), the evidence of the observation, or what is assumed. */
@@ -90,7 +93,7 @@ export interface Scenario {
   skipReason?: string;
   /** With skipReason: the settings that would enable the scenario (environment variables, profile entries). */
   enableWith?: string[];
-  /** The expectations the profile overrides (src/calibration/overrides.ts), with what the catalogue said. */
+  /** The expectations the profile overrides (src/config/expectation-overrides.ts), with what the catalogue said. */
   fromProfile?: ProfileExpectation[];
   /** OICP rules whose expectation a profile setting changed (invalidRequests): reported wherever the scenario is. */
   relaxedByProfile?: RelaxedRule[];

@@ -10,7 +10,7 @@ const addFormats: FormatsPlugin =
   (addFormatsModule as unknown as FormatsPlugin);
 
 /** Base of every `$id` under schemas/. The host is a reserved example domain: the ids are names, never fetched. */
-export const SCHEMA_BASE = 'https://oicp-conformance.example/schemas/';
+const SCHEMA_BASE = 'https://oicp-conformance.example/schemas/';
 
 /** `$id` of a schema from its path under schemas/, e.g. `oicp/UID.schema.json`. */
 export function schemaId(relativePath: string): string {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { projectRoot } from '../../src/paths.ts';
-import { readRunRecord } from '../../src/report/run-record.ts';
+import { readRunRecord } from '../../src/record/run-record.ts';
 
 // Four scenarios, one worker: the holding mock answers two, holds the third; the fourth never starts.
 const SCENARIOS = 'tests/fixtures/scenarios/interrupted.yaml';

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, expect, test } from '@playwright/test';
 import { startMock } from '../../mock/server.ts';
+import { ChromiumNotFound, findChromium, HEADLESS_CHROMIUM_ARGS } from '../../scripts/report/chromium.ts';
 import { generateAllureReport, refusingProcessExit } from '../../src/report/allure-report.ts';
-import { ChromiumNotFound, findChromium, HEADLESS_CHROMIUM_ARGS } from '../../src/report/chromium.ts';
 import { scanReportFolder } from '../../src/report/offline-report.ts';
 import { allureReportData } from '../../src/report/report-data.ts';
 import { expandTree } from '../../src/report/report-page.ts';
@@ -127,4 +127,29 @@ test('Allure ending the process on an oversized single file ends only that attem
     }),
   ).rejects.toThrow('another failure');
   expect(typeof process.exit).toBe('function');
+});
+
+test('overlapping attempts each learn of their own exit call, and process.exit is the real one again after both', async () => {
+  const realExit = process.exit;
+  let releaseSecond = () => {};
+  const secondHeld = new Promise<void>((resolve) => {
+    releaseSecond = resolve;
+  });
+  // The first attempt starts, the second starts, the first ends while the second is still running, then the
+  // second ends: the order in which restoring per attempt left the replacement in place for good.
+  let firstEnded = false;
+  const first = refusingProcessExit(async () => {
+    await Promise.resolve();
+    process.exit(1);
+  }).finally(() => {
+    firstEnded = true;
+  });
+  const second = refusingProcessExit(async () => {
+    await secondHeld;
+  });
+  expect((await first).exitAttempted).toBe(true);
+  expect(firstEnded).toBe(true);
+  releaseSecond();
+  expect((await second).exitAttempted).toBe(false);
+  expect(process.exit).toBe(realExit);
 });

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startMock } from '../../mock/server.ts';
-import { MARKER_FILE, OUTPUTS_FILE } from '../../src/report/paths.ts';
-import { LOCK_FILE } from '../../src/report/reports-lock.ts';
+import { MARKER_FILE, OUTPUTS_FILE } from '../../src/reports-folder/paths.ts';
+import { LOCK_FILE } from '../../src/reports-folder/reports-lock.ts';
 import { runConformance } from '../support/conformance-run.ts';
 
 // One run, one reports folder: a second run into a folder a live run holds is refused; a stale lock is

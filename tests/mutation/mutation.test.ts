@@ -16,7 +16,7 @@ import {
 } from '../../src/coverage/coverage.ts';
 import { EXPLAINED_GAPS_FILE, requestFields, requestRules } from '../../src/coverage/write.ts';
 import { prepareRequest } from '../../src/exchange/request.ts';
-import { RUN_CHECKS_FILE } from '../../src/run/run-checks.ts';
+import { RUN_CHECKS_FILE } from '../../src/report/run-checks.ts';
 import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { resolveScenario } from '../../src/scenarios/resolve.ts';
 import { loadStatements } from '../../src/scenarios/statements.ts';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/paths.ts';
-import { type RunRecord, readRunRecord } from '../../src/report/run-record.ts';
+import { type RunRecord, readRunRecord } from '../../src/record/run-record.ts';
 
 export interface ConformanceRun {
   exitCode: number;
@@ -83,7 +83,7 @@ export function runConformance(
   if (options.recordOnly) {
     // Playwright's own --reporter replaces the configured ones: the same run, without the Allure results and
     // report (the suite's own reporter stays: it writes the run record every test reads).
-    args.push(`--reporter=${path.join(projectRoot, 'src', 'report', 'run-reporter.ts')}`);
+    args.push(`--reporter=${path.join(projectRoot, 'src', 'playwright', 'run-reporter.ts')}`);
   }
   // The parent Playwright's own variables would confuse the child run; so would a mock port or target
   // of the shell the tests were started from (each test names its own).

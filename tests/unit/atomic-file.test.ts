@@ -6,7 +6,7 @@ import { isTemporaryName, writeFileAtomic, writeNewFile } from '../../src/atomic
 import type { ExchangeRecord } from '../../src/exchange/log-entry.ts';
 import { ExchangeLogWriter, mergeExchangeParts } from '../../src/exchange/log-file.ts';
 import { projectRoot } from '../../src/paths.ts';
-import { type RunRecord, readRunRecord, writeRunRecord } from '../../src/report/run-record.ts';
+import { type RunRecord, readRunRecord, writeRunRecord } from '../../src/record/run-record.ts';
 
 // Files are written to a temporary file created exclusively under a random name, then renamed into place:
 // a file or symbolic link planted in the reports folder is never written through.

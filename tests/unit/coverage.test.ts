@@ -15,8 +15,8 @@ import {
 } from '../../src/coverage/coverage.ts';
 import { requestFields, requestRules, runSelection, writeCoverage } from '../../src/coverage/write.ts';
 import { generatedNegativeScenarios } from '../../src/negatives/scenarios.ts';
-import { reportPaths } from '../../src/report/paths.ts';
-import type { RunRecord, ScenarioRecord } from '../../src/report/run-record.ts';
+import type { RunRecord, ScenarioRecord } from '../../src/record/run-record.ts';
+import { reportPaths } from '../../src/reports-folder/paths.ts';
 import { loadStatements } from '../../src/scenarios/statements.ts';
 import type { Scenario } from '../../src/scenarios/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';

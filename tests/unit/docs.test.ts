@@ -40,12 +40,6 @@ const LINKED_DOCS = [
     .map((f) => `docs/${f}`),
 ];
 
-/**
- * Linked from the README before the file is in the repository: its existence is not required while it is
- * listed here (an anchor into it is checked once it exists). Remove the entry when the file is added.
- */
-const LINKED_BEFORE_WRITTEN = new Set(['docs/architecture.md']);
-
 /** The lines of a Markdown file outside fenced code blocks (indented fences inside lists too), with their number. */
 function proseLines(text: string): Array<{ number: number; text: string }> {
   const lines: Array<{ number: number; text: string }> = [];
@@ -122,7 +116,7 @@ test('every relative link of the README and the docs points at a file of the rep
         continue;
       }
       if (!fs.existsSync(path.join(projectRoot, file))) {
-        if (!LINKED_BEFORE_WRITTEN.has(file)) broken.push(`${where}: no such file`);
+        broken.push(`${where}: no such file`);
         continue;
       }
       if (anchor !== undefined && file.endsWith('.md') && !anchors(file).has(anchor))

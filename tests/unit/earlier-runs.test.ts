@@ -5,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import { checkEarlierRunSettings } from '../../src/config/earlier-runs.ts';
 import { loadProfile } from '../../src/config/profile.ts';
 import { InputError } from '../../src/input/errors.ts';
-import { reportPaths } from '../../src/report/paths.ts';
+import { reportPaths } from '../../src/reports-folder/paths.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 

@@ -17,7 +17,7 @@ import {
 } from '../../src/input/json-lines.ts';
 import { readRegularFile } from '../../src/input/read-file.ts';
 import { projectRoot } from '../../src/paths.ts';
-import { reportPaths } from '../../src/report/paths.ts';
+import { reportPaths } from '../../src/reports-folder/paths.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { inputErrorOf } from '../support/input-error.ts';
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { directRunRefusal } from '../../src/cli/usage.ts';
+import { directRunRefusal } from '../../src/playwright/direct-run.ts';
 import { INTERRUPTED_EXIT_CODE, interruptionSummary } from '../../src/run/interruption.ts';
 
 const playwright = ['/usr/bin/node', '/project/node_modules/@playwright/test/cli.js'];

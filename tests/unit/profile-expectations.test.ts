@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { describeProfileExpectations } from '../../src/calibration/overrides.ts';
+import { describeProfileExpectations } from '../../src/config/expectation-overrides.ts';
 import { profileFile } from '../../src/config/profile.ts';
 import { InputError } from '../../src/input/errors.ts';
 import { scenarioMetadata } from '../../src/report/allure-labels.ts';

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { calibrate, calibrationMarkdown, WITHHELD_SECRET } from '../../src/calibration/calibrate.ts';
 import { EXCHANGE_FORMAT, type ExchangeRecord } from '../../src/exchange/log-entry.ts';
+import type { ScenarioRecord } from '../../src/record/run-record.ts';
 import { isCredentialHeader, REDACTED, Redactor } from '../../src/redact.ts';
-import type { ScenarioRecord } from '../../src/report/run-record.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { markdownText } from '../../src/text.ts';
 import { buildScenario } from './helpers/exchange.ts';

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
+import { curlCommand } from '../../src/exchange/curl.ts';
 import { prepareRequest } from '../../src/exchange/request.ts';
 import { isSecretVariable, REDACTED, Redactor, SECRET_KEYS, secretValuesOfBody } from '../../src/redact.ts';
-import { curlCommand } from '../../src/report/curl.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { buildScenario, EVSE_ID, OPERATOR_ID } from './helpers/exchange.ts';
 

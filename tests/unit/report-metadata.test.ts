@@ -18,7 +18,7 @@ import {
   TYPE_DOC_BASE,
   typesOfChecks,
 } from '../../src/report/oicp-docs.ts';
-import { reportPaths } from '../../src/report/paths.ts';
+import { reportPaths } from '../../src/reports-folder/paths.ts';
 import { buildProfile, buildScenario } from './helpers/exchange.ts';
 
 const RFID_SOURCE = { file: 'data/scenarios/my-fleet/cards.yaml', line: 26 };

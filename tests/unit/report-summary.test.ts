@@ -4,22 +4,22 @@ import path from 'node:path';
 import { readRawConfig } from '@allurereport/core';
 import { expect, test } from '@playwright/test';
 import { projectRoot } from '../../src/paths.ts';
-import { RELAXED_RULE_LABEL, UNCONFIRMED_LABEL } from '../../src/report/allure-evidence.ts';
-import { keepTheDifference } from '../../src/report/difference.ts';
 import {
   FAILURE_CATEGORIES,
   FAILURE_CATEGORY_LABEL,
   type FailureCategory,
   failureCategory,
-} from '../../src/report/failure-category.ts';
-import { conformanceExitCode, formatQualityGate, gateRuleInWords } from '../../src/report/quality-gate.ts';
+} from '../../src/record/failure-category.ts';
 import {
   type RunRecord,
   readRunRecord,
   type ScenarioRecord,
   writeRunRecord,
-} from '../../src/report/run-record.ts';
-import { runScope, selectionWords } from '../../src/report/run-scope.ts';
+} from '../../src/record/run-record.ts';
+import { runScope, selectionWords } from '../../src/record/run-scope.ts';
+import { RELAXED_RULE_LABEL, UNCONFIRMED_LABEL } from '../../src/report/allure-evidence.ts';
+import { keepTheDifference } from '../../src/report/difference.ts';
+import { conformanceExitCode, formatQualityGate, gateRuleInWords } from '../../src/report/quality-gate.ts';
 import {
   cutLine,
   formatRunHeader,

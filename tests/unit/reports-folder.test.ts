@@ -13,7 +13,7 @@ import {
   recordRunOutputs,
   reportPaths,
   runOutputs,
-} from '../../src/report/paths.ts';
+} from '../../src/reports-folder/paths.ts';
 
 // A run removes and replaces only what a run of the suite wrote: the folder is checked first (never the
 // root, never the home folder, never a folder of other files), and the next run removes exactly the outputs

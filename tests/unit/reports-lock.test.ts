@@ -10,8 +10,8 @@ import {
   removeEmptyFolders,
   reportPaths,
   runOutputs,
-} from '../../src/report/paths.ts';
-import { acquireReportsLock, LOCK_FILE, ReportsFolderBusy } from '../../src/report/reports-lock.ts';
+} from '../../src/reports-folder/paths.ts';
+import { acquireReportsLock, LOCK_FILE, ReportsFolderBusy } from '../../src/reports-folder/reports-lock.ts';
 
 const folder = () => fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-lock-'));
 

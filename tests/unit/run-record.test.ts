@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { junitOutcome, junitXml } from '../../src/report/junit.ts';
+import { keepingRunReporter, RUN_REPORTER } from '../../src/playwright/run-reporter.ts';
 import {
   type FinishedTest,
   runTotals,
   type ScenarioRecord,
   scenarioRecord,
-} from '../../src/report/run-record.ts';
-import { keepingRunReporter, RUN_REPORTER } from '../../src/report/run-reporter.ts';
+} from '../../src/record/run-record.ts';
+import { junitOutcome, junitXml } from '../../src/report/junit.ts';
 
 // What the suite's reporter records of each test, and the JUnit it writes from that record.
 

@@ -8,14 +8,14 @@ import {
   TransportError,
 } from '../../src/exchange/types.ts';
 import { InputError } from '../../src/input/errors.ts';
+import type { ScenarioVerdicts } from '../../src/record/verdicts.ts';
+import { LATE_ANSWER_GRACE_MS } from '../../src/run/fail-fast.ts';
 import {
-  LATE_ANSWER_GRACE_MS,
   RequestLintError,
   type RunHooks,
   runScenario,
   ScenarioFailed,
 } from '../../src/run/scenario-runner.ts';
-import type { ScenarioVerdicts } from '../../src/run/verdicts.ts';
 import type { Scenario } from '../../src/scenarios/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import {

@@ -13,12 +13,12 @@ import type {
 import { calibrate, writeCalibration } from '../calibration/calibrate.ts';
 import { describeTargetTls } from '../config/tls.ts';
 import { mergeExchangeParts, readRunExchanges } from '../exchange/log-file.ts';
+import { type ScenarioRecord, scenarioRecord, writeRunRecord } from '../record/run-record.ts';
+import { junitXml } from '../report/junit.ts';
+import { formatRunHeader } from '../report/summary.ts';
+import { reportPaths } from '../reports-folder/paths.ts';
 import { interruptionSignal, markRunBegun } from '../run/interruption.ts';
 import { loadSuite } from '../run/suite.ts';
-import { junitXml } from './junit.ts';
-import { reportPaths } from './paths.ts';
-import { type ScenarioRecord, scenarioRecord, writeRunRecord } from './run-record.ts';
-import { formatRunHeader } from './summary.ts';
 
 /** Playwright's file of a prompt that asks an AI assistant to explain the failure: not evidence. */
 const ERROR_CONTEXT_ATTACHMENT = 'error-context';

@@ -9,7 +9,7 @@ import {
   tryLock,
 } from '../lock-file.ts';
 
-export { type LockOptions, processIsAlive } from '../lock-file.ts';
+export type { LockOptions } from '../lock-file.ts';
 
 /**
  * One run, one reports folder. Two runs writing the same folder corrupt each other (merged results that

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { allureReportData } from './report-data.ts';
+import { allureReportData } from '../../src/report/report-data.ts';
 
 /** One test of a generated Allure 3 report, as its test-results registry lists it. */
 export interface ReportTest {

@@ -31,7 +31,7 @@ export interface UnconfirmedExpectation {
 }
 
 /**
- * What the answer said, as far as the run-level checks need it (src/run/run-checks.ts): they judge the
+ * What the answer said, as far as the run-level checks need it (src/report/run-checks.ts): they judge the
  * whole run from the verdicts, never from the response attachments.
  */
 export interface AnswerSummary {

@@ -1,4 +1,3 @@
-import type { ExpectationOverride, Profile } from '../config/profile.ts';
 import { formatLocation, InputError, type InputProblem } from '../input/errors.ts';
 import { basisOf, describeExpectation, expectationKeys } from '../scenarios/basis.ts';
 import { defaultBodyKind } from '../scenarios/load.ts';
@@ -12,6 +11,7 @@ import type {
   Scenario,
 } from '../scenarios/types.ts';
 import { closestAll } from '../text.ts';
+import type { ExpectationOverride, Profile } from './profile.ts';
 
 /**
  * A profile's per-scenario expectation overrides (`expectations:` in data/environments/<profile>.yaml): what

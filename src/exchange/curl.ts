@@ -1,5 +1,5 @@
-import type { PreparedRequest } from '../exchange/types.ts';
 import type { Redactor } from '../redact.ts';
+import type { PreparedRequest } from './types.ts';
 
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;

@@ -1,5 +1,5 @@
-import { reportPaths } from '../report/paths.ts';
-import { FailFast } from './fail-fast.ts';
+import { reportPaths } from '../reports-folder/paths.ts';
+import { FailFast } from '../run/fail-fast.ts';
 
 /** Before the first scenario of a conformance run: the fail-fast record starts empty. */
 export default function globalSetup(): void {

@@ -30,7 +30,7 @@ export function reportPaths(env: Record<string, string | undefined> = process.en
     runRecord: path.join(root, 'run.json'),
     coverageMarkdown: path.join(root, 'coverage.md'),
     coverageJson: path.join(root, 'coverage.json'),
-    /** The run-level checks' verdicts (src/run/run-checks.ts). */
+    /** The run-level checks' verdicts (src/report/run-checks.ts). */
     runChecks: path.join(root, 'run-checks.json'),
     /** Every exchange of the run, one JSON line per scenario (docs/exchanges.md). */
     exchangeLog: path.join(root, 'exchanges.jsonl'),
@@ -46,7 +46,7 @@ export function reportPaths(env: Record<string, string | undefined> = process.en
 export type ReportPaths = ReturnType<typeof reportPaths>;
 
 /** Playwright's own report formats a run adds on request: `OICP_PLAYWRIGHT_REPORTS=json,html`. */
-export const PLAYWRIGHT_REPORTS = ['json', 'html'] as const;
+const PLAYWRIGHT_REPORTS = ['json', 'html'] as const;
 
 /**
  * Which of Playwright's own reports to write besides the Allure report and JUnit. They repeat the Allure
@@ -81,7 +81,7 @@ export function runOutputs(reports: ReportPaths): string[] {
 }
 
 /** A file or a folder: an output is removed only while it is still of the kind a run writes. */
-export type OutputKind = 'file' | 'folder';
+type OutputKind = 'file' | 'folder';
 
 function runOutputKinds(reports: ReportPaths): Array<{ file: string; name: string; kind: OutputKind }> {
   const folders = [
@@ -124,7 +124,7 @@ const MARKER_FIRST_LINE = 'A reports folder of the OICP 2.3 eRoamingAuthorizeSta
 const RECORD_NOTE = `Each run removes what the previous run listed in ${OUTPUTS_FILE}, and nothing else.`;
 const MARKER_TEXT = `${MARKER_FIRST_LINE}\n${RECORD_NOTE}\n`;
 
-/** The lock file of src/report/reports-lock.ts (named here too, so that a folder holding it is known). */
+/** The lock file of src/reports-folder/reports-lock.ts (named here too, so that a folder holding it is known). */
 const LOCK_NAME = '.oicp-run.lock';
 
 /**

@@ -2,15 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { writeFileAtomic } from '../atomic-file.ts';
-import { parseVerdicts, type ScenarioVerdicts } from '../run/verdicts.ts';
 import { FAILURE_CATEGORIES, FAILURE_CATEGORY_ANNOTATION } from './failure-category.ts';
+import { parseVerdicts, type ScenarioVerdicts } from './verdicts.ts';
 
 /**
  * The record of one run, written by the suite's own Playwright reporter (run-reporter.ts) in the main
  * process: one entry per scenario Playwright ran or skipped, with what the console summary, the coverage
  * table and JUnit need, and nothing of Playwright's own report formats. `reports/run.json`.
  */
-export const RUN_RECORD_FILE = 'run.json';
+const RUN_RECORD_FILE = 'run.json';
 
 /** Run-time annotations the spec and its fixtures add to each test, read back by the reporter. */
 export const ANNOTATION = {
@@ -24,7 +24,7 @@ export const ANNOTATION = {
 } as const;
 
 /** Playwright's word for how a test ended. */
-export type ScenarioStatus = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
+type ScenarioStatus = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
 
 export interface ScenarioRecord {
   id: string;
@@ -96,7 +96,7 @@ export function executedScenarios(record: RunRecord): ScenarioRecord[] {
   return record.scenarios.filter((s) => s.status !== 'skipped');
 }
 
-export function runRecordFile(reportsRoot: string): string {
+function runRecordFile(reportsRoot: string): string {
   return path.join(reportsRoot, RUN_RECORD_FILE);
 }
 

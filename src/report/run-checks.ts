@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { evaluateRunChecks, type RunCheckResult, type ScenarioAnswer } from '../checks/run-level.ts';
-import { writeAllureRunResult } from '../report/allure-run-result.ts';
-import { reportPaths } from '../report/paths.ts';
-import type { RunRecord } from '../report/run-record.ts';
+import type { RunRecord } from '../record/run-record.ts';
+import { reportPaths } from '../reports-folder/paths.ts';
+import { writeAllureRunResult } from './allure-run-result.ts';
 
 /** Where the run-level verdicts are kept for tools (the mutation tests, a later comparison of runs). */
 export const RUN_CHECKS_FILE = path.basename(reportPaths({}).runChecks);
@@ -53,7 +53,7 @@ export function judgeRun(
 }
 
 /** `Run-level checks: passed (…)` or `Run-level checks: FAILED` with expected and received of each failure. */
-export function formatRunChecks(results: readonly RunCheckResult[]): string {
+function formatRunChecks(results: readonly RunCheckResult[]): string {
   const failed = results.filter((r) => r.status === 'failed');
   if (failed.length === 0) {
     return `Run-level checks: passed (${results.map((r) => (r.status === 'passed' ? r.check : `${r.check} not applicable`)).join(', ')})`;

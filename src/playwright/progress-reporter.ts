@@ -1,6 +1,6 @@
 import type { FullConfig, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { ANNOTATION } from '../record/run-record.ts';
 import { escapeControlCharacters } from '../text.ts';
-import { ANNOTATION } from './run-record.ts';
 
 const MARK: Record<TestResult['status'], string> = {
   passed: '✓',

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { cruise, type ICruiseResult, type IForbiddenRuleType } from 'dependency-cruiser';
+import { projectRoot } from '../../src/paths.ts';
+
+// The import rules of .dependency-cruiser.cjs (run by `npm run lint`): layers that only point down, no cycle
+// among files, the mock apart. Held to the code base, and shown to catch each kind of violation in a
+// throwaway tree — a rule set that catches nothing would pass the code base as well.
+
+const config = createRequire(import.meta.url)(path.join(projectRoot, '.dependency-cruiser.cjs')) as {
+  forbidden: IForbiddenRuleType[];
+};
+
+async function violations(
+  baseDir: string,
+  paths: string[],
+  cruised?: (modules: number, dependencies: number) => void,
+): Promise<string[]> {
+  const { output } = await cruise(paths, {
+    baseDir,
+    validate: true,
+    ruleSet: { forbidden: config.forbidden },
+    tsPreCompilationDeps: true,
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: 'node_modules' },
+  });
+  const result = output as ICruiseResult;
+  cruised?.(result.summary.totalCruised, result.summary.totalDependenciesCruised ?? 0);
+  return result.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
+}
+
+test('the code base keeps its layers: no import points up, no cycle among files, the mock apart', async () => {
+  let modules = 0;
+  let dependencies = 0;
+  const found = await violations(
+    projectRoot,
+    ['src', 'mock', 'specs', 'scripts', 'playwright.config.ts'],
+    (m, d) => {
+      modules = m;
+      dependencies = d;
+    },
+  );
+  expect(found).toEqual([]);
+  // The imports were followed (a resolver that finds none would find no violation either).
+  expect(modules).toBeGreaterThan(100);
+  expect(dependencies).toBeGreaterThan(400);
+});
+
+test('the rules catch an import up the layers, a cycle among files, the mock borrowing a check, the suite borrowing the mock', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-layers-'));
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  };
+  // A check that reaches into the reports (a layer above), two files that import each other, a mock file
+  // that imports a check, a report that imports the mock.
+  write(
+    'src/checks/check.ts',
+    "import { summary } from '../report/summary.ts';\nexport const check = summary;\n",
+  );
+  write(
+    'src/report/summary.ts',
+    "import { mock } from '../../mock/server.ts';\nexport const summary = mock;\n",
+  );
+  write('src/text.ts', "import { b } from './redact.ts';\nexport const a = b;\n");
+  write('src/redact.ts', "import { a } from './text.ts';\nexport const b = () => a;\n");
+  write(
+    'mock/server.ts',
+    "import { check } from '../src/checks/check.ts';\nexport const mock = () => check;\n",
+  );
+  write('mock/reader.ts', "import { read } from '../src/input/read.ts';\nexport const reader = read;\n");
+  write('src/input/read.ts', 'export const read = 1;\n');
+  const found = await violations(root, ['src', 'mock']);
+  expect(found).toEqual(
+    expect.arrayContaining([
+      'layer-model: src/checks/check.ts -> src/report/summary.ts',
+      'mock-apart: mock/server.ts -> src/checks/check.ts',
+      'suite-without-mock: src/report/summary.ts -> mock/server.ts',
+      expect.stringMatching(/^no-circular: src\/(text|redact)\.ts -> src\/(redact|text)\.ts$/),
+    ]),
+  );
+  // The guarded input reading is the one thing the mock may share.
+  expect(found.filter((v) => v.includes('mock/reader.ts'))).toEqual([]);
+});
