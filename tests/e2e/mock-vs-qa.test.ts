@@ -61,16 +61,17 @@ const group = (drift: Drift | undefined, name: DriftGroup) =>
 
 test('two runs against the mock in different fault modes give the drift groups their faults explain', async () => {
   test.setTimeout(240_000);
-  const base = await runAgainst(null);
+  // Five independent runs (each its own mock on a free port, its own reports folder): two at a time.
+  const [base, refusals] = await Promise.all([
+    runAgainst(null),
+    runAgainst('wrong-refusal-code', {}, { args: ['--grep-invert', 'fixture-drift-invalid'] }),
+  ]);
   expect(base.exitCode, base.stdout + base.stderr).toBe(0);
-  const refusals = await runAgainst(
-    'wrong-refusal-code',
-    {},
-    { args: ['--grep-invert', 'fixture-drift-invalid'] },
-  );
-  const extraFields = await runAgainst('unknown-answer-properties');
-  const provider = await runAgainst('wrong-provider-id');
-  const latin1 = await runAgainst('latin1-charset');
+  const [extraFields, provider, latin1] = await Promise.all([
+    runAgainst('unknown-answer-properties'),
+    runAgainst('wrong-provider-id'),
+    runAgainst('latin1-charset'),
+  ]);
 
   // Outcome: the two refusals carry 106; the invalid request did not run in B.
   const outcome = compare(
