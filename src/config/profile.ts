@@ -243,7 +243,7 @@ export function variablesOfOtherProfiles(
   return names;
 }
 
-/** Loads `data/environments/<OICP_ENV>.yaml`, validates it, and applies the environment overrides (DESIGN §2). */
+/** Loads `data/environments/<OICP_ENV>.yaml`, validates it, and applies the environment overrides (docs/configuration.md). */
 export function loadProfile(registry: SchemaRegistry, env: Env = process.env): Profile {
   const name = env.OICP_ENV?.trim() || 'mock';
   if (!/^[a-z0-9-]+$/.test(name)) {

@@ -97,7 +97,7 @@ function json(value: unknown): string {
 }
 
 /**
- * Runs one scenario the way of DESIGN §4: resolve, lint the request, send, check, report.
+ * Runs one scenario (docs/architecture.md, "The way of one scenario"): resolve, lint the request, send, check, report.
  * Throws when the scenario fails (a ScenarioFailed listing every failed check, a RequestLintError, a
  * TransportError); advisories are reported through the hooks and never throw.
  */

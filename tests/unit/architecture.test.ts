@@ -85,3 +85,22 @@ test('the rules catch an import up the layers, a cycle among files, the mock bor
   // The guarded input reading is the one thing the mock may share.
   expect(found.filter((v) => v.includes('mock/reader.ts'))).toEqual([]);
 });
+
+test('no comment points at a document the repository does not have', () => {
+  const outside = /\bDESIGN(?:\.md)?\b|\.\.\/shared\//;
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(path.join(projectRoot, dir), { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (/\.(ts|mjs|cjs)$/.test(entry.name))
+        fs.readFileSync(path.join(projectRoot, file), 'utf8')
+          .split('\n')
+          .forEach((line, index) => {
+            if (outside.test(line)) found.push(`${file}:${index + 1}`);
+          });
+    }
+  };
+  for (const dir of ['src', 'mock', 'specs', 'scripts']) walk(dir);
+  expect(found).toEqual([]);
+});
