@@ -1,28 +1,10 @@
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import { expect, test } from '@playwright/test';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
+import { freePort, isListening } from '../support/listen.ts';
 
 const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 test("OICP_MOCK_COMMAND starts another team's mock, waits for it, and stops it after the run", async () => {
   const port = await freePort();

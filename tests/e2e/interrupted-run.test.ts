@@ -1,34 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { projectRoot } from '../../src/paths.ts';
 import { readRunRecord } from '../../src/record/run-record.ts';
+import { freePort, isListening } from '../support/listen.ts';
 
 // Four scenarios, one worker: the holding mock answers two, holds the third; the fourth never starts.
 const SCENARIOS = 'tests/fixtures/scenarios/interrupted.yaml';
 const ANSWERED = 2;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** Gone, or a zombie nobody has reaped yet: either way it runs no more. */
 function processGone(pid: number): boolean {
