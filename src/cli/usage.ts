@@ -1,6 +1,6 @@
 /**
  * `npm run conformance -- --help` (or `-h`): the suite's own usage. A pure function, so that a test can
- * hold it to the code (every OICP_ variable the code reads is listed); printed by src/cli/conformance.ts
+ * hold it to the code (every OICP_ variable the code reads is listed); printed by src/cli/conformance-command.ts
  * before anything is read, started or written.
  */
 

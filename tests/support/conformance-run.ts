@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { conformance } from '../../src/cli/conformance-command.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { type RunRecord, readRunRecord } from '../../src/record/run-record.ts';
 
@@ -65,6 +66,51 @@ export function scenarioResults(run: { record?: RunRecord } | undefined): Scenar
 }
 
 /**
+ * The environment of a test's conformance run: this process's, with a reports folder of its own (unless the
+ * test names one), without the parent Playwright's variables, the shell's target or mock port, or a
+ * developer's settings file — each test names what it needs.
+ */
+export function runEnvironment(env: Record<string, string>): Record<string, string | undefined> {
+  const childEnv: Record<string, string | undefined> = {
+    ...process.env,
+    OICP_REPORTS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-run-')),
+    ...env,
+  };
+  for (const key of Object.keys(childEnv))
+    if (key.startsWith('TEST_') || key.startsWith('PW_')) delete childEnv[key];
+  for (const key of ['OICP_MOCK_PORT', 'OICP_BASE_URL', 'OICP_ENV', 'OICP_SCENARIOS'])
+    if (!(key in env)) delete childEnv[key];
+  // A developer's own settings file (data/environments/qa.env) must not leak into a test's run.
+  if (!('OICP_SETTINGS_FILE' in env)) childEnv.OICP_SETTINGS_FILE = 'none';
+  delete childEnv.FORCE_COLOR;
+  return childEnv;
+}
+
+/**
+ * The conformance command in this process (`conformance(argv, env)`), its lines captured: for what the
+ * command decides before Playwright starts — configuration errors, preflight, the reports folder. Runs that
+ * get further start Playwright as a child process, as the command always does.
+ */
+export async function runCommand(
+  env: Record<string, string>,
+  options: { args?: string[] } = {},
+): Promise<Omit<ConformanceRun, 'results' | 'record'>> {
+  const runEnv = runEnvironment(env);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const exitCode = await conformance(options.args ?? [], runEnv, {
+    log: (text) => stdout.push(`${text}\n`),
+    error: (text) => stderr.push(`${text}\n`),
+  });
+  return {
+    exitCode,
+    stdout: stdout.join(''),
+    stderr: stderr.join(''),
+    reportsDir: runEnv.OICP_REPORTS_DIR as string,
+  };
+}
+
+/**
  * Runs the real `npm run conformance` entry point as a child process, with its own reports folder,
  * so that tests judge exactly what a user would see. Bounded: killed after `timeoutMs`.
  */
@@ -72,11 +118,7 @@ export function runConformance(
   env: Record<string, string>,
   options: { args?: string[]; timeoutMs?: number; recordOnly?: boolean } = {},
 ): Promise<ConformanceRun> {
-  const childEnv: Record<string, string | undefined> = {
-    ...process.env,
-    OICP_REPORTS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-run-')),
-    ...env,
-  };
+  const childEnv = runEnvironment(env);
   // A folder of its own, unless the test names one (several runs into the same folder).
   const reportsDir = childEnv.OICP_REPORTS_DIR as string;
   const args = [...(options.args ?? [])];
@@ -85,15 +127,6 @@ export function runConformance(
     // report (the suite's own reporter stays: it writes the run record every test reads).
     args.push(`--reporter=${path.join(projectRoot, 'src', 'playwright', 'run-reporter.ts')}`);
   }
-  // The parent Playwright's own variables would confuse the child run; so would a mock port or target
-  // of the shell the tests were started from (each test names its own).
-  for (const key of Object.keys(childEnv))
-    if (key.startsWith('TEST_') || key.startsWith('PW_')) delete childEnv[key];
-  for (const key of ['OICP_MOCK_PORT', 'OICP_BASE_URL', 'OICP_ENV', 'OICP_SCENARIOS'])
-    if (!(key in env)) delete childEnv[key];
-  // A developer's own settings file (data/environments/qa.env) must not leak into a test's run.
-  if (!('OICP_SETTINGS_FILE' in env)) childEnv.OICP_SETTINGS_FILE = 'none';
-  delete childEnv.FORCE_COLOR;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/conformance.ts', ...args], {
       cwd: projectRoot,
