@@ -68,7 +68,6 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const attach = async (name: string, contentType: string, body: string) => {
       const limited = limitAttachment(body, contentType);
       await testInfo.attach(name, { contentType: limited.contentType, body: limited.body });
-      await evidence.attached(name, body);
     };
     const attachFinding = async (finding: CheckFailure) => {
       if (findingsAttached.has(finding.check)) return;
@@ -92,6 +91,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         await attachFinding(finding);
         await evidence.advisory(finding);
       },
+      // The runner's results, by value: the report reads these objects, not the attachments made of them.
+      answered: (response) => evidence.answered(response),
+      judged: (verdicts) => evidence.judged(verdicts),
     });
   },
 });

@@ -8,8 +8,9 @@ import {
   type FailureCategory,
   failureCategory,
 } from '../record/failure-category.ts';
-import { appliedChecks, parseVerdicts as parseScenarioVerdicts } from '../record/verdicts.ts';
+import { appliedChecks, type ScenarioVerdicts } from '../record/verdicts.ts';
 import type { Redactor } from '../redact.ts';
+import type { ResponseEvidence } from '../run/scenario-runner.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { markdownText } from '../text.ts';
 import { applyMetadata, scenarioMetadata, typeLink } from './allure-labels.ts';
@@ -30,38 +31,17 @@ export const UNCONFIRMED_LABEL = 'unconfirmed';
  */
 export const RELAXED_RULE_LABEL = 'relaxedRule';
 
-/** What the runner's response-headers.json attachment says about the answer. */
-export interface AnswerSummary {
-  status?: string;
-  elapsedMs?: number;
-  /** Hubject's Process-ID header: the reference to quote in a Hubject support ticket. */
-  processId?: string;
+/**
+ * Hubject's Process-ID header of an answer (the reference to quote in a Hubject support ticket), whatever
+ * its case; undefined when absent or blank.
+ */
+export function processIdOf(headers: Readonly<Record<string, string>>): string | undefined {
+  const value = Object.entries(headers).find(([name]) => name.toLowerCase() === 'process-id')?.[1];
+  return value?.trim() ? value.trim() : undefined;
 }
 
-export function parseAnswerSummary(body: string): AnswerSummary {
-  let data: unknown;
-  try {
-    data = JSON.parse(body);
-  } catch {
-    return {};
-  }
-  if (!data || typeof data !== 'object') return {};
-  const { status, elapsedMs, headers } = data as Record<string, unknown>;
-  const processId =
-    headers && typeof headers === 'object'
-      ? Object.entries(headers as Record<string, unknown>).find(
-          ([name]) => name.toLowerCase() === 'process-id',
-        )?.[1]
-      : undefined;
-  return {
-    status: typeof status === 'string' ? status : undefined,
-    elapsedMs: typeof elapsedMs === 'number' && Number.isFinite(elapsedMs) ? elapsedMs : undefined,
-    processId: typeof processId === 'string' && processId.trim() !== '' ? processId.trim() : undefined,
-  };
-}
-
-/** The runner's verdicts.json attachment, as far as the report needs it. */
-export interface VerdictsSummary {
+/** What the report takes from a scenario's verdicts: labels for its categories, links for its OICP types. */
+export interface VerdictsEvidence {
   failed: Array<{ check: string; category: string }>;
   applied: string[];
   /** `<expectation> (<basis>)` of each expectation the target did not confirm. */
@@ -70,16 +50,13 @@ export interface VerdictsSummary {
   relaxed: string[];
 }
 
-export function parseVerdicts(body: string): VerdictsSummary {
-  const verdicts = parseScenarioVerdicts(body);
-  return verdicts
-    ? {
-        failed: verdicts.failed,
-        applied: appliedChecks(verdicts),
-        unconfirmed: verdicts.unconfirmed.map((u) => `${u.expectation} (${u.basis})`),
-        relaxed: [...new Set((verdicts.relaxed ?? []).map((r) => `${r.setting} (profile '${r.profile}')`))],
-      }
-    : { failed: [], applied: [], unconfirmed: [], relaxed: [] };
+export function verdictsEvidence(verdicts: ScenarioVerdicts): VerdictsEvidence {
+  return {
+    failed: verdicts.failed,
+    applied: appliedChecks(verdicts),
+    unconfirmed: verdicts.unconfirmed.map((u) => `${u.expectation} (${u.basis})`),
+    relaxed: [...new Set((verdicts.relaxed ?? []).map((r) => `${r.setting} (profile '${r.profile}')`))],
+  };
 }
 
 /** The scenario's description, followed by its best-practice findings (Markdown). */
@@ -111,7 +88,7 @@ export class AllureEvidence {
   private readonly linkedTypes = new Set<OicpType>();
   private readonly advisories = new Set<string>();
   private readonly findings: string[] = [];
-  private failedChecks: VerdictsSummary['failed'] = [];
+  private failedChecks: VerdictsEvidence['failed'] = [];
   private timeBudgetMs?: number;
   private description?: string;
 
@@ -123,12 +100,6 @@ export class AllureEvidence {
     this.description = metadata.description;
     for (const type of metadata.linkedTypes) this.linkedTypes.add(type);
     await applyMetadata(metadata);
-  }
-
-  /** Called with every attachment the runner makes; reads the ones that carry evidence. */
-  async attached(name: string, body: string): Promise<void> {
-    if (name === 'response-headers.json') await this.answer(parseAnswerSummary(body));
-    else if (name === 'verdicts.json') await this.verdicts(parseVerdicts(body));
   }
 
   async advisory(finding: CheckFailure): Promise<void> {
@@ -156,20 +127,21 @@ export class AllureEvidence {
     return category;
   }
 
-  private async answer(summary: AnswerSummary): Promise<void> {
+  /** The answer judged, as the runner tells it (masked): Process-ID, HTTP status and time as parameters. */
+  async answered(response: ResponseEvidence): Promise<void> {
     // Excluded from the history key: these change from run to run.
-    if (summary.processId)
-      await allure.parameter('Process-ID', this.redactor.text(summary.processId), { excluded: true });
-    if (summary.status) await allure.parameter('HTTP status', summary.status, { excluded: true });
-    if (summary.elapsedMs !== undefined) {
-      const budget = this.timeBudgetMs === undefined ? '' : ` (budget ${this.timeBudgetMs} ms)`;
-      await allure.parameter('response time', `${Math.round(summary.elapsedMs)} ms${budget}`, {
-        excluded: true,
-      });
-    }
+    const processId = processIdOf(response.headers);
+    if (processId) await allure.parameter('Process-ID', this.redactor.text(processId), { excluded: true });
+    if (response.status) await allure.parameter('HTTP status', response.status, { excluded: true });
+    const budget = this.timeBudgetMs === undefined ? '' : ` (budget ${this.timeBudgetMs} ms)`;
+    await allure.parameter('response time', `${Math.round(response.elapsedMs)} ms${budget}`, {
+      excluded: true,
+    });
   }
 
-  private async verdicts(verdicts: VerdictsSummary): Promise<void> {
+  /** The scenario's verdicts, as the runner tells them: categories, unconfirmed expectations, OICP type links. */
+  async judged(scenarioVerdicts: ScenarioVerdicts): Promise<void> {
+    const verdicts = verdictsEvidence(scenarioVerdicts);
     this.failedChecks = verdicts.failed;
     if (verdicts.unconfirmed.length > 0) await allure.tag(UNCONFIRMED_LABEL);
     for (const expectation of verdicts.unconfirmed) await allure.label(UNCONFIRMED_LABEL, expectation);

@@ -9,6 +9,7 @@ import { decodeAnswer, prepareRequest } from '../exchange/request.ts';
 import {
   type Exchange,
   type HttpAnswer,
+  type IncompleteBody,
   type PreparedRequest,
   type ReceivedAnswer,
   type Transport,
@@ -38,6 +39,21 @@ export interface RunHooks {
   attach(name: string, contentType: string, body: string): Promise<void>;
   /** A best-practice finding: reported, never fails the scenario. */
   advisory(failure: CheckFailure): Promise<void>;
+  /** The answer judged, masked, by value (it is attached as response-headers.json too). */
+  answered?(response: ResponseEvidence): Promise<void>;
+  /** The scenario's verdicts once its checks ran, by value (attached once, as verdicts.json). */
+  judged?(verdicts: ScenarioVerdicts): Promise<void>;
+}
+
+/** The answer judged as the evidence shows it (masked): status line, timing, headers. */
+export interface ResponseEvidence {
+  /** `<code> <reason phrase>`. */
+  status: string;
+  elapsedMs: number;
+  headersAfterMs?: number;
+  /** Set when the headers arrived but the body did not arrive whole. */
+  incomplete?: IncompleteBody;
+  headers: Record<string, string>;
 }
 
 export interface RunDependencies {
@@ -254,6 +270,7 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
     ...relaxedRules(scenario, advisories, profile.name),
   };
   await hooks.attach(VERDICTS_ATTACHMENT, 'application/json', json(verdicts));
+  await hooks.judged?.(verdicts);
   logExchange({ exchange, verdicts, failed: failures.length > 0 });
   if (failures.length > 0) {
     const hint = testDataHint(scenario, resolved, profile, failures, redactor);
@@ -400,7 +417,7 @@ async function send(
     // Checks judge the answer as it came (their messages are masked); the evidence shows it masked.
     const answer = decodeAnswer(raw);
     const shown = maskAnswer(answer, redactor);
-    const evidence = {
+    const evidence: ResponseEvidence = {
       status: `${shown.status} ${shown.statusText}`.trim(),
       elapsedMs: Math.round(elapsedMs),
       ...(shown.headersAfterMs === undefined ? {} : { headersAfterMs: Math.round(shown.headersAfterMs) }),
@@ -419,6 +436,7 @@ async function send(
     }
     await hooks.attach('response.json', answer.json === undefined ? 'text/plain' : 'application/json', body);
     await hooks.attach('response-headers.json', 'application/json', json({ ...evidence, attempt }));
+    await hooks.answered?.(evidence);
     return { ...base, answer, elapsedMs, attempts: attempt };
   }
 }

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { CHECKS } from '../../src/checks/registry.ts';
 import { projectRoot } from '../../src/paths.ts';
-import { parseAnswerSummary, parseVerdicts } from '../../src/report/allure-evidence.ts';
+import type { ScenarioVerdicts } from '../../src/record/verdicts.ts';
+import { processIdOf, verdictsEvidence } from '../../src/report/allure-evidence.ts';
 import {
   EPIC,
   identificationType,
@@ -131,38 +132,31 @@ test('every check of the registry says which OICP types it rests on (add new che
   expect(typesOfChecks(['aCheckThatDoesNotExist'])).toEqual([]);
 });
 
-test("Hubject's Process-ID, the HTTP status and the time are read from the response headers attachment", () => {
-  const body = JSON.stringify({
-    status: '200 OK',
-    elapsedMs: 42,
-    headers: { 'content-type': 'application/json', 'Process-ID': ' 6a1f-77 ' },
-  });
-  expect(parseAnswerSummary(body)).toEqual({ status: '200 OK', elapsedMs: 42, processId: '6a1f-77' });
-  expect(parseAnswerSummary(JSON.stringify({ status: '404 Not Found', elapsedMs: 3, headers: {} }))).toEqual({
-    status: '404 Not Found',
-    elapsedMs: 3,
-    processId: undefined,
-  });
-  expect(parseAnswerSummary('not json')).toEqual({});
+test("Hubject's Process-ID is read from the answer's headers, whatever their case", () => {
+  expect(processIdOf({ 'content-type': 'application/json', 'Process-ID': ' 6a1f-77 ' })).toBe('6a1f-77');
+  expect(processIdOf({ 'process-id': 'abc' })).toBe('abc');
+  expect(processIdOf({ 'content-type': 'application/json' })).toBeUndefined();
+  expect(processIdOf({ 'Process-ID': '  ' })).toBeUndefined();
 });
 
-test('the verdicts attachment gives the failed checks in order and every applied check', () => {
-  const verdicts = parseVerdicts(
-    JSON.stringify({
-      failed: [
-        { check: 'httpStatusAsExpected', category: 'status' },
-        { check: 'bodyMatchesSchema', category: 'schema' },
-      ],
-      advisories: [{ check: 'requestCarriesEvseId', category: 'best-practice' }],
-      passed: ['answeredWithinBudget'],
-      notApplicable: ['authorizedHasSessionId'],
-    }),
-  );
-  expect(verdicts.failed.map((f) => f.check)).toEqual(['httpStatusAsExpected', 'bodyMatchesSchema']);
-  expect(verdicts.applied.sort()).toEqual(
+test('the verdicts give the report the failed checks in order and every applied check', () => {
+  const evidence = verdictsEvidence({
+    scenario: 's',
+    failed: [
+      { check: 'httpStatusAsExpected', category: 'status' },
+      { check: 'bodyMatchesSchema', category: 'schema' },
+    ],
+    advisories: [{ check: 'requestCarriesEvseId', category: 'best-practice' }],
+    unconfirmed: [],
+    passed: ['answeredWithinBudget'],
+    notApplicable: ['authorizedHasSessionId'],
+  } as unknown as ScenarioVerdicts);
+  expect(evidence.failed.map((f) => f.check)).toEqual(['httpStatusAsExpected', 'bodyMatchesSchema']);
+  expect(evidence.applied.sort()).toEqual(
     ['answeredWithinBudget', 'bodyMatchesSchema', 'httpStatusAsExpected', 'requestCarriesEvseId'].sort(),
   );
-  expect(parseVerdicts('{')).toEqual({ failed: [], applied: [], unconfirmed: [], relaxed: [] });
+  expect(evidence.unconfirmed).toEqual([]);
+  expect(evidence.relaxed).toEqual([]);
 });
 
 test('the environment table states target, profile, versions and run start, and nothing of the account', () => {

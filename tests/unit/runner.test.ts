@@ -12,6 +12,7 @@ import type { ScenarioVerdicts } from '../../src/record/verdicts.ts';
 import { LATE_ANSWER_GRACE_MS } from '../../src/run/fail-fast.ts';
 import {
   RequestLintError,
+  type ResponseEvidence,
   type RunHooks,
   runScenario,
   ScenarioFailed,
@@ -43,6 +44,9 @@ class RecordingHooks implements RunHooks {
   readonly steps: string[] = [];
   readonly attachments: Attachment[] = [];
   readonly advisories: CheckFailure[] = [];
+  /** What the runner told by value, beside the attachments. */
+  readonly answers: ResponseEvidence[] = [];
+  readonly judgements: ScenarioVerdicts[] = [];
 
   async step<T>(title: string, body: () => Promise<T>): Promise<T> {
     this.steps.push(title);
@@ -55,6 +59,14 @@ class RecordingHooks implements RunHooks {
 
   async advisory(failure: CheckFailure): Promise<void> {
     this.advisories.push(failure);
+  }
+
+  async answered(response: ResponseEvidence): Promise<void> {
+    this.answers.push(response);
+  }
+
+  async judged(verdicts: ScenarioVerdicts): Promise<void> {
+    this.judgements.push(verdicts);
   }
 
   attachment(name: string): Attachment {
@@ -118,6 +130,21 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   }
   throw new Error('the scenario passed, but it was expected to throw');
 }
+
+test('the runner hands the report its answer and its verdicts by value, once each: what the attachments record', async () => {
+  const transport = answering(httpAnswer(HUBJECT_NOT_AUTHORIZED_102, { headers: { 'Process-ID': 'p-9' } }));
+  const { hooks, outcome } = run(buildScenario(), transport);
+  await rejection(outcome);
+  expect(hooks.judgements).toHaveLength(1);
+  expect(hooks.judgements[0]).toEqual(JSON.parse(hooks.attachment('verdicts.json').body));
+  expect(hooks.judgements[0]?.failed.map((f) => f.check)).toContain('authorizationStatusAsExpected');
+  expect(hooks.answers).toHaveLength(1);
+  const { attempt: _attempt, ...attached } = JSON.parse(
+    hooks.attachment('response-headers.json').body,
+  ) as Record<string, unknown>;
+  expect(hooks.answers[0]).toEqual(attached);
+  expect(hooks.answers[0]?.headers['process-id']).toBe('p-9');
+});
 
 test('a good answer: resolves, reports resolve, lint, send and checks in order, with the evidence', async () => {
   const transport = answering(httpAnswer(INTEGRATION_GUIDE_AUTHORIZED, { headers: { 'Process-ID': 'p-1' } }));
