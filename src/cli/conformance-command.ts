@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { type Calibration, calibrate, writeCalibration } from '../calibration/calibrate.ts';
 import { checkEarlierRunSettings } from '../config/earlier-runs.ts';
 import {
   checkEmbeddedMockPortFree,
@@ -11,10 +12,11 @@ import {
 import { applySettingsFile } from '../config/settings-file.ts';
 import { writeCoverage } from '../coverage/write.ts';
 import { compareWithEarlierRun } from '../drift/run-comparison.ts';
+import { readRunExchanges } from '../exchange/log-file.ts';
 import { InputError } from '../input/errors.ts';
 import { projectRoot } from '../paths.ts';
 import { keepingRunReporter } from '../playwright/run-reporter.ts';
-import { readRunRecord } from '../record/run-record.ts';
+import { type RunRecord, readRunRecord } from '../record/run-record.ts';
 import { runScope, selectionWords } from '../record/run-scope.ts';
 import { generateAllureReport, type QualityGateResult, type ReportLayout } from '../report/allure-report.ts';
 import { keepAllureResultsOf } from '../report/interrupted-results.ts';
@@ -298,6 +300,8 @@ async function afterRun(
   // The report of an interrupted run holds the scenarios that ran, not those it stopped or never started.
   if (interruptedBy && record)
     keepAllureResultsOf(reports.allureResults, new Set(record.scenarios.map((s) => s.id)));
+  // The expectations this target did not confirm, and the profile overrides that would calibrate them.
+  const calibration = record ? calibrateRun(invocation, suite, record) : undefined;
   const width = consoleWidth();
   // What only the whole run can see (unique SessionIDs …): judged before the report, which shows it.
   const runChecks = judgeRun(reports, record, suite.profile.name, started);
@@ -346,7 +350,7 @@ async function afterRun(
         ...(relaxed ? { relaxed } : {}),
       }),
     );
-  output.log(reportLines(invocation, report.layout, report.folderReason).join('\n'));
+  output.log(reportLines(invocation, report, calibration).join('\n'));
   // Last, where a glance at the end of a log lands: a selection is not a certification run.
   if (selection) output.log(`\n${selection}`);
   // A signal while the reports were written ends the run with its exit code too.
@@ -405,8 +409,8 @@ async function allureReport(
 
 function reportLines(
   invocation: Invocation,
-  layout: ReportLayout | undefined,
-  folderReason: string | undefined,
+  { layout, folderReason }: AllureOutcome,
+  calibration: Calibration | undefined,
 ): string[] {
   const { reports, env } = invocation;
   const index = path.join(reports.allureReport, 'index.html');
@@ -432,22 +436,38 @@ function reportLines(
     ...(playwrightOutputs.has('json') ? [`  JSON        ${reports.json}`] : []),
     `  History     ${reports.allureHistory}`,
     ...(fs.existsSync(reports.exchangeLog) ? [`  Exchanges   ${reports.exchangeLog}`] : []),
-    ...(fs.existsSync(reports.calibrationMarkdown)
-      ? [`  Calibration ${reports.calibrationMarkdown}${calibrationNote(reports)}`]
-      : []),
+    ...(calibration ? [`  Calibration ${reports.calibrationMarkdown}${calibrationNote(calibration)}`] : []),
   ];
 }
 
-/** How many expectations calibration.md proposes to calibrate, read from its twin. */
-function calibrationNote(reports: Invocation['reports']): string {
+/** How many expectations calibration.md proposes to calibrate. */
+function calibrationNote(calibration: Calibration): string {
+  return calibration.entries.length > 0
+    ? `  (${calibration.entries.length} expectation(s) not confirmed: overrides for the profile)`
+    : '';
+}
+
+/**
+ * The run's calibration (calibration.md and .json, attached to the Allure run when it proposes anything),
+ * from the run record and the run's exchanges; undefined, after saying why, when it could not be written.
+ */
+function calibrateRun(invocation: Invocation, suite: Suite, record: RunRecord): Calibration | undefined {
+  const { reports } = invocation;
   try {
-    const { entries } = JSON.parse(fs.readFileSync(reports.calibrationJson, 'utf8')) as {
-      entries: unknown[];
-    };
-    return entries.length > 0
-      ? `  (${entries.length} expectation(s) not confirmed: overrides for the profile)`
-      : '';
-  } catch {
-    return '';
+    const calibration = calibrate({
+      records: record.scenarios,
+      exchanges: readRunExchanges(reports.exchangeLog),
+      scenarios: suite.scenarios,
+      profile: suite.profile,
+      schemas: suite.schemas,
+      runId: invocation.runId,
+    });
+    writeCalibration(reports, calibration);
+    return calibration;
+  } catch (error) {
+    invocation.output.error(
+      `The calibration could not be written: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return undefined;
   }
 }

@@ -10,9 +10,8 @@ import type {
   TestError,
   TestResult,
 } from '@playwright/test/reporter';
-import { calibrate, writeCalibration } from '../calibration/calibrate.ts';
 import { describeTargetTls } from '../config/tls.ts';
-import { mergeExchangeParts, readRunExchanges } from '../exchange/log-file.ts';
+import { mergeExchangeParts } from '../exchange/log-file.ts';
 import { type ScenarioRecord, scenarioRecord, writeRunRecord } from '../record/run-record.ts';
 import { junitXml } from '../report/junit.ts';
 import { formatRunHeader } from '../report/summary.ts';
@@ -178,17 +177,5 @@ export default class RunReporter implements Reporter {
       this.reports.exchangeLog,
       scenarios.map((s) => s.id),
     );
-    try {
-      const { profile, scenarios: loaded, schemas } = loadSuite();
-      const exchanges = readRunExchanges(this.reports.exchangeLog);
-      writeCalibration(
-        this.reports,
-        calibrate({ records: scenarios, exchanges, scenarios: loaded, profile, schemas, runId: this.runId }),
-      );
-    } catch (error) {
-      process.stderr.write(
-        `The calibration could not be written: ${error instanceof Error ? error.message : String(error)}\n`,
-      );
-    }
   }
 }
