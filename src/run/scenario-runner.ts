@@ -118,41 +118,14 @@ function json(value: unknown): string {
  * TransportError); advisories are reported through the hooks and never throw.
  */
 export async function runScenario(scenario: Scenario, deps: RunDependencies): Promise<ScenarioOutcome> {
-  const { profile, hooks, schemas } = deps;
-  const checks = deps.checks ?? CHECKS;
+  const { profile, hooks } = deps;
   // The scenario's secrets: the profile's, the passphrase, and whatever the request as written carries.
-  let redactor = scenarioRedactor(profile).with(
+  const written = scenarioRedactor(profile).with(
     secretValuesOfBody(scenario.request.body, scenario.request.rawBody),
   );
-
-  await hooks.step(
-    `Load scenario ${scenario.id} (${scenario.source.file}:${scenario.source.line})`,
-    async () => {
-      // As written: the YAML item of its file when there is one (comments included), else its definition
-      // (a generated case). Placeholders unresolved; a PIN written literally into the file is masked.
-      if (deps.scenarioSource !== undefined) {
-        await hooks.attach('scenario.yaml', 'text/yaml', redactor.text(deps.scenarioSource));
-        return;
-      }
-      const { source: _source, ...definition } = scenario;
-      await hooks.attach('scenario.json', 'application/json', json(redactor.json(definition)));
-    },
-  );
+  await reportDefinition(scenario, deps, written);
   const generatedValues = new Map<string, string>();
-  const { resolved, request } = await hooks.step(
-    scenario.invalid
-      ? 'Resolve variables from the profile; lint the request: it must be invalid (invalid: true)'
-      : 'Resolve variables from the profile; lint the request against eRoamingAuthorizeStart',
-    async () => {
-      const resolved = resolveScenario(scenario, profile.variables, { generated: generatedValues });
-      // ... and what the resolved request carries (a PIN the profile supplies under another name).
-      redactor = redactor.with(secretValuesOfBody(resolved.request.body, resolved.request.rawBody));
-      const request = prepareRequest(resolved, profile.baseUrl, profile.operationPath);
-      await lintRequest(resolved, request, schemas, redactor, hooks);
-      return { resolved, request };
-    },
-  );
-
+  const { resolved, request, redactor } = await resolveAndLint(scenario, deps, generatedValues, written);
   const sentAt = new Date();
   const logExchange = (outcome: Pick<LogInput, 'exchange' | 'transportError' | 'verdicts' | 'failed'>) =>
     deps.exchangeLog?.record(
@@ -180,82 +153,18 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
       throw error;
     });
 
-  const context: CheckContext = { schemas };
-  const failures: CheckFailure[] = [];
-  const advisories: CheckFailure[] = [];
-  const unconfirmed: UnconfirmedExpectation[] = [];
-  const passed: string[] = [];
-  const notApplicable: string[] = [];
-  // Every applicable check judges the answer. What a finding means here — the check's verdict, the basis of
-  // the expectations it judged, the Hubject deviations the profile accepts — decides where it goes.
-  const findings: Array<{ check: Check; judged: Judgement }> = [];
-  for (const check of checks) {
-    if (!check.appliesTo(exchange)) {
-      notApplicable.push(check.name);
-      continue;
-    }
-    try {
-      check.verify(exchange, context);
-      passed.push(check.name);
-    } catch (error) {
-      if (!(error instanceof CheckFailure)) throw error;
-      // Failure texts quote the answer, which may echo a PIN: mask them before any step records them.
-      const masked = error.masked((text) => redactor.text(text));
-      findings.push({
-        check,
-        judged: judgeFinding(check, masked, exchange.scenario, profile.hubjectDeviations),
-      });
-    }
-  }
-  // The report: a step of its own for each check that found something (a failure fails its step; an
-  // advisory or an expectation not confirmed is a finding inside a passing step), then one step naming
-  // every check that passed — one step per passed check would cost more than the exchange itself, and the
-  // verdicts attachment lists them too.
-  // The answer body goes with the first failed check too: the reader of a failure sees what was judged
-  // without unfolding the exchange.
-  let answerShownWithFailure = false;
-  for (const { check, judged } of findings) {
-    const label = `${check.verdict === 'advisory' ? 'Advisory' : 'Check'} ${check.name}: ${check.title}`;
-    try {
-      await hooks.step(label, async () => {
-        const { advisory, failure } = judged;
-        if (failure && !answerShownWithFailure && exchange.answer) {
-          answerShownWithFailure = true;
-          const shown = maskAnswer(exchange.answer, redactor);
-          const isJson = shown.json !== undefined;
-          await hooks.attach(
-            `${ANSWER_BODY_ATTACHMENT}.${isJson ? 'json' : 'txt'}`,
-            isJson ? 'application/json' : 'text/plain',
-            answerBodyText(shown),
-          );
-        }
-        if (advisory)
-          await hooks.step(`Finding: ${cutLine(advisory.oneLine, 240)}`, () => hooks.advisory(advisory));
-        for (const found of judged.unconfirmed) {
-          // Expected and received are masked already (the finding was); the citation is the scenario writer's text.
-          const expectation = { ...found, citation: redactor.text(found.citation) };
-          unconfirmed.push(expectation);
-          await hooks.step(
-            `Expectation not confirmed by this target: ${expectation.expectation} (${basisWords(expectation)})`,
-            async () =>
-              hooks.attach(
-                `unconfirmed-${expectation.expectation}.txt`,
-                'text/plain',
-                unconfirmedText(expectation),
-              ),
-          );
-        }
-        if (failure) throw failure;
-      });
-    } catch (error) {
-      // Only the judged failure may leave the step; anything else is a fault of the suite.
-      if (judged.failure === undefined || error !== judged.failure) throw error;
-    }
-    if (judged.failure) failures.push(judged.failure);
-    if (judged.advisory) advisories.push(judged.advisory);
-  }
-  if (passed.length > 0)
-    await hooks.step(`${passed.length} check(s) passed: ${passed.join(', ')}`, async () => undefined);
+  const judged = judgeAnswer(exchange, deps, redactor);
+  const { failures, advisories, unconfirmed } = await reportFindings(
+    judged.findings,
+    exchange,
+    hooks,
+    redactor,
+  );
+  if (judged.passed.length > 0)
+    await hooks.step(
+      `${judged.passed.length} check(s) passed: ${judged.passed.join(', ')}`,
+      async () => undefined,
+    );
   const answer = answerSummary(exchange);
   const verdicts: ScenarioVerdicts = {
     scenario: scenario.id,
@@ -263,8 +172,8 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
     failed: failures.map(checkVerdict),
     advisories: advisories.map(checkVerdict),
     unconfirmed,
-    passed,
-    notApplicable,
+    passed: judged.passed,
+    notApplicable: judged.notApplicable,
     ...(answer ? { answer } : {}),
     ...(scenario.fromProfile?.length ? { fromProfile: scenario.fromProfile } : {}),
     ...relaxedRules(scenario, advisories, profile.name),
@@ -278,6 +187,160 @@ export async function runScenario(scenario: Scenario, deps: RunDependencies): Pr
     throw new ScenarioFailed(failures, hint);
   }
   return { exchange, failures, advisories, unconfirmed };
+}
+
+/**
+ * The step that resolves the scenario's variables, prepares the request and lints it. Returns the redactor
+ * that also masks what the resolved request carries (a PIN the profile supplies under another name).
+ */
+async function resolveAndLint(
+  scenario: Scenario,
+  deps: RunDependencies,
+  generatedValues: Map<string, string>,
+  redactor: Redactor,
+): Promise<{ resolved: Scenario; request: PreparedRequest; redactor: Redactor }> {
+  const { profile, hooks } = deps;
+  return hooks.step(
+    scenario.invalid
+      ? 'Resolve variables from the profile; lint the request: it must be invalid (invalid: true)'
+      : 'Resolve variables from the profile; lint the request against eRoamingAuthorizeStart',
+    async () => {
+      const resolved = resolveScenario(scenario, profile.variables, { generated: generatedValues });
+      const masking = redactor.with(secretValuesOfBody(resolved.request.body, resolved.request.rawBody));
+      const request = prepareRequest(resolved, profile.baseUrl, profile.operationPath);
+      await lintRequest(resolved, request, deps.schemas, masking, hooks);
+      return { resolved, request, redactor: masking };
+    },
+  );
+}
+
+/** The step that shows the scenario's definition before anything is resolved or sent. */
+async function reportDefinition(
+  scenario: Scenario,
+  deps: RunDependencies,
+  redactor: Redactor,
+): Promise<void> {
+  await deps.hooks.step(
+    `Load scenario ${scenario.id} (${scenario.source.file}:${scenario.source.line})`,
+    async () => {
+      // As written: the YAML item of its file when there is one (comments included), else its definition
+      // (a generated case). Placeholders unresolved; a PIN written literally into the file is masked.
+      if (deps.scenarioSource !== undefined) {
+        await deps.hooks.attach('scenario.yaml', 'text/yaml', redactor.text(deps.scenarioSource));
+        return;
+      }
+      const { source: _source, ...definition } = scenario;
+      await deps.hooks.attach('scenario.json', 'application/json', json(redactor.json(definition)));
+    },
+  );
+}
+
+/** A check that found something, and what that finding means for this scenario. */
+interface Finding {
+  check: Check;
+  judged: Judgement;
+}
+
+/**
+ * Every applicable check judges the answer. What a finding means here — the check's verdict, the basis of
+ * the expectations it judged, the Hubject deviations the profile accepts — decides where it goes.
+ */
+function judgeAnswer(
+  exchange: Exchange,
+  deps: RunDependencies,
+  redactor: Redactor,
+): { findings: Finding[]; passed: string[]; notApplicable: string[] } {
+  const context: CheckContext = { schemas: deps.schemas };
+  const findings: Finding[] = [];
+  const passed: string[] = [];
+  const notApplicable: string[] = [];
+  for (const check of deps.checks ?? CHECKS) {
+    if (!check.appliesTo(exchange)) {
+      notApplicable.push(check.name);
+      continue;
+    }
+    try {
+      check.verify(exchange, context);
+      passed.push(check.name);
+    } catch (error) {
+      if (!(error instanceof CheckFailure)) throw error;
+      // Failure texts quote the answer, which may echo a PIN: mask them before any step records them.
+      const masked = error.masked((text) => redactor.text(text));
+      findings.push({
+        check,
+        judged: judgeFinding(check, masked, exchange.scenario, deps.profile.hubjectDeviations),
+      });
+    }
+  }
+  return { findings, passed, notApplicable };
+}
+
+/**
+ * The report: a step of its own for each check that found something (a failure fails its step; an advisory
+ * or an expectation not confirmed is a finding inside a passing step); the caller adds one step naming every
+ * check that passed — one step per passed check would cost more than the exchange itself, and the verdicts
+ * attachment lists them too. The answer body goes with the first failed check too: the reader of a failure
+ * sees what was judged without unfolding the exchange.
+ */
+async function reportFindings(
+  findings: readonly Finding[],
+  exchange: Exchange,
+  hooks: RunHooks,
+  redactor: Redactor,
+): Promise<Pick<ScenarioOutcome, 'failures' | 'advisories' | 'unconfirmed'>> {
+  const failures: CheckFailure[] = [];
+  const advisories: CheckFailure[] = [];
+  const unconfirmed: UnconfirmedExpectation[] = [];
+  let answerShownWithFailure = false;
+  for (const { check, judged } of findings) {
+    const label = `${check.verdict === 'advisory' ? 'Advisory' : 'Check'} ${check.name}: ${check.title}`;
+    try {
+      await hooks.step(label, async () => {
+        const { advisory, failure } = judged;
+        if (failure && !answerShownWithFailure && exchange.answer) {
+          answerShownWithFailure = true;
+          await attachAnswerBody(exchange.answer, hooks, redactor);
+        }
+        if (advisory)
+          await hooks.step(`Finding: ${cutLine(advisory.oneLine, 240)}`, () => hooks.advisory(advisory));
+        for (const found of judged.unconfirmed)
+          unconfirmed.push(await reportUnconfirmed(found, hooks, redactor));
+        if (failure) throw failure;
+      });
+    } catch (error) {
+      // Only the judged failure may leave the step; anything else is a fault of the suite.
+      if (judged.failure === undefined || error !== judged.failure) throw error;
+    }
+    if (judged.failure) failures.push(judged.failure);
+    if (judged.advisory) advisories.push(judged.advisory);
+  }
+  return { failures, advisories, unconfirmed };
+}
+
+async function attachAnswerBody(answer: ReceivedAnswer, hooks: RunHooks, redactor: Redactor): Promise<void> {
+  const shown = maskAnswer(answer, redactor);
+  const isJson = shown.json !== undefined;
+  await hooks.attach(
+    `${ANSWER_BODY_ATTACHMENT}.${isJson ? 'json' : 'txt'}`,
+    isJson ? 'application/json' : 'text/plain',
+    answerBodyText(shown),
+  );
+}
+
+/** A step for an expectation the target did not confirm; returns it as the verdicts record it. */
+async function reportUnconfirmed(
+  found: UnconfirmedExpectation,
+  hooks: RunHooks,
+  redactor: Redactor,
+): Promise<UnconfirmedExpectation> {
+  // Expected and received are masked already (the finding was); the citation is the scenario writer's text.
+  const expectation = { ...found, citation: redactor.text(found.citation) };
+  await hooks.step(
+    `Expectation not confirmed by this target: ${expectation.expectation} (${basisWords(expectation)})`,
+    async () =>
+      hooks.attach(`unconfirmed-${expectation.expectation}.txt`, 'text/plain', unconfirmedText(expectation)),
+  );
+  return expectation;
 }
 
 /**
