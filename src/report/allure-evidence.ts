@@ -1,5 +1,4 @@
 import { stripVTControlCharacters } from 'node:util';
-import * as allure from 'allure-js-commons';
 import type { CheckFailure } from '../checks/check.ts';
 import type { Profile } from '../config/profile.ts';
 import {
@@ -14,6 +13,7 @@ import type { ResponseEvidence } from '../run/scenario-runner.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { markdownText } from '../text.ts';
 import { applyMetadata, scenarioMetadata, typeLink } from './allure-labels.ts';
+import { sendMetadata } from './allure-metadata.ts';
 import { type OicpType, typesOfChecks } from './oicp-docs.ts';
 
 /** The Allure label naming each advisory a scenario raised (the report's "Advisories" category). */
@@ -104,16 +104,18 @@ export class AllureEvidence {
 
   async advisory(finding: CheckFailure): Promise<void> {
     if (this.advisories.has(finding.check)) return;
-    if (this.advisories.size === 0) await allure.tag(ADVISORY_LABEL);
+    const first = this.advisories.size === 0;
     this.advisories.add(finding.check);
     // An accepted Hubject deviation says which one: the category groups by this value.
     const value = finding.deviation
       ? `${finding.check} (Hubject deviation ${finding.deviation})`
       : finding.check;
-    await allure.label(ADVISORY_LABEL, value);
     // A passed scenario opens with its findings: they are what a reader of a passed scenario must see.
     this.findings.push(finding.oneLine);
-    await allure.description(describeWithFindings(this.description, this.findings));
+    await sendMetadata({
+      labels: [...(first ? [tag(ADVISORY_LABEL)] : []), { name: ADVISORY_LABEL, value }],
+      description: describeWithFindings(this.description, this.findings),
+    });
   }
 
   /** After the test body: a failed scenario gets its category (Allure label and Playwright annotation). */
@@ -123,7 +125,7 @@ export class AllureEvidence {
     const category = failureCategory(this.failedChecks, message);
     if (!category) return undefined;
     outcome.annotations.push({ type: FAILURE_CATEGORY_ANNOTATION, description: category });
-    await allure.label(FAILURE_CATEGORY_LABEL, category);
+    await sendMetadata({ labels: [{ name: FAILURE_CATEGORY_LABEL, value: category }] });
     return category;
   }
 
@@ -131,11 +133,13 @@ export class AllureEvidence {
   async answered(response: ResponseEvidence): Promise<void> {
     // Excluded from the history key: these change from run to run.
     const processId = processIdOf(response.headers);
-    if (processId) await allure.parameter('Process-ID', this.redactor.text(processId), { excluded: true });
-    if (response.status) await allure.parameter('HTTP status', response.status, { excluded: true });
     const budget = this.timeBudgetMs === undefined ? '' : ` (budget ${this.timeBudgetMs} ms)`;
-    await allure.parameter('response time', `${Math.round(response.elapsedMs)} ms${budget}`, {
-      excluded: true,
+    await sendMetadata({
+      parameters: [
+        ...(processId ? [{ name: 'Process-ID', value: this.redactor.text(processId), excluded: true }] : []),
+        ...(response.status ? [{ name: 'HTTP status', value: response.status, excluded: true }] : []),
+        { name: 'response time', value: `${Math.round(response.elapsedMs)} ms${budget}`, excluded: true },
+      ],
     });
   }
 
@@ -143,12 +147,23 @@ export class AllureEvidence {
   async judged(scenarioVerdicts: ScenarioVerdicts): Promise<void> {
     const verdicts = verdictsEvidence(scenarioVerdicts);
     this.failedChecks = verdicts.failed;
-    if (verdicts.unconfirmed.length > 0) await allure.tag(UNCONFIRMED_LABEL);
-    for (const expectation of verdicts.unconfirmed) await allure.label(UNCONFIRMED_LABEL, expectation);
-    if (verdicts.relaxed.length > 0) await allure.tag(RELAXED_RULE_LABEL);
-    for (const setting of verdicts.relaxed) await allure.label(RELAXED_RULE_LABEL, setting);
     const types = typesOfChecks(verdicts.applied).filter((type) => !this.linkedTypes.has(type));
     for (const type of types) this.linkedTypes.add(type);
-    if (types.length > 0) await allure.links(...types.map(typeLink));
+    const labels = [
+      ...(verdicts.unconfirmed.length > 0 ? [tag(UNCONFIRMED_LABEL)] : []),
+      ...verdicts.unconfirmed.map((value) => ({ name: UNCONFIRMED_LABEL, value })),
+      ...(verdicts.relaxed.length > 0 ? [tag(RELAXED_RULE_LABEL)] : []),
+      ...verdicts.relaxed.map((value) => ({ name: RELAXED_RULE_LABEL, value })),
+    ];
+    if (labels.length > 0 || types.length > 0)
+      await sendMetadata({
+        ...(labels.length > 0 ? { labels } : {}),
+        ...(types.length > 0 ? { links: types.map(typeLink) } : {}),
+      });
   }
+}
+
+/** An Allure tag: the label the report's tag filter reads. */
+function tag(value: string): { name: string; value: string } {
+  return { name: 'tag', value };
 }

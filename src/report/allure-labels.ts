@@ -1,8 +1,8 @@
 import path from 'node:path';
-import * as allure from 'allure-js-commons';
 import type { Profile } from '../config/profile.ts';
 import { projectRoot } from '../paths.ts';
 import type { Scenario } from '../scenarios/types.ts';
+import { sendMetadata } from './allure-metadata.ts';
 import { IDENTIFICATION_MEMBERS, type OicpType, OPERATION_DOC, typeDocUrl } from './oicp-docs.ts';
 
 export { OPERATION_DOC } from './oicp-docs.ts';
@@ -160,10 +160,11 @@ export function scenarioMetadata(
 }
 
 export async function applyMetadata(metadata: ScenarioMetadata): Promise<void> {
-  await allure.testCaseId(metadata.testCaseId);
-  await allure.labels(...metadata.labels);
-  await allure.links(...metadata.links);
-  for (const parameter of metadata.parameters)
-    await allure.parameter(parameter.name, parameter.value, { excluded: parameter.excluded });
-  if (metadata.description) await allure.description(metadata.description);
+  await sendMetadata({
+    testCaseId: metadata.testCaseId,
+    labels: metadata.labels,
+    links: metadata.links,
+    parameters: metadata.parameters.map(({ name, value, excluded }) => ({ name, value, excluded })),
+    ...(metadata.description ? { description: metadata.description } : {}),
+  });
 }
