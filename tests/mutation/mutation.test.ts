@@ -17,7 +17,7 @@ import {
 import { EXPLAINED_GAPS_FILE, requestFields, requestRules } from '../../src/coverage/write.ts';
 import { prepareRequest } from '../../src/exchange/request.ts';
 import { RUN_CHECKS_FILE } from '../../src/report/run-checks.ts';
-import { loadSuiteFresh } from '../../src/run/suite.ts';
+import { loadSuiteFresh, type Suite } from '../../src/run/suite.ts';
 import { resolveScenario } from '../../src/scenarios/resolve.ts';
 import { loadStatements } from '../../src/scenarios/statements.ts';
 import {
@@ -26,26 +26,32 @@ import {
   type ScenarioResult,
   scenarioResults,
 } from '../support/conformance-run.ts';
+import { runInProcess } from '../support/in-process-run.ts';
 import { MUTATION_ROWS_DIR, type MutationRow } from './table.ts';
 
 /**
- * The proof that the suite sees what it claims to see: the real conformance run (child process) against the
- * embedded mock in each fault mode must fail on the check the fault names (a check of the registry, or a
- * run-level check), and against the fault-free mock it must pass.
+ * The proof that the suite sees what it claims to see: a conformance run against the embedded mock in each fault
+ * mode must fail on the check the fault names (a check of the registry, or a run-level check), and against the
+ * fault-free mock it must pass.
  *
  * One run holds every fault mode side by side: the mock applies each fault to the requests of its own
- * OperatorID (`faultsByOperator`), and each operator gets the same representative set of five scenarios
+ * OperatorID (`faultsByOperator`), and each operator gets the same representative set of scenarios
  * (tests/fixtures, not the catalogue): an Authorized answer with a ProviderID matcher and no
  * CPOPartnerSessionID, two refusals whose codes are assumptions within the rule's range (102 for an unknown
  * card, 101 for a wrong PIN), a refusal whose code is an OICP rule (210 for an EMP not under contract), a
  * CPOPartnerSessionID to echo, a SessionID Hubject never issued (a refusal is the rule) and a lower-case UID
  * (its conversion an assumption) — every fault acts on at least one of these answers, and two Authorized
- * answers per operator give the run-level checks something to compare. A
- * fault-free operator in the same run proves that no fault leaks into another operator's answers. The
- * slow answer needs a short time budget, so it runs on its own; the fault-free catalogue run uses the whole
- * catalogue and the generated cases.
+ * answers per operator give the run-level checks something to compare. A fault-free operator in the same run
+ * proves that no fault leaks into another operator's answers. The slow answer needs a short time budget: its
+ * operator's scenarios are judged under a profile of their own, in the same run.
+ *
+ * That run, and the fault-free run of the whole catalogue and the generated cases, go through the scenario
+ * runner in this process (tests/support/in-process-run.ts: the runner, transport, fail-fast state and exchange
+ * log a worker uses, the record its reporter writes, the run-level checks the command evaluates) — a matrix of
+ * dozens of runs' worth of verdicts in seconds. One child run of the real command, with a fault failing a
+ * scenario, a fault failing only the run, and the fault-free operator, proves that the command is wired the
+ * same way: the spec, its fixtures, the reporter's record, the console and the exit code.
  */
-const COMBINED_FAULTS: FaultName[] = FAULT_NAMES.filter((fault) => fault !== 'slow-answer');
 const CONTROL_OPERATOR = 'DE*M00';
 const operatorOf = (fault: FaultName) => `DE*M${String(FAULT_NAMES.indexOf(fault) + 1).padStart(2, '0')}`;
 /** The scenario ids of an operator's representative set, by role. */
@@ -69,10 +75,10 @@ const idsOf = (operatorId: string) => {
 const UNCONFIRMED = 'expectationUnconfirmed';
 
 /**
- * The roles each fault's run needs. Every failed scenario costs Playwright a new worker process, so a fault
- * gets the three answers every fault mode acts on (an Authorized answer without and one with a
- * CPOPartnerSessionID — two Authorized answers for the run-level checks — and a refusal); the refusal-code
- * fault and the fault-free control get the whole set, for what they prove beyond their check.
+ * The roles each fault's run needs: the three answers every fault mode acts on (an Authorized answer without
+ * and one with a CPOPartnerSessionID — two Authorized answers for the run-level checks — and a refusal); the
+ * refusal-code fault and the fault-free control get the whole set, for what they prove beyond their check.
+ * (In the child run every failed scenario costs Playwright a new worker process.)
  */
 type Role = keyof ReturnType<typeof idsOf>;
 const CORE_ROLES: Role[] = ['authorized', 'unknownCard', 'cpoSession'];
@@ -171,28 +177,52 @@ ${expect}`;
   return roles.map((role) => byRole[role]).join('');
 }
 
-/** Fixture scenario files and a mock registry that knows the fault operators. */
-function fixtures(operators: Array<[operatorId: string, what: string, roles: readonly Role[]]>): {
-  scenarios: string;
-  registry: MockRegistry;
-} {
+type Operators = Array<[operatorId: string, what: string, roles: readonly Role[]]>;
+
+/** The representative sets of these operators, as a scenario file in a private temporary folder. */
+function scenarioFile(operators: Operators): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-mutation-'));
   const file = path.join(dir, 'mutation.yaml');
   fs.writeFileSync(
     file,
     `feature: Mutation — the representative set per fault mode\nbasis: { rule: { statement: broadcast-one-authorizes } }\nscenarios:${operators.map(([id, what, roles]) => representativeScenarios(id, what, roles)).join('')}\n`,
   );
+  return file;
+}
+
+/** The mock's registry, with the fault operators added. */
+function faultRegistry(operatorIds: readonly string[]): MockRegistry {
   const data = parse(fs.readFileSync('data/mock/registry.yaml', 'utf8')) as MockRegistryData;
   // Each fault operator is under contract with the EMPs of the catalogue's operator, so that an EvcoID of
   // another EMP is refused with 210 at the level of its contracts.
   const empContracts = data.operators.find((o) => o.operatorId === 'DE*ABC')?.empContracts;
-  data.operators.push(...operators.map(([operatorId]) => ({ operatorId, empContracts })));
-  return { scenarios: file, registry: createMockRegistry(data) };
+  data.operators.push(...operatorIds.map((operatorId) => ({ operatorId, empContracts })));
+  return createMockRegistry(data);
 }
 
-/** The slow fault answers after SLOW_DELAY_MS; the run's budget is set below it so the test stays fast. */
+/** The control operator and the operator of each fault, with their roles. */
+const operatorsOf = (faults: readonly FaultName[]): Operators => [
+  [CONTROL_OPERATOR, 'no fault', rolesOf(null)],
+  ...faults.map((fault): [string, string, Role[]] => [operatorOf(fault), `fault ${fault}`, rolesOf(fault)]),
+];
+
+/**
+ * The slow fault answers after SLOW_DELAY_MS; its scenarios' budget is set below it so the test stays fast.
+ * Whatever the machine's load, the answer cannot come sooner than the delay, so the budget check fails; it may
+ * come later than the transport waits (budget + LATE_ANSWER_GRACE_MS), which the budget check judges the same.
+ */
 const SLOW_DELAY_MS = 1_200;
 const SLOW_BUDGET_MS = 400;
+
+/** What a test's suite reads: the mock as target, no developer's settings file. */
+const suiteEnvironment = (url: string, env: Record<string, string> = {}) => ({
+  OICP_BASE_URL: url,
+  OICP_SETTINGS_FILE: 'none',
+  ...env,
+});
+
+/** Scenarios in flight at once in an in-process run: the mock answers in the same process. */
+const IN_PROCESS_WORKERS = 4;
 
 test.describe.configure({ mode: 'parallel' });
 
@@ -203,7 +233,7 @@ function record(row: MutationRow): void {
 
 const failedChecks = (results: ScenarioResult[]) =>
   [...new Set(results.flatMap((r) => r.verdicts?.failed.map((f) => f.check) ?? []))].sort();
-/** The run-level checks the run failed, with what they received, from the run-checks.json the CLI writes. */
+/** The run-level checks the run failed, with what they received, from the run-checks.json the run wrote. */
 const failedRunChecks = (run: ConformanceRun): RunCheckResult[] => {
   const file = path.join(run.reportsDir, RUN_CHECKS_FILE);
   if (!fs.existsSync(file)) return [];
@@ -227,9 +257,12 @@ test('every check of the registry is named by a fault mode, so removing any chec
 test('no fault: the whole catalogue passes against the embedded mock, with the expected advisories only', async () => {
   const started = Date.now();
   const mock = await startMock({ port: 0 });
+  let suite: Suite;
   let run: ConformanceRun;
   try {
-    run = await runConformance({ OICP_BASE_URL: mock.url }, { recordOnly: true });
+    // Every scenario file and the generated cases, as `npm run conformance` loads them (it runs them as a child too).
+    suite = loadSuiteFresh(suiteEnvironment(mock.url));
+    run = await runInProcess([suite], { workers: IN_PROCESS_WORKERS });
   } finally {
     await mock.close();
   }
@@ -263,7 +296,6 @@ test('no fault: the whole catalogue passes against the embedded mock, with the e
   expect(results.length).toBeGreaterThan(0);
   expect(mock.requestCount()).toBe(ran.length);
   // The whole catalogue leaves no unexplained gap: every field, rule, expected code and check is covered.
-  const suite = loadSuiteFresh({});
   const coverage = computeCoverage({
     scenarios: suite.scenarios,
     registry: suite.schemas,
@@ -332,8 +364,17 @@ const ALSO_PROVES: Partial<Record<FaultName, (results: ScenarioResult[], run: Co
   },
 };
 
-/** What a fault's own scenarios show: failed checks (or advisories) and the run-level checks naming them. */
-function judge(fault: FaultName, results: ScenarioResult[], run: ConformanceRun, started: number): void {
+/**
+ * What a fault's own scenarios show: failed checks (or advisories) and the run-level checks naming them. The
+ * row of the mutation table is `label` (the fault, and how it ran when not in process).
+ */
+function judge(
+  fault: FaultName,
+  results: ScenarioResult[],
+  run: ConformanceRun,
+  started: number,
+  label: string = fault,
+): void {
   const { expectedCheck, description } = FAULTS[fault];
   const ids = idsOf(operatorOf(fault));
   const own = rolesOf(fault).map((role) => ids[role]);
@@ -352,7 +393,7 @@ function judge(fault: FaultName, results: ScenarioResult[], run: ConformanceRun,
       : [...failedChecks(mine), ...runLevel];
   const caught = seen.includes(expectedCheck);
   record({
-    fault,
+    fault: label,
     expectedCheck,
     verdict: caught
       ? isAdvisory
@@ -383,8 +424,72 @@ function judge(fault: FaultName, results: ScenarioResult[], run: ConformanceRun,
   ALSO_PROVES[fault]?.(results, run);
 }
 
+/** The fault-free operator's representative set passed, and the run holds exactly the sets asked for. */
+function controlPasses(results: ScenarioResult[], run: ConformanceRun, faults: readonly FaultName[]): void {
+  const control = Object.values(idsOf(CONTROL_OPERATOR));
+  const mine = results.filter((r) => control.includes(r.id));
+  expect(mine.map((r) => `${r.id} ${r.status}`).sort(), run.stdout + run.stderr).toEqual(
+    control.map((id) => `${id} passed`).sort(),
+  );
+  expect(mine.flatMap((r) => r.verdicts?.unconfirmed ?? [])).toEqual([]);
+  const expected = [null, ...faults].reduce((sum, fault) => sum + rolesOf(fault).length, 0);
+  expect(results).toHaveLength(expected);
+}
+
 test.describe('every fault mode, side by side in one run', () => {
   // One run, judged fault by fault in the tests below (in order, in one worker).
+  test.describe.configure({ mode: 'default' });
+  const quick = FAULT_NAMES.filter((fault) => fault !== 'slow-answer');
+  let run: ConformanceRun;
+  let results: ScenarioResult[];
+  let started: number;
+  test.beforeAll(async () => {
+    started = Date.now();
+    const operators = operatorsOf(quick);
+    const slow: Operators = [[operatorOf('slow-answer'), 'fault slow-answer', rolesOf('slow-answer')]];
+    const mock = await startMock({
+      port: 0,
+      registry: faultRegistry([...operators, ...slow].map(([operatorId]) => operatorId)),
+      faultsByOperator: Object.fromEntries(FAULT_NAMES.map((fault) => [operatorOf(fault), fault])),
+      slowDelayMs: SLOW_DELAY_MS,
+    });
+    try {
+      run = await runInProcess(
+        [
+          loadSuiteFresh(suiteEnvironment(mock.url, { OICP_SCENARIOS: scenarioFile(operators) })),
+          // The slow answer's scenarios last, under a profile with the short budget: one run all the same.
+          loadSuiteFresh(
+            suiteEnvironment(mock.url, {
+              OICP_SCENARIOS: scenarioFile(slow),
+              OICP_TIME_BUDGET_MS: String(SLOW_BUDGET_MS),
+            }),
+          ),
+        ],
+        { workers: IN_PROCESS_WORKERS },
+      );
+    } finally {
+      await mock.close();
+    }
+    results = scenarioResults(run);
+  });
+
+  test('the representative set of the fault-free operator passes: no fault leaks into other answers', () =>
+    controlPasses(results, run, FAULT_NAMES));
+
+  for (const fault of FAULT_NAMES) {
+    test(`fault ${fault} is caught by ${FAULTS[fault].expectedCheck}`, () =>
+      judge(fault, results, run, started));
+  }
+});
+
+/**
+ * The faults the real command runs: one that fails a rule and leaves assumptions unconfirmed (failed scenarios,
+ * the console's list of unconfirmed expectations), and one that only the whole run shows (every scenario
+ * passes, the command's run-level checks fail the run) — beside the fault-free operator.
+ */
+const COMMAND_FAULTS: readonly FaultName[] = ['wrong-refusal-code', 'repeated-session-id'];
+
+test.describe('the real command: faults side by side in one child run', () => {
   test.describe.configure({ mode: 'default' });
   let run: ConformanceRun;
   let results: ScenarioResult[];
@@ -392,23 +497,15 @@ test.describe('every fault mode, side by side in one run', () => {
   test.beforeAll(async () => {
     test.setTimeout(180_000);
     started = Date.now();
-    const operators: Array<[string, string, Role[]]> = [
-      [CONTROL_OPERATOR, 'no fault', rolesOf(null)],
-      ...COMBINED_FAULTS.map((fault): [string, string, Role[]] => [
-        operatorOf(fault),
-        `fault ${fault}`,
-        rolesOf(fault),
-      ]),
-    ];
-    const { scenarios, registry } = fixtures(operators);
+    const operators = operatorsOf(COMMAND_FAULTS);
     const mock = await startMock({
       port: 0,
-      registry,
-      faultsByOperator: Object.fromEntries(COMBINED_FAULTS.map((fault) => [operatorOf(fault), fault])),
+      registry: faultRegistry(operators.map(([operatorId]) => operatorId)),
+      faultsByOperator: Object.fromEntries(COMMAND_FAULTS.map((fault) => [operatorOf(fault), fault])),
     });
     try {
       run = await runConformance(
-        { OICP_BASE_URL: mock.url, OICP_SCENARIOS: scenarios },
+        { OICP_BASE_URL: mock.url, OICP_SCENARIOS: scenarioFile(operators) },
         { recordOnly: true, timeoutMs: 170_000 },
       );
     } finally {
@@ -417,37 +514,11 @@ test.describe('every fault mode, side by side in one run', () => {
     results = scenarioResults(run);
   });
 
-  test('the representative set of the fault-free operator passes: no fault leaks into other answers', () => {
-    const control = Object.values(idsOf(CONTROL_OPERATOR));
-    const mine = results.filter((r) => control.includes(r.id));
-    expect(mine.map((r) => `${r.id} ${r.status}`).sort(), run.stdout + run.stderr).toEqual(
-      control.map((id) => `${id} passed`).sort(),
-    );
-    expect(mine.flatMap((r) => r.verdicts?.unconfirmed ?? [])).toEqual([]);
-    const expected = [null, ...COMBINED_FAULTS].reduce((sum, fault) => sum + rolesOf(fault).length, 0);
-    expect(results).toHaveLength(expected);
-  });
+  test('the fault-free operator passes through the real command: no fault leaks into other answers', () =>
+    controlPasses(results, run, COMMAND_FAULTS));
 
-  for (const fault of COMBINED_FAULTS) {
-    test(`fault ${fault} is caught by ${FAULTS[fault].expectedCheck}`, () =>
-      judge(fault, results, run, started));
+  for (const fault of COMMAND_FAULTS) {
+    test(`fault ${fault} fails the real command on ${FAULTS[fault].expectedCheck}`, () =>
+      judge(fault, results, run, started, `${fault} · npm run conformance`));
   }
-});
-
-test('fault slow-answer is caught by answeredWithinBudget', async () => {
-  const started = Date.now();
-  const { scenarios, registry } = fixtures([
-    [operatorOf('slow-answer'), 'fault slow-answer', rolesOf('slow-answer')],
-  ]);
-  const mock = await startMock({ port: 0, registry, fault: 'slow-answer', slowDelayMs: SLOW_DELAY_MS });
-  let run: ConformanceRun;
-  try {
-    run = await runConformance(
-      { OICP_BASE_URL: mock.url, OICP_SCENARIOS: scenarios, OICP_TIME_BUDGET_MS: String(SLOW_BUDGET_MS) },
-      { recordOnly: true },
-    );
-  } finally {
-    await mock.close();
-  }
-  judge('slow-answer', scenarioResults(run), run, started);
 });
