@@ -245,19 +245,88 @@ export function variablesOfOtherProfiles(
 
 /** Loads `data/environments/<OICP_ENV>.yaml`, validates it, and applies the environment overrides (docs/configuration.md). */
 export function loadProfile(registry: SchemaRegistry, env: Env = process.env): Profile {
+  const input = readProfile(registry, env);
+  const settings = resolveSettings(registry, input);
+  const target = checkTarget(input, settings);
+  return assembleProfile(input, settings, target);
+}
+
+/** The selected profile file, read and validated, with the environment that overrides it. */
+interface ProfileInput {
+  name: string;
+  source: YamlSource;
+  data: ProfileFile;
+  env: Env;
+}
+
+/** A profile value with its `${NAME}` references replaced; `segments` say where it is written, for messages. */
+type Resolve = (value: string, segments: string[]) => string;
+
+/** The profile's `tls` block without `clientCertificateRequired`, as loadTlsSettings takes it. */
+type ProfileTls = Partial<Omit<TlsSettings, 'insecure'>> & { insecure?: boolean };
+
+/** The profile's variables, where each is set, and the ones it leaves empty (see Profile). */
+interface ProfileVariables {
+  variables: Record<string, string>;
+  variableOrigins: Record<string, VariableOrigin>;
+  unavailable: Record<string, string>;
+}
+
+/** What the environment says about the target instead of the profile. */
+interface TargetOverrides {
+  /** OICP_BASE_URL (trimmed, possibly empty). */
+  overrideUrl: string | undefined;
+  mockCommand: string | undefined;
+  replay: string | undefined;
+}
+
+/** The profile with every `${NAME}` resolved and nothing missing: what the target is checked with. */
+interface ResolvedSettings {
+  values: ProfileVariables;
+  mockRegistry: string | undefined;
+  profileTls: ProfileTls;
+  overrides: TargetOverrides;
+  /** The embedded mock is the target (the profile's, or a replay), unless OICP_BASE_URL names another. */
+  embedded: boolean;
+  /** The profile's own target URL; empty when OICP_BASE_URL replaces it. */
+  profileUrl: string;
+  certificate: CertificateNeed;
+  resolve: Resolve;
+}
+
+interface CertificateNeed {
+  /** The profile requires a client certificate, none is given, and the target is not a replay. */
+  lacking: boolean;
+  /** The target is plain HTTP on this machine. */
+  plainLocal: boolean;
+}
+
+/** The target as checked: where requests go and with which TLS material. */
+interface CheckedTarget {
+  operationPath: string;
+  baseUrl: string;
+  withoutClientCertificate: string | undefined;
+  tls: TlsSettings;
+}
+
+/** The profile OICP_ENV names, read and validated against the schema and against its target. */
+function readProfile(registry: SchemaRegistry, env: Env): ProfileInput {
   const name = env.OICP_ENV?.trim() || 'mock';
-  if (!/^[a-z0-9-]+$/.test(name)) {
-    throw new InputError('Invalid configuration', [
-      {
-        file: 'OICP_ENV',
-        field: 'OICP_ENV',
-        message: `'${name}' is not a profile name (lower-case letters, digits, '-')`,
-      },
-    ]);
-  }
+  if (!/^[a-z0-9-]+$/.test(name))
+    throw invalidSetting('OICP_ENV', `'${name}' is not a profile name (lower-case letters, digits, '-')`);
   const source = YamlSource.read(profileFile(name), `profile '${name}' (OICP_ENV)`);
   source.validate(registry, schemaId('environment.schema.json'), `profile '${name}'`);
   const data = source.data as ProfileFile;
+  refuseDeviationsElsewhere(data, source, name);
+  return { name, source, data, env };
+}
+
+/** A configuration error in one environment variable. */
+function invalidSetting(variable: string, message: string): InputError {
+  return new InputError('Invalid configuration', [{ file: variable, field: variable, message }]);
+}
+
+function refuseDeviationsElsewhere(data: ProfileFile, source: YamlSource, name: string): void {
   // Accepting a known deviation of Hubject's turns a rule's failure into an advisory: only where the target
   // is Hubject. Anywhere else it would green a broken rule.
   if ((data.hubjectDeviations?.length ?? 0) > 0 && data.hubject !== true) {
@@ -270,13 +339,37 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
       },
     ]);
   }
+}
 
+/**
+ * Resolves every `${NAME}` the profile reads and the target the environment chooses; every environment
+ * variable still missing is reported at once.
+ */
+function resolveSettings(registry: SchemaRegistry, input: ProfileInput): ResolvedSettings {
+  const { name, source, data, env } = input;
   const missing: InputProblem[] = [];
-  const resolve = (value: string, segments: string[]) =>
+  const resolve: Resolve = (value, segments) =>
     interpolate(value, env, (variable) =>
       missing.push(source.problem(segments, `needs the environment variable ${variable}`)),
     );
+  const values = profileVariables(data, source, resolve);
+  // The embedded mock's profile also takes the values its registry's entries name (one edit per test card).
+  const mockRegistry = data.embeddedMock ? mockRegistryFile(env) : undefined;
+  if (mockRegistry) addRegistryVariables(registry, mockRegistry, values, name);
+  const profileTls = resolveProfileTls(data, resolve);
+  const overrides = targetOverrides(env);
+  const embedded = (data.embeddedMock ?? false) || overrides.replay !== undefined;
+  const profileUrl = profileTargetUrl(input, overrides, embedded, resolve);
+  const certificate = certificateNeed(input, profileTls, overrides, profileUrl);
+  if (certificate.lacking && !certificate.plainLocal) missing.push(missingCertificate(source));
+  if (missing.length > 0) {
+    throw new InputError(`Profile '${name}' is incomplete: set these environment variables`, missing);
+  }
+  return { values, mockRegistry, profileTls, overrides, embedded, profileUrl, certificate, resolve };
+}
 
+/** The profile's `variables:` resolved, each with where it is written and the environment variables it reads. */
+function profileVariables(data: ProfileFile, source: YamlSource, resolve: Resolve): ProfileVariables {
   const variables: Record<string, string> = {};
   const variableOrigins: Record<string, VariableOrigin> = {};
   const unavailable: Record<string, string> = {};
@@ -290,95 +383,147 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     };
     if (variables[key] === '') unavailable[key] = reads || key;
   }
-  // The embedded mock's profile also takes the values its registry's entries name (one edit per test card).
-  const mockRegistry = data.embeddedMock ? mockRegistryFile(env) : undefined;
-  if (mockRegistry) {
-    const twice: InputProblem[] = [];
-    for (const [key, defined] of mockRegistryVariables(registry, mockRegistry)) {
-      if (Object.hasOwn(variables, key)) {
-        twice.push({
-          ...defined.location,
-          field: key,
-          message: `{{${key}}} is defined here and in ${formatOrigin(variableOrigins[key] as VariableOrigin)}: keep one (the registry entry, so the value lives beside the card)`,
-        });
-        continue;
-      }
-      variables[key] = defined.value;
-      variableOrigins[key] = defined.location;
+  return { variables, variableOrigins, unavailable };
+}
+
+/** Adds the variables the mock registry's entries define; one defined in the profile too is an error. */
+function addRegistryVariables(
+  registry: SchemaRegistry,
+  mockRegistry: string,
+  { variables, variableOrigins }: ProfileVariables,
+  name: string,
+): void {
+  const twice: InputProblem[] = [];
+  for (const [key, defined] of mockRegistryVariables(registry, mockRegistry)) {
+    if (Object.hasOwn(variables, key)) {
+      twice.push({
+        ...defined.location,
+        field: key,
+        message: `{{${key}}} is defined here and in ${formatOrigin(variableOrigins[key] as VariableOrigin)}: keep one (the registry entry, so the value lives beside the card)`,
+      });
+      continue;
     }
-    if (twice.length > 0)
-      throw new InputError(`Profile '${name}' and its mock registry disagree; nothing was sent`, twice);
+    variables[key] = defined.value;
+    variableOrigins[key] = defined.location;
   }
+  if (twice.length > 0)
+    throw new InputError(`Profile '${name}' and its mock registry disagree; nothing was sent`, twice);
+}
+
+/** The profile's `tls` block with its file settings resolved. */
+function resolveProfileTls(data: ProfileFile, resolve: Resolve): ProfileTls {
   const { clientCertificateRequired: _required, ...declaredTls } = data.tls ?? {};
-  const profileTls: Partial<Omit<TlsSettings, 'insecure'>> & { insecure?: boolean } = { ...declaredTls };
+  const profileTls: ProfileTls = { ...declaredTls };
   for (const key of ['clientCert', 'clientKey', 'pfx', 'passphrase', 'caCert'] as const) {
     const value = profileTls[key];
     if (value !== undefined) profileTls[key] = resolve(value, ['tls', key]);
   }
+  return profileTls;
+}
+
+/** OICP_BASE_URL, OICP_MOCK_COMMAND and OICP_MOCK_REPLAY, refused in the combinations that cannot work. */
+function targetOverrides(env: Env): TargetOverrides {
   const overrideUrl = env.OICP_BASE_URL?.trim();
   const mockCommand = env.OICP_MOCK_COMMAND?.trim() || undefined;
   // A replay (OICP_MOCK_REPLAY) makes the embedded mock the target, answering from an earlier run: whatever
   // the profile's target, its variables make the requests that must match the recorded ones.
   const replay = env.OICP_MOCK_REPLAY?.trim() || undefined;
   if (replay && overrideUrl) {
-    throw new InputError('Invalid configuration', [
-      {
-        file: 'OICP_MOCK_REPLAY',
-        field: 'OICP_MOCK_REPLAY',
-        message:
-          'a replay answers through the embedded mock; OICP_BASE_URL names another target: unset one of them',
-      },
-    ]);
+    throw invalidSetting(
+      'OICP_MOCK_REPLAY',
+      'a replay answers through the embedded mock; OICP_BASE_URL names another target: unset one of them',
+    );
   }
-  const embedded = (data.embeddedMock ?? false) || replay !== undefined;
   if (mockCommand && !overrideUrl) {
-    throw new InputError('Invalid configuration', [
-      {
-        file: 'OICP_MOCK_COMMAND',
-        field: 'OICP_MOCK_COMMAND',
-        message: 'set OICP_BASE_URL too: the URL where the started mock answers (e.g. http://127.0.0.1:9000)',
-      },
-    ]);
+    throw invalidSetting(
+      'OICP_MOCK_COMMAND',
+      'set OICP_BASE_URL too: the URL where the started mock answers (e.g. http://127.0.0.1:9000)',
+    );
   }
+  return { overrideUrl, mockCommand, replay };
+}
+
+/** The target URL the profile gives: none under OICP_BASE_URL, the replaying mock's, or its `baseUrl`. */
+function profileTargetUrl(
+  { data, env }: ProfileInput,
+  { overrideUrl, replay }: TargetOverrides,
+  embedded: boolean,
+  resolve: Resolve,
+): string {
   const mockPort = env.OICP_MOCK_PORT?.trim();
   if (embedded && !overrideUrl && mockPort)
     parseIntSetting(mockPort, 'OICP_MOCK_PORT', { min: 0, max: 65535 });
-  const profileUrl = overrideUrl
+  return overrideUrl
     ? ''
     : replay
       ? `http://127.0.0.1:${mockPort || EMBEDDED_MOCK_DEFAULT_PORT}`
       : resolve(data.baseUrl, ['baseUrl']);
-  const hasClientCertificate =
+}
+
+/** Whether a client certificate the profile requires is lacking, and whether the target could carry one. */
+function certificateNeed(
+  { data, env }: ProfileInput,
+  profileTls: ProfileTls,
+  { overrideUrl, replay }: TargetOverrides,
+  profileUrl: string,
+): CertificateNeed {
+  const lacking =
+    Boolean(data.tls?.clientCertificateRequired) && !hasClientCertificate(env, profileTls) && !replay;
+  // A plain-HTTP target on this machine (a local mock standing in for QA) has no TLS to carry a certificate.
+  const plainLocal = isPlainHttpLoopback(overrideUrl || profileUrl);
+  return { lacking, plainLocal };
+}
+
+function hasClientCertificate(env: Env, profileTls: ProfileTls): boolean {
+  return (
     Boolean(env.OICP_CLIENT_PFX?.trim() || profileTls.pfx) ||
     Boolean(
       (env.OICP_CLIENT_CERT?.trim() || profileTls.clientCert) &&
         (env.OICP_CLIENT_KEY?.trim() || profileTls.clientKey),
-    );
-  // A plain-HTTP target on this machine (a local mock standing in for QA) has no TLS to carry a certificate.
-  const plainLocal = isPlainHttpLoopback(overrideUrl || profileUrl);
-  if (data.tls?.clientCertificateRequired && !hasClientCertificate && !replay && !plainLocal) {
-    missing.push({
-      ...source.problem(['tls', 'clientCertificateRequired'], ''),
-      message:
-        'needs your client certificate: OICP_CLIENT_CERT and OICP_CLIENT_KEY (PEM files), or OICP_CLIENT_PFX (and OICP_CLIENT_PASSPHRASE)',
-    });
-  }
-  if (missing.length > 0) {
-    throw new InputError(`Profile '${name}' is incomplete: set these environment variables`, missing);
-  }
+    )
+  );
+}
 
-  const operationPath = loadOperationPath(data, source, env, embedded && !overrideUrl, resolve);
+function missingCertificate(source: YamlSource): InputProblem {
+  return {
+    ...source.problem(['tls', 'clientCertificateRequired'], ''),
+    message:
+      'needs your client certificate: OICP_CLIENT_CERT and OICP_CLIENT_KEY (PEM files), or OICP_CLIENT_PFX (and OICP_CLIENT_PASSPHRASE)',
+  };
+}
+
+/** The operation path, the base URL and the TLS material, each checked. */
+function checkTarget({ name, source, data, env }: ProfileInput, settings: ResolvedSettings): CheckedTarget {
+  const { overrideUrl, replay } = settings.overrides;
+  const embeddedMock = settings.embedded && !overrideUrl;
+  const operationPath = loadOperationPath(data, source, env, embeddedMock, settings.resolve);
   const baseUrl = overrideUrl
     ? checkBaseUrl(overrideUrl, env, { file: 'OICP_BASE_URL', field: 'OICP_BASE_URL' }, operationPath)
-    : checkBaseUrl(profileUrl, env, { ...source.problem(['baseUrl'], ''), field: 'baseUrl' }, operationPath);
+    : checkBaseUrl(
+        settings.profileUrl,
+        env,
+        { ...source.problem(['baseUrl'], ''), field: 'baseUrl' },
+        operationPath,
+      );
   const withoutClientCertificate =
-    data.tls?.clientCertificateRequired && !hasClientCertificate && !replay && plainLocal
+    settings.certificate.lacking && settings.certificate.plainLocal
       ? `profile '${name}' requires a client certificate (tls.clientCertificateRequired), but ${new URL(baseUrl).origin} is plain HTTP on this machine: running without one`
       : undefined;
 
   // The replaying mock is plain HTTP on this machine: no client certificate goes to it.
-  const tls = replay ? { insecure: false } : loadTlsSettings(profileTls, env, baseUrl, source.displayPath);
-  const budget = env.OICP_TIME_BUDGET_MS?.trim();
+  const tls = replay
+    ? { insecure: false }
+    : loadTlsSettings(settings.profileTls, env, baseUrl, source.displayPath);
+  return { operationPath, baseUrl, withoutClientCertificate, tls };
+}
+
+/** The profile the run uses, from the checked target and the profile's own policies. */
+function assembleProfile(
+  { source, data, env }: ProfileInput,
+  { values, mockRegistry, overrides, embedded }: ResolvedSettings,
+  { operationPath, baseUrl, withoutClientCertificate, tls }: CheckedTarget,
+): Profile {
+  const { overrideUrl, mockCommand, replay } = overrides;
   return {
     name: data.name,
     description: data.description ?? '',
@@ -388,26 +533,18 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     startEmbeddedMock: embedded && !overrideUrl,
     mockCommand,
     hubject: data.hubject ?? false,
-    timeBudgetMs: budget
-      ? parseIntSetting(budget, 'OICP_TIME_BUDGET_MS', { min: 100, max: MAX_TIME_BUDGET_MS, unit: 'ms' })
-      : (data.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS),
+    timeBudgetMs: timeBudget(data, env),
     // A replay spares no shared system: no pause between requests, every core.
     workers: replay ? undefined : data.workers,
-    variables,
-    variableOrigins,
+    variables: values.variables,
+    variableOrigins: values.variableOrigins,
     ...(mockRegistry ? { mockRegistry } : {}),
     ...(replay ? { mockReplay: replay } : {}),
-    unavailable,
+    unavailable: values.unavailable,
     tls,
     ...(withoutClientCertificate ? { withoutClientCertificate } : {}),
     minIntervalMs: replay ? 0 : (data.minIntervalMs ?? 0),
-    retry: data.retry
-      ? {
-          attempts: data.retry.attempts,
-          onStatus: data.retry.onStatus ?? DEFAULT_RETRY_STATUSES,
-          delayMs: data.retry.delayMs ?? 1_000,
-        }
-      : NO_RETRY,
+    retry: retryPolicy(data.retry),
     invalidRequests: {
       enforced: invalidAnswer('enforced', data.invalidRequests?.enforced),
       lint: invalidAnswer('lint', data.invalidRequests?.lint),
@@ -417,6 +554,24 @@ export function loadProfile(registry: SchemaRegistry, env: Env = process.env): P
     hubjectDeviations: data.hubjectDeviations ?? [],
     expectations: expectationOverrides(data.expectations, source),
   };
+}
+
+/** OICP_TIME_BUDGET_MS, else the profile's `timeBudgetMs`, else the default. */
+function timeBudget(data: ProfileFile, env: Env): number {
+  const budget = env.OICP_TIME_BUDGET_MS?.trim();
+  return budget
+    ? parseIntSetting(budget, 'OICP_TIME_BUDGET_MS', { min: 100, max: MAX_TIME_BUDGET_MS, unit: 'ms' })
+    : (data.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
+}
+
+function retryPolicy(written: ProfileFile['retry']): RetryPolicy {
+  return written
+    ? {
+        attempts: written.attempts,
+        onStatus: written.onStatus ?? DEFAULT_RETRY_STATUSES,
+        delayMs: written.delayMs ?? 1_000,
+      }
+    : NO_RETRY;
 }
 
 /**
@@ -429,7 +584,7 @@ function loadOperationPath(
   source: YamlSource,
   env: Env,
   embeddedMock: boolean,
-  resolve: (value: string, segments: string[]) => string,
+  resolve: Resolve,
 ): string {
   const fromEnv = env.OICP_OPERATION_PATH?.trim();
   const where = { file: 'OICP_OPERATION_PATH', field: 'OICP_OPERATION_PATH' };

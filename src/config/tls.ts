@@ -48,8 +48,29 @@ export function loadTlsSettings(
   baseUrl: string,
   profileFile: string,
 ): TlsSettings {
+  const settings = chooseSettings(profileTls, env);
+  const problems: InputProblem[] = [];
+  const problem = reporter(problems, env, profileFile);
+  checkCombination(settings, problem);
+  checkClientCertificate(settings, problem);
+  checkPfx(settings, problem);
+  checkCaCertificate(settings, problem);
+  const unverifiedRemote = insecureElsewhere(settings, baseUrl, profileFile);
+  if (unverifiedRemote) problems.push(unverifiedRemote);
+  if (problems.length > 0) throw new InputError('TLS configuration error', problems);
+  return settings;
+}
+
+/** Reports a problem with one setting, where it is set: its environment variable, else the profile's `tls` block. */
+type Report = (key: keyof typeof ENV_NAMES, message: string) => void;
+
+/** Each setting from its environment variable, else from the profile. */
+function chooseSettings(
+  profileTls: Partial<Omit<TlsSettings, 'insecure'>> & { insecure?: boolean },
+  env: Env,
+): TlsSettings {
   const pick = (key: keyof typeof ENV_NAMES) => env[ENV_NAMES[key]]?.trim() || profileTls[key] || undefined;
-  const settings: TlsSettings = {
+  return {
     clientCert: pick('clientCert'),
     clientKey: pick('clientKey'),
     pfx: pick('pfx'),
@@ -57,15 +78,20 @@ export function loadTlsSettings(
     caCert: pick('caCert'),
     insecure: profileTls.insecure ?? false,
   };
-  const problems: InputProblem[] = [];
+}
+
+function reporter(problems: InputProblem[], env: Env, profileFile: string): Report {
   const where = (key: keyof typeof ENV_NAMES) => {
     const variable = ENV_NAMES[key];
     return env[variable]?.trim()
       ? { file: variable, field: variable }
       : { file: profileFile, field: `tls.${key}` };
   };
-  const problem = (key: keyof typeof ENV_NAMES, message: string) => problems.push({ ...where(key), message });
+  return (key, message) => problems.push({ ...where(key), message });
+}
 
+/** A PFX or a PEM certificate and key, not both; never a certificate without its key, nor a key alone. */
+function checkCombination(settings: TlsSettings, problem: Report): void {
   if (settings.pfx && (settings.clientCert || settings.clientKey)) {
     problem(
       'pfx',
@@ -78,66 +104,79 @@ export function loadTlsSettings(
       'a client certificate needs both OICP_CLIENT_CERT and OICP_CLIENT_KEY',
     );
   }
-  const read = (key: PathSetting): Buffer | undefined => {
-    const file = settings[key];
-    if (!file) return undefined;
-    try {
-      // Guarded: a FIFO or a device named here must not hang the run.
-      return readInputFile(path.resolve(file), ENV_NAMES[key]);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      problem(key, `cannot read ${file}: ${error.problems[0]?.message ?? error.message}`);
-      return undefined;
-    }
-  };
+}
 
-  const certPem = read('clientCert');
-  const keyPem = read('clientKey');
-  if (certPem && keyPem) {
-    try {
-      const certificate = new X509Certificate(certPem);
-      const key = createPrivateKey({ key: keyPem, passphrase: settings.passphrase });
-      if (!certificate.checkPrivateKey(key))
-        problem(
-          'clientKey',
-          `the key in ${settings.clientKey} does not belong to the certificate in ${settings.clientCert}`,
-        );
-      if (new Date(certificate.validTo) < new Date())
-        problem('clientCert', `the certificate in ${settings.clientCert} expired on ${certificate.validTo}`);
-    } catch (error) {
+/** The file a setting names, or undefined (not set, or not readable: reported). */
+function readSetting(settings: TlsSettings, key: PathSetting, problem: Report): Buffer | undefined {
+  const file = settings[key];
+  if (!file) return undefined;
+  try {
+    // Guarded: a FIFO or a device named here must not hang the run.
+    return readInputFile(path.resolve(file), ENV_NAMES[key]);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    problem(key, `cannot read ${file}: ${error.problems[0]?.message ?? error.message}`);
+    return undefined;
+  }
+}
+
+/** The PEM certificate and key: readable, belonging together, the certificate not expired. */
+function checkClientCertificate(settings: TlsSettings, problem: Report): void {
+  const certPem = readSetting(settings, 'clientCert', problem);
+  const keyPem = readSetting(settings, 'clientKey', problem);
+  if (!certPem || !keyPem) return;
+  try {
+    const certificate = new X509Certificate(certPem);
+    const key = createPrivateKey({ key: keyPem, passphrase: settings.passphrase });
+    if (!certificate.checkPrivateKey(key))
       problem(
-        'clientCert',
-        `cannot use ${settings.clientCert} / ${settings.clientKey}: ${describeCryptoError(error)}`,
+        'clientKey',
+        `the key in ${settings.clientKey} does not belong to the certificate in ${settings.clientCert}`,
       );
-    }
+    if (new Date(certificate.validTo) < new Date())
+      problem('clientCert', `the certificate in ${settings.clientCert} expired on ${certificate.validTo}`);
+  } catch (error) {
+    problem(
+      'clientCert',
+      `cannot use ${settings.clientCert} / ${settings.clientKey}: ${describeCryptoError(error)}`,
+    );
   }
-  const pfx = read('pfx');
-  if (pfx) {
-    try {
-      tls.createSecureContext({ pfx, passphrase: settings.passphrase });
-    } catch (error) {
-      problem('pfx', `cannot open ${settings.pfx}: ${describeCryptoError(error)}`);
-    }
-  }
-  const ca = read('caCert');
-  if (ca) {
-    try {
-      new X509Certificate(ca);
-    } catch (error) {
-      problem('caCert', `${settings.caCert} is not a PEM certificate: ${describeCryptoError(error)}`);
-    }
-  }
+}
 
-  const host = new URL(baseUrl).hostname;
-  if (settings.insecure && !isLoopbackHost(host)) {
-    problems.push({
-      file: profileFile,
-      field: 'tls.insecure',
-      message: `certificate verification may only be switched off for a local target (localhost, 127.0.0.1), not ${host}`,
-    });
+/** The PFX opens with the passphrase given. */
+function checkPfx(settings: TlsSettings, problem: Report): void {
+  const pfx = readSetting(settings, 'pfx', problem);
+  if (!pfx) return;
+  try {
+    tls.createSecureContext({ pfx, passphrase: settings.passphrase });
+  } catch (error) {
+    problem('pfx', `cannot open ${settings.pfx}: ${describeCryptoError(error)}`);
   }
-  if (problems.length > 0) throw new InputError('TLS configuration error', problems);
-  return settings;
+}
+
+function checkCaCertificate(settings: TlsSettings, problem: Report): void {
+  const ca = readSetting(settings, 'caCert', problem);
+  if (!ca) return;
+  try {
+    new X509Certificate(ca);
+  } catch (error) {
+    problem('caCert', `${settings.caCert} is not a PEM certificate: ${describeCryptoError(error)}`);
+  }
+}
+
+/** Certificate verification switched off for a target that is not on this machine. */
+function insecureElsewhere(
+  settings: TlsSettings,
+  baseUrl: string,
+  profileFile: string,
+): InputProblem | undefined {
+  const host = new URL(baseUrl).hostname;
+  if (!settings.insecure || isLoopbackHost(host)) return undefined;
+  return {
+    file: profileFile,
+    field: 'tls.insecure',
+    message: `certificate verification may only be switched off for a local target (localhost, 127.0.0.1), not ${host}`,
+  };
 }
 
 function describeCryptoError(error: unknown): string {

@@ -71,8 +71,28 @@ export function driftMarkdown(
   drift: Drift,
   records: { a: ReadonlyMap<string, ExchangeRecord>; b: ReadonlyMap<string, ExchangeRecord> },
 ): string {
-  const byGroup = (group: DriftGroup) => drift.scenarios.filter((s) => s.group === group);
-  const lines = [
+  const lines = opening(drift);
+  appendLines(lines, outcomeSection(drift));
+  appendLines(lines, shapeSection(drift));
+  appendLines(lines, verdictSection(drift));
+  appendLines(lines, onlyInOneSection(drift, 'only-a'));
+  appendLines(lines, onlyInOneSection(drift, 'only-b'));
+  appendLines(lines, otherHeadersSection(drift));
+  appendLines(lines, sameSection(drift));
+  const drifted = drift.scenarios.filter((s) => s.group !== 'same');
+  if (drifted.length > 0) lines.push('## Side by side', '');
+  for (const s of drifted)
+    appendLines(lines, sideBySide(s, records.a.get(s.scenario), records.b.get(s.scenario)));
+  return lines.join('\n');
+}
+
+function scenariosOf(drift: Drift, group: DriftGroup): ScenarioDrift[] {
+  return drift.scenarios.filter((s) => s.group === group);
+}
+
+/** The title, the two runs, the counts and what each kind of drift means. */
+function opening(drift: Drift): string[] {
+  return [
     '# Drift between two runs',
     '',
     '| run | exchange log | profile | target | run id | started | scenarios |',
@@ -90,119 +110,142 @@ export function driftMarkdown(
     'targets may hold differently (test data) are shown below each scenario but do not count.',
     '',
   ];
-  const outcome = byGroup('outcome');
-  if (outcome.length > 0)
-    appendLines(lines, [
-      `## ${GROUP_TITLES.outcome} (${outcome.length})`,
-      '',
-      '| scenario | what | A | B |',
-      '|---|---|---|---|',
-      ...differenceRows(outcome, (s) => s.outcome),
-      '',
-    ]);
-  const shape = drift.scenarios.filter((s) => s.shape.length > 0 && s.group !== 'outcome');
-  if (shape.length > 0)
-    appendLines(lines, [
-      `## ${GROUP_TITLES.shape} (${byGroup('shape').length})`,
-      '',
-      '| scenario | where | A | B |',
-      '|---|---|---|---|',
-      ...differenceRows(shape, (s) => s.shape),
-      '',
-    ]);
-  const verdict = byGroup('verdict');
-  if (verdict.length > 0)
-    appendLines(lines, [
-      `## ${GROUP_TITLES.verdict} (${verdict.length})`,
-      '',
-      '| scenario | A | B |',
-      '|---|---|---|',
-      ...verdict.map(
-        (s) => `| ${cell(s.scenario)} | ${cell(s.verdict?.a ?? '')} | ${cell(s.verdict?.b ?? '')} |`,
-      ),
-      '',
-    ]);
-  for (const group of ['only-a', 'only-b'] as const) {
-    const only = byGroup(group);
-    if (only.length === 0) continue;
-    appendLines(lines, [
-      `## ${GROUP_TITLES[group]} (${only.length})`,
-      '',
-      '| scenario | title | answer | verdict |',
-      '|---|---|---|---|',
-      ...only.map((s) => {
-        const side = s.a ?? s.b;
-        return `| ${cell(s.scenario)} | ${cell(s.title)} | ${cell(side?.status ?? '')} | ${cell(side?.verdict ?? '')} |`;
-      }),
-      '',
-    ]);
-  }
-  if (drift.headersOnlyIn.a.length + drift.headersOnlyIn.b.length > 0) {
-    lines.push(
-      '## Other headers',
-      '',
-      'Headers only one run’s answers carry (not counted as drift: proxies and servers add their own):',
-      '',
-      `- only in A: ${drift.headersOnlyIn.a.map(markdownText).join(', ') || '—'}`,
-      `- only in B: ${drift.headersOnlyIn.b.map(markdownText).join(', ') || '—'}`,
-      '',
-    );
-  }
-  const same = byGroup('same');
-  if (same.length > 0)
-    lines.push(
-      `## ${GROUP_TITLES.same} (${same.length})`,
-      '',
-      same.map((s) => markdownText(s.scenario)).join(', '),
-      '',
-    );
+}
 
-  const drifted = drift.scenarios.filter((s) => s.group !== 'same');
-  if (drifted.length > 0) lines.push('## Side by side', '');
-  for (const s of drifted) {
-    lines.push(`### ${cell(s.scenario)} — ${groupWords(s.group)}`, '', cell(s.title), '');
-    const a = s.a;
-    const b = s.b;
-    const row = (label: string, pick: (side: NonNullable<ScenarioDrift['a']>) => string) =>
-      `| ${label} | ${cell(a ? pick(a) : '—')} | ${cell(b ? pick(b) : '—')} |`;
+function outcomeSection(drift: Drift): string[] {
+  const outcome = scenariosOf(drift, 'outcome');
+  if (outcome.length === 0) return [];
+  return [
+    `## ${GROUP_TITLES.outcome} (${outcome.length})`,
+    '',
+    '| scenario | what | A | B |',
+    '|---|---|---|---|',
+    ...differenceRows(outcome, (s) => s.outcome),
+    '',
+  ];
+}
+
+/** An outcome drift's shape differences are not listed here: they are shown with it, side by side. */
+function shapeSection(drift: Drift): string[] {
+  const shape = drift.scenarios.filter((s) => s.shape.length > 0 && s.group !== 'outcome');
+  if (shape.length === 0) return [];
+  return [
+    `## ${GROUP_TITLES.shape} (${scenariosOf(drift, 'shape').length})`,
+    '',
+    '| scenario | where | A | B |',
+    '|---|---|---|---|',
+    ...differenceRows(shape, (s) => s.shape),
+    '',
+  ];
+}
+
+function verdictSection(drift: Drift): string[] {
+  const verdict = scenariosOf(drift, 'verdict');
+  if (verdict.length === 0) return [];
+  return [
+    `## ${GROUP_TITLES.verdict} (${verdict.length})`,
+    '',
+    '| scenario | A | B |',
+    '|---|---|---|',
+    ...verdict.map(
+      (s) => `| ${cell(s.scenario)} | ${cell(s.verdict?.a ?? '')} | ${cell(s.verdict?.b ?? '')} |`,
+    ),
+    '',
+  ];
+}
+
+function onlyInOneSection(drift: Drift, group: 'only-a' | 'only-b'): string[] {
+  const only = scenariosOf(drift, group);
+  if (only.length === 0) return [];
+  return [
+    `## ${GROUP_TITLES[group]} (${only.length})`,
+    '',
+    '| scenario | title | answer | verdict |',
+    '|---|---|---|---|',
+    ...only.map((s) => {
+      const side = s.a ?? s.b;
+      return `| ${cell(s.scenario)} | ${cell(s.title)} | ${cell(side?.status ?? '')} | ${cell(side?.verdict ?? '')} |`;
+    }),
+    '',
+  ];
+}
+
+function otherHeadersSection(drift: Drift): string[] {
+  if (drift.headersOnlyIn.a.length + drift.headersOnlyIn.b.length === 0) return [];
+  return [
+    '## Other headers',
+    '',
+    'Headers only one run’s answers carry (not counted as drift: proxies and servers add their own):',
+    '',
+    `- only in A: ${drift.headersOnlyIn.a.map(markdownText).join(', ') || '—'}`,
+    `- only in B: ${drift.headersOnlyIn.b.map(markdownText).join(', ') || '—'}`,
+    '',
+  ];
+}
+
+function sameSection(drift: Drift): string[] {
+  const same = scenariosOf(drift, 'same');
+  if (same.length === 0) return [];
+  return [
+    `## ${GROUP_TITLES.same} (${same.length})`,
+    '',
+    same.map((s) => markdownText(s.scenario)).join(', '),
+    '',
+  ];
+}
+
+/** One drifted scenario: both answers' key values in a table, its other differences, both bodies. */
+function sideBySide(
+  s: ScenarioDrift,
+  recordA: ExchangeRecord | undefined,
+  recordB: ExchangeRecord | undefined,
+): string[] {
+  const lines = [`### ${cell(s.scenario)} — ${groupWords(s.group)}`, '', cell(s.title), ''];
+  appendLines(lines, answersTable(s));
+  if (s.shape.length > 0 && s.group === 'outcome')
     lines.push(
-      '| | A | B |',
-      '|---|---|---|',
-      row('HTTP status', (x) => x.status),
-      row('AuthorizationStatus', (x) => x.authorizationStatus),
-      row('StatusCode.Code', (x) => x.statusCode),
-      row('Content-Type', (x) => x.contentType),
-      row('Process-ID', (x) => x.processId),
-      row('time', (x) => `${x.elapsedMs} ms`),
-      row('verdict', (x) => x.verdict),
+      `Shape: ${s.shape.map((d) => `${cell(d.where)}: ${cell(d.a)} in A, ${cell(d.b)} in B`).join('; ')}.`,
       '',
     );
-    if (s.shape.length > 0 && s.group === 'outcome')
-      lines.push(
-        `Shape: ${s.shape.map((d) => `${cell(d.where)}: ${cell(d.a)} in A, ${cell(d.b)} in B`).join('; ')}.`,
-        '',
-      );
-    if (s.values.length > 0)
-      lines.push(
-        `Other values (not counted): ${s.values.map((d) => `${cell(d.where)} ${cell(d.a)} in A, ${cell(d.b)} in B`).join('; ')}.`,
-        '',
-      );
+  if (s.values.length > 0)
     lines.push(
-      '<details><summary>The answers</summary>',
-      '',
-      'A:',
-      '',
-      ...fenced(body(records.a.get(s.scenario)), 'json'),
-      '',
-      'B:',
-      '',
-      ...fenced(body(records.b.get(s.scenario)), 'json'),
-      '',
-      '</details>',
+      `Other values (not counted): ${s.values.map((d) => `${cell(d.where)} ${cell(d.a)} in A, ${cell(d.b)} in B`).join('; ')}.`,
       '',
     );
-  }
-  return lines.join('\n');
+  lines.push(
+    '<details><summary>The answers</summary>',
+    '',
+    'A:',
+    '',
+    ...fenced(body(recordA), 'json'),
+    '',
+    'B:',
+    '',
+    ...fenced(body(recordB), 'json'),
+    '',
+    '</details>',
+    '',
+  );
+  return lines;
+}
+
+function answersTable(s: ScenarioDrift): string[] {
+  const a = s.a;
+  const b = s.b;
+  const row = (label: string, pick: (side: NonNullable<ScenarioDrift['a']>) => string) =>
+    `| ${label} | ${cell(a ? pick(a) : '—')} | ${cell(b ? pick(b) : '—')} |`;
+  return [
+    '| | A | B |',
+    '|---|---|---|',
+    row('HTTP status', (x) => x.status),
+    row('AuthorizationStatus', (x) => x.authorizationStatus),
+    row('StatusCode.Code', (x) => x.statusCode),
+    row('Content-Type', (x) => x.contentType),
+    row('Process-ID', (x) => x.processId),
+    row('time', (x) => `${x.elapsedMs} ms`),
+    row('verdict', (x) => x.verdict),
+    '',
+  ];
 }
 
 /** The console lines: the two runs, the counts, each outcome drift, where the table is. */

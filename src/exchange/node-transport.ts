@@ -71,34 +71,6 @@ export class NodeTransport implements Transport {
     const client = url.protocol === 'https:' ? https : http;
     const body = Buffer.from(request.bodyText, 'utf8');
     return new Promise<HttpAnswer>((resolve, reject) => {
-      let settled = false;
-      let answer: HttpAnswer | undefined;
-      let received = 0;
-      const chunks: Buffer[] = [];
-      let kept = 0;
-
-      const finish = (incomplete?: IncompleteBody) => {
-        if (settled || !answer) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve({ ...answer, body: Buffer.concat(chunks, kept), ...(incomplete ? { incomplete } : {}) });
-      };
-      const fail = (error: NodeJS.ErrnoException) => {
-        if (settled) return;
-        if (answer) {
-          // The headers arrived: this is an answer whose body broke off, not a missing answer.
-          finish({
-            reason: 'aborted',
-            detail: `the target closed the connection after ${received} body byte(s): the answer is incomplete (${error.code ?? error.message})`,
-            receivedBytes: received,
-          });
-          return;
-        }
-        settled = true;
-        clearTimeout(timer);
-        reject(this.transportError(request.url, error));
-      };
-
       let outgoing: http.ClientRequest;
       try {
         outgoing = client.request(url, {
@@ -117,71 +89,17 @@ export class NodeTransport implements Transport {
         );
         return;
       }
-      const timer = setTimeout(() => {
-        if (answer) {
-          finish({
-            reason: 'timeout',
-            detail: `the headers arrived after ${Math.round(answer.headersAfterMs ?? 0)} ms, the body was still incomplete after ${timeoutMs} ms (${received} byte(s) received)`,
-            receivedBytes: received,
-          });
-        } else {
-          settled = true;
-          reject(
-            new TransportError(
-              'timeout',
-              request.url,
-              `POST ${request.url}: no answer within ${timeoutMs} ms`,
-            ),
-          );
-        }
-        outgoing.destroy();
-      }, timeoutMs);
-
-      outgoing.on('error', fail);
-      outgoing.on('response', (response) => {
-        answer = {
-          status: response.statusCode ?? 0,
-          statusText: escapeControlCharacters(response.statusMessage ?? ''),
-          headers: flattenHeaders(response.headers),
-          body: Buffer.alloc(0),
-          headersAfterMs: performance.now() - started,
-        };
-        let stream: Readable = response;
-        const decoder = decoderFor(response.headers['content-encoding']);
-        if (decoder) {
-          stream = response.pipe(decoder);
-          decoder.on('error', (error) => {
-            finish({
-              reason: 'undecodable',
-              detail: `the body could not be decoded as ${response.headers['content-encoding']}: ${error.message}`,
-              receivedBytes: received,
-            });
-            outgoing.destroy();
-          });
-        }
-        response.on('aborted', () => fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
-        response.on('error', fail);
-        stream.on('data', (chunk: Buffer) => {
-          if (settled) return;
-          received += chunk.length;
-          if (kept < EVIDENCE_BYTES || received <= this.options.maxAnswerBytes) {
-            chunks.push(chunk);
-            kept += chunk.length;
-          }
-          if (received > this.options.maxAnswerBytes) {
-            // Keep the first bytes as evidence; stop reading (and decompressing) at once.
-            chunks.splice(0, chunks.length, Buffer.concat(chunks, kept).subarray(0, EVIDENCE_BYTES));
-            kept = chunks[0]?.length ?? 0;
-            finish({
-              reason: 'too-large',
-              detail: `the body exceeds the limit of ${this.options.maxAnswerBytes} bytes${decoder ? ' (after decompression)' : ''}; reading stopped`,
-              receivedBytes: received,
-            });
-            outgoing.destroy();
-          }
-        });
-        stream.on('end', () => finish());
+      const pending = new PendingAnswer(outgoing, {
+        url: request.url,
+        started,
+        timeoutMs,
+        maxAnswerBytes: this.options.maxAnswerBytes,
+        resolve,
+        reject,
+        transportError: (error) => this.transportError(request.url, error),
       });
+      outgoing.on('error', (error) => pending.fail(error));
+      outgoing.on('response', (response) => pending.answered(response));
       outgoing.end(body);
     });
   }
@@ -193,6 +111,141 @@ export class NodeTransport implements Transport {
     );
     const detail = escapeControlCharacters([error.code, error.message].filter(Boolean).join(' '));
     return new TransportError(kind, url, `POST ${url} failed: ${explanation} (${detail})`);
+  }
+}
+
+/** What one request's PendingAnswer needs to know and to call. */
+interface PendingAnswerOptions {
+  url: string;
+  /** When the request started (performance.now()), for headersAfterMs. */
+  started: number;
+  timeoutMs: number;
+  maxAnswerBytes: number;
+  resolve: (answer: HttpAnswer) => void;
+  reject: (error: TransportError) => void;
+  transportError: (error: NodeJS.ErrnoException) => TransportError;
+}
+
+/**
+ * The answer to one request, while it arrives. It settles once: with the answer, complete or marked
+ * incomplete (broken off, too large, undecodable, late), or with a TransportError when no answer came.
+ */
+class PendingAnswer {
+  private readonly outgoing: http.ClientRequest;
+  private readonly options: PendingAnswerOptions;
+  private readonly timer: NodeJS.Timeout;
+  private settled = false;
+  private answer: HttpAnswer | undefined;
+  private received = 0;
+  private readonly chunks: Buffer[] = [];
+  private kept = 0;
+
+  constructor(outgoing: http.ClientRequest, options: PendingAnswerOptions) {
+    this.outgoing = outgoing;
+    this.options = options;
+    this.timer = setTimeout(() => this.timeOut(), options.timeoutMs);
+  }
+
+  /** The headers arrived: read the body (decompressed) until it ends, breaks off or passes the limit. */
+  answered(response: http.IncomingMessage): void {
+    this.answer = {
+      status: response.statusCode ?? 0,
+      statusText: escapeControlCharacters(response.statusMessage ?? ''),
+      headers: flattenHeaders(response.headers),
+      body: Buffer.alloc(0),
+      headersAfterMs: performance.now() - this.options.started,
+    };
+    const { stream, decompressed } = this.bodyStream(response);
+    response.on('aborted', () => this.fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+    response.on('error', (error) => this.fail(error));
+    stream.on('data', (chunk: Buffer) => this.read(chunk, decompressed));
+    stream.on('end', () => this.finish());
+  }
+
+  fail(error: NodeJS.ErrnoException): void {
+    if (this.settled) return;
+    if (this.answer) {
+      // The headers arrived: this is an answer whose body broke off, not a missing answer.
+      this.finish({
+        reason: 'aborted',
+        detail: `the target closed the connection after ${this.received} body byte(s): the answer is incomplete (${error.code ?? error.message})`,
+        receivedBytes: this.received,
+      });
+      return;
+    }
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.options.reject(this.options.transportError(error));
+  }
+
+  /** The body as it arrives: through a decoder when the answer names a Content-Encoding we know. */
+  private bodyStream(response: http.IncomingMessage): { stream: Readable; decompressed: boolean } {
+    const encoding = response.headers['content-encoding'];
+    const decoder = decoderFor(encoding);
+    if (!decoder) return { stream: response, decompressed: false };
+    const stream = response.pipe(decoder);
+    decoder.on('error', (error) => {
+      this.finish({
+        reason: 'undecodable',
+        detail: `the body could not be decoded as ${encoding}: ${error.message}`,
+        receivedBytes: this.received,
+      });
+      this.outgoing.destroy();
+    });
+    return { stream, decompressed: true };
+  }
+
+  private read(chunk: Buffer, decompressed: boolean): void {
+    if (this.settled) return;
+    const { maxAnswerBytes } = this.options;
+    this.received += chunk.length;
+    if (this.kept < EVIDENCE_BYTES || this.received <= maxAnswerBytes) {
+      this.chunks.push(chunk);
+      this.kept += chunk.length;
+    }
+    if (this.received > maxAnswerBytes) {
+      // Keep the first bytes as evidence; stop reading (and decompressing) at once.
+      this.chunks.splice(
+        0,
+        this.chunks.length,
+        Buffer.concat(this.chunks, this.kept).subarray(0, EVIDENCE_BYTES),
+      );
+      this.kept = this.chunks[0]?.length ?? 0;
+      this.finish({
+        reason: 'too-large',
+        detail: `the body exceeds the limit of ${maxAnswerBytes} bytes${decompressed ? ' (after decompression)' : ''}; reading stopped`,
+        receivedBytes: this.received,
+      });
+      this.outgoing.destroy();
+    }
+  }
+
+  private timeOut(): void {
+    const { url, timeoutMs } = this.options;
+    if (this.answer) {
+      this.finish({
+        reason: 'timeout',
+        detail: `the headers arrived after ${Math.round(this.answer.headersAfterMs ?? 0)} ms, the body was still incomplete after ${timeoutMs} ms (${this.received} byte(s) received)`,
+        receivedBytes: this.received,
+      });
+    } else {
+      this.settled = true;
+      this.options.reject(
+        new TransportError('timeout', url, `POST ${url}: no answer within ${timeoutMs} ms`),
+      );
+    }
+    this.outgoing.destroy();
+  }
+
+  private finish(incomplete?: IncompleteBody): void {
+    if (this.settled || !this.answer) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.options.resolve({
+      ...this.answer,
+      body: Buffer.concat(this.chunks, this.kept),
+      ...(incomplete ? { incomplete } : {}),
+    });
   }
 }
 
