@@ -26,7 +26,7 @@ const reports = reportPaths();
 
 // Reports: ours first (header, run record, JUnit; it keeps Playwright's error-context prompt out of the
 // others), the console's progress lines (failures are told by the conformance summary, with expected and
-// received), and Allure results (the conformance CLI turns them into the Allure 3 report, with categories,
+// received), and Allure results (allure-playwright, writing without a disk flush per file; the conformance CLI turns them into the Allure 3 report, with categories,
 // history and quality gate). Playwright's own JSON and HTML reports repeat the Allure evidence: on request only
 // (OICP_PLAYWRIGHT_REPORTS=json,html).
 const extraReports = playwrightReports();
@@ -39,7 +39,7 @@ const reporter: ReporterDescription[] = [
     ? [['html', { outputFolder: reports.html, open: 'never' }] as ReporterDescription]
     : []),
   [
-    'allure-playwright',
+    path.join(import.meta.dirname, 'src', 'playwright', 'allure-results-reporter.ts'),
     {
       resultsDir: reports.allureResults,
       detail: false,
