@@ -11,11 +11,11 @@ import { withoutSuiteFrames } from '../src/report/failure-presentation.ts';
 import { reportPaths } from '../src/reports-folder/paths.ts';
 import { FailFast } from '../src/run/fail-fast.ts';
 import type { RunHooks } from '../src/run/scenario-runner.ts';
-import { loadSuite, type Suite } from '../src/run/suite.ts';
+import { type LoadedSuite, loadSuite } from '../src/run/suite.ts';
 
 interface WorkerFixtures {
   /** Schemas, profile and scenarios, loaded once per worker. */
-  suite: Suite;
+  suite: LoadedSuite;
   /** One transport per worker (a keep-alive connection pool), configured for the target. */
   transport: Transport;
   /** Shared by the workers of a run: stops the run when the target is dead. */

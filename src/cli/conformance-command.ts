@@ -51,7 +51,7 @@ import {
   watchSignals,
 } from '../run/playwright-process.ts';
 import { checkSelection } from '../run/selection.ts';
-import { loadSuiteFresh, type Suite } from '../run/suite.ts';
+import { type LoadedSuite, loadSuiteFresh } from '../run/suite.ts';
 import { schemaRegistry } from '../schemas/registry.ts';
 import { conformanceUsage, wantsHelp } from './usage.ts';
 
@@ -195,7 +195,7 @@ async function checkedRun(invocation: Invocation): Promise<number> {
  * replay names, the profile and every scenario, the selection, the ports. Undefined (after saying why) on a
  * configuration error.
  */
-function preflight(invocation: Invocation): Suite | undefined {
+function preflight(invocation: Invocation): LoadedSuite | undefined {
   const { env, output, settings } = invocation;
   try {
     if (settings)
@@ -251,7 +251,7 @@ interface ScenariosRan {
  */
 async function runScenarios(
   invocation: Invocation,
-  suite: Suite,
+  suite: LoadedSuite,
   signals: SignalWatch,
 ): Promise<ScenariosRan | number> {
   const { argv, output } = invocation;
@@ -287,7 +287,7 @@ async function runScenarios(
  */
 async function afterRun(
   invocation: Invocation,
-  suite: Suite,
+  suite: LoadedSuite,
   { playwright, started }: ScenariosRan,
   signals: SignalWatch,
 ): Promise<number> {
@@ -451,7 +451,11 @@ function calibrationNote(calibration: Calibration): string {
  * The run's calibration (calibration.md and .json, attached to the Allure run when it proposes anything),
  * from the run record and the run's exchanges; undefined, after saying why, when it could not be written.
  */
-function calibrateRun(invocation: Invocation, suite: Suite, record: RunRecord): Calibration | undefined {
+function calibrateRun(
+  invocation: Invocation,
+  suite: LoadedSuite,
+  record: RunRecord,
+): Calibration | undefined {
   const { reports } = invocation;
   try {
     const calibration = calibrate({

@@ -5,7 +5,7 @@ import { dataDir } from '../paths.ts';
 import { executedScenarios, type RunRecord } from '../record/run-record.ts';
 import { attachToAllureRun } from '../reports-folder/allure-run-attachment.ts';
 import type { reportPaths } from '../reports-folder/paths.ts';
-import type { Suite } from '../run/suite.ts';
+import type { LoadedSuite } from '../run/suite.ts';
 import { loadStatements } from '../scenarios/statements.ts';
 import {
   type Coverage,
@@ -21,7 +21,7 @@ import {
 export const EXPLAINED_GAPS_FILE = path.join(dataDir, 'coverage', 'explained-gaps.yaml');
 
 /** Every request field the base requests of the negative cases carry: the fields of the request schema a valid request can use. */
-export function requestFields(suite: Suite): string[] {
+export function requestFields(suite: LoadedSuite): string[] {
   const fields = new Set<string>();
   for (const base of loadBaseRequests(suite.schemas, suite.profile))
     for (const field of fieldsOf(base.body)) fields.add(field);
@@ -29,7 +29,7 @@ export function requestFields(suite: Suite): string[] {
 }
 
 /** Every rule of the request schema: one generated negative case each, whether or not the run selected them. */
-export function requestRules(suite: Suite): string[] {
+export function requestRules(suite: LoadedSuite): string[] {
   return generatedNegativeScenarios(suite.schemas, suite.profile).flatMap((s) => (s.story ? [s.story] : []));
 }
 
@@ -54,7 +54,7 @@ export function runSelection(
  * returns the console summary.
  */
 export function writeCoverage(
-  suite: Suite,
+  suite: LoadedSuite,
   reports: ReturnType<typeof reportPaths>,
   record: RunRecord | undefined,
   options: { env?: Record<string, string | undefined>; width?: number } = {},

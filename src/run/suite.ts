@@ -8,7 +8,8 @@ import { checkPlaceholders, placeholdersOf } from '../scenarios/resolve.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { type SchemaRegistry, schemaRegistry } from '../schemas/registry.ts';
 
-export interface Suite {
+/** What a run is made of once loaded: the schemas, the profile and the selected scenarios (not Playwright's Suite). */
+export interface LoadedSuite {
   schemas: SchemaRegistry;
   profile: Profile;
   scenarios: Scenario[];
@@ -44,20 +45,20 @@ export function parseSelection(selection: string | undefined): {
   return { files: files.length > 0 ? files.join(',') : '', generated: files.length < parts.length };
 }
 
-let loaded: Suite | undefined;
+let loaded: LoadedSuite | undefined;
 
 /**
  * Everything a run needs before the first request: schemas, the profile, every selected scenario and
  * its variables. Throws an InputError (file, line, field) if anything is wrong, so that nothing is sent.
  * Loaded once per process, i.e. once per Playwright worker.
  */
-export function loadSuite(env: Record<string, string | undefined> = process.env): Suite {
+export function loadSuite(env: Record<string, string | undefined> = process.env): LoadedSuite {
   loaded ??= loadSuiteFresh(env);
   return loaded;
 }
 
 /** The same, without the per-process cache (tests, tools). */
-export function loadSuiteFresh(env: Record<string, string | undefined>): Suite {
+export function loadSuiteFresh(env: Record<string, string | undefined>): LoadedSuite {
   const schemas = schemaRegistry();
   const profile = loadProfile(schemas, env);
   const selection = parseSelection(env.OICP_SCENARIOS);

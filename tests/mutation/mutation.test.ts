@@ -17,7 +17,7 @@ import {
 import { EXPLAINED_GAPS_FILE, requestFields, requestRules } from '../../src/coverage/write.ts';
 import { prepareRequest } from '../../src/exchange/request.ts';
 import { RUN_CHECKS_FILE } from '../../src/report/run-checks.ts';
-import { loadSuiteFresh, type Suite } from '../../src/run/suite.ts';
+import { type LoadedSuite, loadSuiteFresh } from '../../src/run/suite.ts';
 import { resolveScenario } from '../../src/scenarios/resolve.ts';
 import { loadStatements } from '../../src/scenarios/statements.ts';
 import {
@@ -257,7 +257,7 @@ test('every check of the registry is named by a fault mode, so removing any chec
 test('no fault: the whole catalogue passes against the embedded mock, with the expected advisories only', async () => {
   const started = Date.now();
   const mock = await startMock({ port: 0 });
-  let suite: Suite;
+  let suite: LoadedSuite;
   let run: ConformanceRun;
   try {
     // Every scenario file and the generated cases, as `npm run conformance` loads them (it runs them as a child too).

@@ -20,7 +20,7 @@ import { consoleWidth, formatRunSummary, runSummary } from '../../src/report/sum
 import { reportPaths } from '../../src/reports-folder/paths.ts';
 import { describeStop, FailFast } from '../../src/run/fail-fast.ts';
 import { type RunHooks, runScenario } from '../../src/run/scenario-runner.ts';
-import type { Suite } from '../../src/run/suite.ts';
+import type { LoadedSuite } from '../../src/run/suite.ts';
 import type { Scenario } from '../../src/scenarios/types.ts';
 import type { ConformanceRun } from './conformance-run.ts';
 
@@ -47,7 +47,7 @@ interface InProcessOptions {
 
 /** One scenario to run, with the suite (profile, schemas) that judges it. */
 interface Job {
-  suite: Suite;
+  suite: LoadedSuite;
   scenario: Scenario;
 }
 
@@ -58,7 +58,7 @@ interface Job {
  * `run-checks.json`.
  */
 export async function runInProcess(
-  suites: readonly Suite[],
+  suites: readonly LoadedSuite[],
   options: InProcessOptions = {},
 ): Promise<ConformanceRun & { record: RunRecord }> {
   const [first] = suites;
@@ -77,7 +77,7 @@ export async function runInProcess(
   const records: ScenarioRecord[] = new Array(jobs.length);
   let next = 0;
   const worker = async () => {
-    const transports = new Map<Suite, NodeTransport>();
+    const transports = new Map<LoadedSuite, NodeTransport>();
     try {
       for (let index = next++; index < jobs.length; index = next++) {
         const { suite, scenario } = jobs[index] as Job;
@@ -126,7 +126,7 @@ export async function runInProcess(
 /** One scenario as the spec runs it (specs/authorize-start.spec.ts), recorded as the run's reporter records it. */
 async function runOne(
   scenario: Scenario,
-  suite: Suite,
+  suite: LoadedSuite,
   worker: {
     transport: NodeTransport;
     failFast: FailFast;
