@@ -1,63 +1,7 @@
-import { InputError } from '../input/errors.ts';
-import { basisTable, type ExpectationRecord, expectationsOf } from '../scenarios/basis.ts';
-import { loadScenarios } from '../scenarios/load.ts';
-import { SOURCES } from '../scenarios/statements.ts';
-import { schemaRegistry } from '../schemas/registry.ts';
+import { basis } from './basis-command.ts';
 
 /**
- * `npm run catalogue:basis [-- --list | --rules [--json]]`: the expectations of the scenario files
- * (OICP_SCENARIOS, default the catalogue) counted by basis — rule, observed, assumption — and kind of
- * expectation. `--list` adds every expectation that is not a rule, with its citation; `--rules` lists every rule
- * expectation with the passage it cites, `--rules --json` as a JSON array of
- * `{ id, file, line, key, statement, source, section, quote }` so that anyone can check each quote against the
- * text. Exit code 2 when a scenario file is wrong.
+ * `npm run catalogue:basis`: the command (basis-command.ts) on this process's arguments and environment.
+ * exitCode, not exit(): a large --json output piped to another program must be written whole first.
  */
-function main(args: string[]): number {
-  let scenarios: ReturnType<typeof loadScenarios>;
-  try {
-    scenarios = loadScenarios(schemaRegistry(), process.env.OICP_SCENARIOS);
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    console.error(error.message);
-    return 2;
-  }
-  const records = expectationsOf(scenarios);
-  if (args.includes('--rules')) {
-    const rules = records.filter((r) => r.basis.kind === 'rule').map(ruleEntry);
-    if (args.includes('--json')) console.log(JSON.stringify(rules, null, 2));
-    else
-      for (const rule of rules)
-        console.log(
-          `${rule.file}:${rule.line} ${rule.id} · ${rule.key}\n    ${rule.source}, ${rule.section}: “${rule.quote}”`,
-        );
-    return 0;
-  }
-  console.log(`Expectations by basis: ${scenarios.length} scenario(s), ${records.length} expectation(s)\n`);
-  console.log(basisTable(records));
-  if (args.includes('--list')) {
-    for (const kind of ['observed', 'assumption'] as const) {
-      console.log(`\n${kind}:`);
-      for (const r of records.filter((record) => record.basis.kind === kind))
-        console.log(`  ${r.scenario} · ${r.expectation}: ${r.expected}\n      ${r.basis.citation}`);
-    }
-  }
-  return 0;
-}
-
-/** One rule expectation with where it is written and the passage it cites. */
-function ruleEntry(record: ExpectationRecord) {
-  const statement = record.basis.statement;
-  return {
-    id: record.scenario,
-    file: record.basis.writtenAt?.file ?? '',
-    line: record.basis.writtenAt?.line ?? 0,
-    key: record.expectation,
-    statement: statement?.id ?? '',
-    source: statement ? SOURCES[statement.source].title : '',
-    section: statement?.section ?? '',
-    quote: statement?.quote ?? '',
-  };
-}
-
-// exitCode, not exit(): a large --json output piped to another program must be written whole first.
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = basis(process.argv.slice(2), process.env);

@@ -1,50 +1,39 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { FAULT_NAMES } from '../../mock/faults.ts';
+import type { RunningMock } from '../../mock/server.ts';
+import { type MockCommandRun, runMockCommand } from './support.ts';
 
-const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+// The mock's command line (mockCommand, what `npm run mock` runs) in this process: flags, variables, its one
+// line, its exit codes. That the real process prints the same, exits with them and stops on SIGINT and
+// SIGTERM is tests/e2e/mock-cli.test.ts's.
+
 const LISTENING_LINE = /^OICP mock listening on (http:\/\/127\.0\.0\.1:(\d+)) \(fault: ([a-z0-9-]+)\)$/;
 
-function runCli(args: string[], env: Record<string, string> = {}): ChildProcess {
-  const cleanEnv = { ...process.env };
-  for (const name of Object.keys(cleanEnv)) if (name.startsWith('OICP_MOCK_')) delete cleanEnv[name];
-  return spawn(process.execPath, ['--import', 'tsx', 'mock/cli.ts', ...args], {
-    cwd: projectRoot,
-    env: { ...cleanEnv, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-function collect(child: ChildProcess): {
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-} {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { stdout: () => stdout, stderr: () => stderr, exit };
+/** The started mock (closed by the test) and the URL of its one line. */
+function started(run: MockCommandRun): { mock: RunningMock; url: string; fault: string | undefined } {
+  expect(run.exitCode, run.stderr).toBeUndefined();
+  if (!run.mock) throw new Error(`the mock did not start: ${run.stderr}`);
+  expect(run.stdout.endsWith('\n')).toBe(true);
+  const match = LISTENING_LINE.exec(run.stdout.trimEnd());
+  expect(match, run.stdout).not.toBeNull();
+  expect(match?.[1]).toBe(run.mock.url);
+  return { mock: run.mock, url: match?.[1] ?? '', fault: match?.[3] };
 }
 
 test.describe('mock CLI', () => {
   test('an unknown fault exits 2 with one line listing the valid faults', async () => {
-    const run = collect(runCli(['--fault', 'no-such-fault']));
-    expect(await run.exit).toBe(2);
-    const lines = run.stderr().trimEnd().split('\n');
+    const run = await runMockCommand(['--fault', 'no-such-fault']);
+    expect(run.exitCode).toBe(2);
+    expect(run.mock).toBeUndefined();
+    const lines = run.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("unknown fault 'no-such-fault'");
     for (const name of FAULT_NAMES) expect(lines[0]).toContain(name);
-    expect(run.stdout()).toBe('');
+    expect(run.stdout).toBe('');
   });
 
   test('a bad flag or value exits 2', async () => {
@@ -54,29 +43,28 @@ test.describe('mock CLI', () => {
       ['--port', '70000'],
       ['--tls-cert', 'only-one.pem'],
     ]) {
-      const run = collect(runCli(args));
-      expect(await run.exit, args.join(' ')).toBe(2);
-      expect(run.stderr().trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
+      const run = await runMockCommand(args);
+      expect(run.exitCode, args.join(' ')).toBe(2);
+      expect(run.mock, args.join(' ')).toBeUndefined();
+      expect(run.stderr.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(run.stdout, args.join(' ')).toBe('');
     }
   });
 
   test('an unknown fault from the environment is refused too', async () => {
-    const run = collect(runCli([], { OICP_MOCK_FAULT: 'nope', OICP_MOCK_PORT: '0' }));
-    expect(await run.exit).toBe(2);
-    expect(run.stderr()).toContain("unknown fault 'nope'");
+    const run = await runMockCommand([], { OICP_MOCK_FAULT: 'nope', OICP_MOCK_PORT: '0' });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("unknown fault 'nope'");
   });
 
-  test('prints one line with its URL, serves, and stops on SIGTERM', async () => {
-    const child = runCli(['--port', '0', '--fault', 'http-500']);
-    const run = collect(child);
-    await expect.poll(() => run.stdout(), { timeout: 15_000 }).toMatch(/\n$/);
-    const match = LISTENING_LINE.exec(run.stdout().trimEnd());
-    expect(match?.[3]).toBe('http-500');
-    const url = match?.[1] ?? '';
-    expect((await fetch(`${url}/health`)).status).toBe(200);
-    child.kill('SIGTERM');
-    expect(await run.exit).toBe(0);
-    expect(run.stdout().trimEnd().split('\n')).toHaveLength(1);
+  test('prints one line with its URL and serves', async () => {
+    const { mock, url, fault } = started(await runMockCommand(['--port', '0', '--fault', 'http-500']));
+    try {
+      expect(fault).toBe('http-500');
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+    } finally {
+      await mock.close();
+    }
   });
 
   test('--registry (or OICP_MOCK_REGISTRY) answers from another registry file; a broken one stops the start', async () => {
@@ -100,57 +88,54 @@ test.describe('mock CLI', () => {
       [['--port', '0', '--registry', file], {}],
       [[], { OICP_MOCK_PORT: '0', OICP_MOCK_REGISTRY: file }],
     ] as const) {
-      const child = runCli([...args], env);
-      const run = collect(child);
-      await expect.poll(() => run.stdout(), { timeout: 15_000 }).toMatch(/\n$/);
-      const url = LISTENING_LINE.exec(run.stdout().trimEnd())?.[1] ?? '';
-      const answer = await fetch(`${url}/api/oicp/charging/v21/operators/DE*ABC/authorize/start`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          OperatorID: 'DE*ABC',
-          Identification: { RFIDMifareFamilyIdentification: { UID: uid } },
-        }),
-      });
-      expect(await answer.json()).toMatchObject({ AuthorizationStatus: 'Authorized', ProviderID: 'DE*FLT' });
-      child.kill('SIGTERM');
-      expect(await run.exit).toBe(0);
+      const { mock, url } = started(await runMockCommand([...args], env));
+      try {
+        const answer = await fetch(`${url}/api/oicp/charging/v21/operators/DE*ABC/authorize/start`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            OperatorID: 'DE*ABC',
+            Identification: { RFIDMifareFamilyIdentification: { UID: uid } },
+          }),
+        });
+        expect(await answer.json()).toMatchObject({
+          AuthorizationStatus: 'Authorized',
+          ProviderID: 'DE*FLT',
+        });
+      } finally {
+        await mock.close();
+      }
     }
     fs.writeFileSync(file, 'operators: []\nrfidCards:\n  - uid: nope\n');
-    const broken = collect(runCli(['--port', '0', '--registry', file]));
-    expect(await broken.exit).toBe(1);
-    expect(broken.stderr()).toContain('registry.yaml');
+    const broken = await runMockCommand(['--port', '0', '--registry', file]);
+    expect(broken.exitCode).toBe(1);
+    expect(broken.mock).toBeUndefined();
+    expect(broken.stderr).toContain('registry.yaml');
+    expect(broken.stdout).toBe('');
   });
 
   test('without --port or OICP_MOCK_PORT it takes a free port and prints it: two mocks start side by side', async () => {
     // No fixed port in a test: with a fixed default the second mock could not start (and neither could the
     // first while anything else held that port).
-    const children = [runCli([]), runCli([], { OICP_MOCK_PORT: '' })];
-    const runs = children.map(collect);
+    const runs = [await runMockCommand([]), await runMockCommand([], { OICP_MOCK_PORT: '' })];
+    const mocks = runs.flatMap((run) => (run.mock ? [run.mock] : []));
     try {
-      for (const run of runs)
-        await expect.poll(() => run.stdout() + run.stderr(), { timeout: 15_000 }).toMatch(/\n$/);
-      const urls = runs.map((run) => LISTENING_LINE.exec(run.stdout().trimEnd())?.[1]);
-      expect(urls[0], runs[0]?.stderr()).toBeDefined();
-      expect(urls[1], runs[1]?.stderr()).toBeDefined();
-      const ports = urls.map((url) => Number(new URL(url ?? 'http://x').port));
+      const urls = runs.map((run) => started(run).url);
+      const ports = urls.map((url) => Number(new URL(url).port));
       expect(ports[0]).toBeGreaterThan(0);
       expect(ports[1]).toBeGreaterThan(0);
       expect(ports[0]).not.toBe(ports[1]);
       for (const url of urls) expect((await fetch(`${url}/health`)).status).toBe(200);
     } finally {
-      for (const child of children) child.kill('SIGTERM');
+      for (const mock of mocks) await mock.close();
     }
-    for (const run of runs) expect(await run.exit).toBe(0);
   });
 
-  test('reads its settings from the environment and stops on SIGINT', async () => {
-    const child = runCli([], { OICP_MOCK_PORT: '0', OICP_MOCK_FAULT: 'latin1-charset' });
-    const run = collect(child);
-    await expect.poll(() => run.stdout(), { timeout: 15_000 }).toMatch(/\n$/);
-    const match = LISTENING_LINE.exec(run.stdout().trimEnd());
-    expect(match?.[3]).toBe('latin1-charset');
-    child.kill('SIGINT');
-    expect(await run.exit).toBe(0);
+  test('reads its settings from the environment', async () => {
+    const { mock, fault } = started(
+      await runMockCommand([], { OICP_MOCK_PORT: '0', OICP_MOCK_FAULT: 'latin1-charset' }),
+    );
+    await mock.close();
+    expect(fault).toBe('latin1-charset');
   });
 });

@@ -3,7 +3,8 @@ import https from 'node:https';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { type RunningMock, readTlsFiles, startMock } from '../../mock/server.ts';
-import { makePki, type TestPki } from '../support/pki.ts';
+import type { TestPki } from '../support/pki.ts';
+import { sharedPki } from '../support/shared-pki.ts';
 import { authorizeStartPath, rfidRequest } from './support.ts';
 
 const UNAUTHORIZED_ACCESS =
@@ -77,13 +78,12 @@ test.describe('HTTPS with client certificates', () => {
   let mock: RunningMock;
 
   test.beforeAll(async () => {
-    pki = makePki();
+    pki = sharedPki();
     mock = await startMock({ tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert } });
   });
 
   test.afterAll(async () => {
     await mock?.close();
-    pki?.remove();
   });
 
   test('serves https on 127.0.0.1', () => {
@@ -180,11 +180,7 @@ test.describe('TLS file problems name the file', () => {
   let pki: TestPki;
 
   test.beforeAll(() => {
-    pki = makePki();
-  });
-
-  test.afterAll(() => {
-    pki?.remove();
+    pki = sharedPki();
   });
 
   test('the PEM files are read when they are fine', () => {

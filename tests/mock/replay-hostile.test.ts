@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import type { ExchangeRecord } from '../../src/exchange/log-entry.ts';
 import type { HttpAnswer, PreparedRequest, Transport } from '../../src/exchange/types.ts';
 import { type RunHooks, runScenario } from '../../src/run/scenario-runner.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { unblockFifoAfter, withinTime } from '../support/hang-guard.ts';
 import {
   buildProfile,
   buildScenario,
@@ -23,12 +24,11 @@ import {
   INTEGRATION_GUIDE_AUTHORIZED,
   OPERATOR_ID,
 } from '../unit/helpers/exchange.ts';
-import { authorizeStartPath } from './support.ts';
+import { authorizeStartPath, runMockCommand } from './support.ts';
 
 // The replaying mock never dies, hangs or leaks of what it recorded or of what a client sends: each way a
 // recording or a request was found to do so is answered here, over HTTP where the wire is the point.
 
-const PROJECT = path.resolve(import.meta.dirname, '..', '..');
 const PATH = authorizeStartPath('DE*ABC');
 const UID = '0A1B2C3D';
 
@@ -97,29 +97,28 @@ async function withReplay<T>(lines: string[], use: (url: string) => Promise<T>):
 const post = (url: string, body: string) =>
   fetch(`${url}${PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
-/** The mock's command line, in a child with a time limit: a recording that hangs it fails the test, not the run. */
-function mockCli(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'mock/cli.ts', ...args], {
-    cwd: PROJECT,
-    encoding: 'utf8',
-    timeout: 30_000,
-    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OICP_MOCK_'))),
-  });
-}
-
-test('a FIFO or /dev/zero as the recording is refused at once (exit 2), never read', () => {
+test('a FIFO or /dev/zero as the recording is refused at once (exit 2), never read', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-replay-fifo-'));
   const fifo = path.join(dir, 'exchanges.jsonl');
   execFileSync('mkfifo', [fifo]);
-  for (const given of [dir, fifo]) {
-    const cli = mockCli(['--replay', given, '--port', '0']);
-    expect(cli.status, cli.stderr).toBe(2);
-    expect(cli.stderr).toContain(
-      'exchanges.jsonl: is a named pipe (FIFO), not a file: reading it would wait forever',
-    );
+  // The command line (mockCommand) in this process: a reader that opened the FIFO would wait for a writer
+  // for ever; after 10 s one comes, and the test fails instead of hanging.
+  const stopGuard = unblockFifoAfter(fifo, 10_000);
+  try {
+    for (const given of [dir, fifo]) {
+      const cli = await runMockCommand(['--replay', given, '--port', '0']);
+      await cli.mock?.close();
+      expect(cli.exitCode, cli.stderr).toBe(2);
+      expect(cli.stderr).toContain(
+        'exchanges.jsonl: is a named pipe (FIFO), not a file: reading it would wait forever',
+      );
+    }
+  } finally {
+    await stopGuard();
   }
-  const zero = mockCli(['--replay', '/dev/zero', '--port', '0']);
-  expect(zero.status, zero.stderr).toBe(2);
+  const zero = await runMockCommand(['--replay', '/dev/zero', '--port', '0']);
+  await zero.mock?.close();
+  expect(zero.exitCode, zero.stderr).toBe(2);
   expect(zero.stderr).toContain('oicp-mock: cannot read the recording /dev/zero: is a device, not a file');
 });
 
@@ -256,26 +255,38 @@ test('the 501 answer names the closest scenario only by an id the catalogue coul
 
 test('a recording with many masks cannot make matching take forever (no backtracking)', () => {
   // Before: each *** became a lazy wildcard of a regular expression, and a failing match backtracked
-  // through every split of the live string. Run as a child with a time limit, so that a hang fails the test.
-  const script = `
-    import { Replayer } from ${JSON.stringify(path.join(PROJECT, 'mock', 'replay.ts'))};
-    const PATH = ${JSON.stringify(PATH)};
-    const recorded = '***a'.repeat(12) + 'b';
-    const exchange = { scenario: 's', request: { method: 'POST', path: PATH, headers: { 'Content-Type': 'application/json' },
-      body: { OperatorID: recorded }, bytes: 1 }, answer: { status: 200, reason: 'OK', headers: {}, body: {}, bytes: 2,
-      elapsedMs: 1 }, generated: [] };
-    const r = new Replayer({ source: 'r', exchanges: [exchange] });
-    const ask = (value) => r.answer({ method: 'POST', path: PATH, headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ OperatorID: value }) }).status;
-    process.stdout.write([ask('a'.repeat(20000) + 'c'), ask('xa'.repeat(12) + 'b'), ask('a'.repeat(11) + 'b')].join(' '));
-  `;
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: PROJECT,
-    encoding: 'utf8',
-    timeout: 60_000,
+  // through every split of the live string. Bounded in time, so that a hang fails the test.
+  const recorded = `${'***a'.repeat(12)}b`;
+  const r = new Replayer({
+    source: 'r',
+    exchanges: [
+      {
+        scenario: 's',
+        request: {
+          method: 'POST',
+          path: PATH,
+          headers: { 'Content-Type': 'application/json' },
+          body: { OperatorID: recorded },
+          bytes: 1,
+        },
+        answer: { status: 200, reason: 'OK', headers: {}, body: {}, bytes: 2, elapsedMs: 1 },
+        generated: [],
+      } as unknown as RecordedExchange,
+    ],
   });
-  expect(child.status, child.stderr).toBe(0);
-  expect(child.stdout.trim()).toBe('501 200 501');
+  const status = (value: string) =>
+    r.answer({
+      method: 'POST',
+      path: PATH,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ OperatorID: value }),
+    }).status;
+  const statuses = withinTime(60_000, () => [
+    status(`${'a'.repeat(20000)}c`),
+    status(`${'xa'.repeat(12)}b`),
+    status(`${'a'.repeat(11)}b`),
+  ]);
+  expect(statuses).toEqual([501, 200, 501]);
 });
 
 test('whatever else goes wrong building one answer is an HTTP 500, not the end of the mock', () => {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import { loadReplayLog, type RecordedExchange, Replayer, type ReplayLog } from '../../mock/replay.ts';
 import { startMock } from '../../mock/server.ts';
 import type { MockRequest } from '../../mock/types.ts';
-import { authorizeStartPath, GUID } from './support.ts';
+import { authorizeStartPath, GUID, runMockCommand } from './support.ts';
 
 // The mock's replay mode, on recordings written here in the exchange-log format (docs/exchanges.md): the mock
 // reads the log as data and shares no code with the suite that writes it.
@@ -318,20 +317,28 @@ test('the replaying mock over HTTP, and its command line', async () => {
     /takes no fault mode/,
   );
 
-  const cli = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'mock/cli.ts', ...args], {
-      cwd: path.resolve(import.meta.dirname, '..', '..'),
-      encoding: 'utf8',
-      timeout: 30_000,
-      env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OICP_MOCK_'))),
+  // The command line (mockCommand, what mock/cli.ts runs), in this process.
+  const replaying = await runMockCommand(['--replay', dir, '--port', '0']);
+  try {
+    expect(replaying.stdout).toMatch(
+      /^OICP mock listening on http:\/\/127\.0\.0\.1:\d+ \(replay of .+: 1 exchanges\)\n$/,
+    );
+    const answer = await fetch(`${replaying.mock?.url}${PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(qr('1234')),
     });
-  const both = cli(['--replay', dir, '--fault', 'http-500', '--port', '0']);
-  expect(both.status).toBe(2);
+    expect(((await answer.json()) as { ProviderID: string }).ProviderID).toBe('DE-8EO');
+  } finally {
+    await replaying.mock?.close();
+  }
+  const both = await runMockCommand(['--replay', dir, '--fault', 'http-500', '--port', '0']);
+  expect(both.exitCode).toBe(2);
   expect(both.stderr).toContain('--replay answers as recorded: it cannot be combined with --fault');
-  const missing = cli(['--replay', path.join(dir, 'missing'), '--port', '0']);
-  expect(missing.status).toBe(2);
+  const missing = await runMockCommand(['--replay', path.join(dir, 'missing'), '--port', '0']);
+  expect(missing.exitCode).toBe(2);
   expect(missing.stderr).toContain('cannot read the recording');
-  const timing = cli(['--replay', dir, '--replay-timing', 'slow', '--port', '0']);
-  expect(timing.status).toBe(2);
+  const timing = await runMockCommand(['--replay', dir, '--replay-timing', 'slow', '--port', '0']);
+  expect(timing.exitCode).toBe(2);
   expect(timing.stderr).toContain("--replay-timing must be 'recorded' or 'none'");
 });

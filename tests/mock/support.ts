@@ -1,6 +1,8 @@
 import { answerAuthorizeStart } from '../../mock/answer.ts';
+import { mockCommand } from '../../mock/command.ts';
 import type { FaultName } from '../../mock/faults.ts';
 import { loadMockRegistry, type MockRegistry } from '../../mock/registry.ts';
+import type { RunningMock } from '../../mock/server.ts';
 import { IssuedSessionIds } from '../../mock/sessions.ts';
 import type { MockResponse } from '../../mock/types.ts';
 
@@ -60,4 +62,31 @@ export function ask(body: unknown, options: AskOptions = {}): MockResponse & { j
 export function answerOf(body: unknown, options: AskOptions = {}): Record<string, unknown> {
   const response = ask(body, options);
   return response.json() as Record<string, unknown>;
+}
+
+/** What the mock's command line did in this process: its lines, and the running mock or its exit code. */
+export interface MockCommandRun {
+  /** Started: the caller closes it. */
+  mock?: RunningMock;
+  exitCode?: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The mock's command line (`mockCommand`, what mock/cli.ts runs) in this process, with only the variables
+ * `env` names: a developer's OICP_MOCK_* settings never reach it.
+ */
+export async function runMockCommand(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<MockCommandRun> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const started = await mockCommand(args, env, {
+    log: (text) => stdout.push(`${text}\n`),
+    error: (text) => stderr.push(`${text}\n`),
+  });
+  const lines = { stdout: stdout.join(''), stderr: stderr.join('') };
+  return typeof started === 'number' ? { exitCode: started, ...lines } : { mock: started, ...lines };
 }

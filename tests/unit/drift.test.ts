@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import { compareRuns, keyedByScenario } from '../../src/drift/compare.ts';
 import { driftMarkdown } from '../../src/drift/report.ts';
 import { EXCHANGE_FORMAT, type ExchangeRecord, type LoggedAnswer } from '../../src/exchange/log-entry.ts';
-import { projectRoot } from '../../src/paths.ts';
+import { runCompare } from '../support/compare-run.ts';
 
 // The comparison of two runs, scenario by scenario, on exchange records built here: what counts as outcome,
 // as shape, as verdict, what never counts (generated values), and what drift.md shows.
@@ -224,32 +223,39 @@ test('npm run compare: two runs in, drift.md and drift.json out; wrong input exi
   };
   const a = write('a.jsonl', [exchange('s', {})]);
   const b = write('b.jsonl', [exchange('s', { body: { ...REFUSAL, StatusCode: { Code: '106' } } })]);
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/compare.ts', ...args], {
-      cwd: projectRoot,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+  // The command (compare-command.ts) in this process; its exit codes through the shell: tests/e2e/compare-cli.test.ts.
+  const cli = (...args: string[]) => runCompare(args);
   const out = path.join(dir, 'out');
   const ok = cli(a, b, '--out', out);
-  expect(ok.status, ok.stderr).toBe(0);
+  expect(ok.exitCode, ok.stderr).toBe(0);
   expect(ok.stdout).toContain('≠ s · StatusCode.Code "102" → "106"');
   expect(fs.readFileSync(path.join(out, 'drift.md'), 'utf8')).toContain('# Drift between two runs');
   expect(JSON.parse(fs.readFileSync(path.join(out, 'drift.json'), 'utf8')).counts.outcome).toBe(1);
-  expect(cli(a, b, '--out', out, '--fail-on-outcome-drift').status).toBe(1);
-  expect(cli(a, a, '--out', out, '--fail-on-drift').status).toBe(0);
+  const outcomeDrift = cli(a, b, '--out', out, '--fail-on-outcome-drift');
+  expect(outcomeDrift.exitCode).toBe(1);
+  expect(outcomeDrift.stdout).toContain(
+    '1 scenario(s) with a different outcome (--fail-on-outcome-drift): exit code 1',
+  );
+  expect(cli(a, a, '--out', out, '--fail-on-drift').exitCode).toBe(0);
+  const anyDrift = cli(a, b, '--out', out, '--fail-on-drift');
+  expect(anyDrift.exitCode).toBe(1);
+  expect(anyDrift.stdout).toContain('Drift found (--fail-on-drift): exit code 1');
+  // Without --out: the reports folder, OICP_REPORTS_DIR.
+  const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-compare-reports-'));
+  expect(runCompare([a, b], { OICP_REPORTS_DIR: reports }).exitCode).toBe(0);
+  expect(fs.readdirSync(reports).sort()).toEqual(['drift.json', 'drift.md']);
 
   const usage = cli(a);
-  expect(usage.status).toBe(2);
+  expect(usage.exitCode).toBe(2);
   expect(usage.stderr).toContain('usage: npm run compare -- <run A> <run B>');
   const missing = cli(a, path.join(dir, 'nothing-here'), '--out', out);
-  expect(missing.status).toBe(2);
+  expect(missing.exitCode).toBe(2);
   expect(missing.stderr).toContain('nothing-here: no such file or folder');
   fs.writeFileSync(
     path.join(dir, 'broken.jsonl'),
     `${JSON.stringify(exchange('s', {}))}\n{"format":"oicp-exchange/1"}\n`,
   );
   const broken = cli(a, path.join(dir, 'broken.jsonl'), '--out', out);
-  expect(broken.status).toBe(2);
+  expect(broken.exitCode).toBe(2);
   expect(broken.stderr).toMatch(/broken\.jsonl:2: must have required property 'runId'/);
 });

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,9 +16,10 @@ import {
   LOGGED_JSON_BODY_LIMITS,
 } from '../../src/input/json-lines.ts';
 import { readRegularFile } from '../../src/input/read-file.ts';
-import { projectRoot } from '../../src/paths.ts';
 import { reportPaths } from '../../src/reports-folder/paths.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { type CompareRun, runCompare } from '../support/compare-run.ts';
+import { unblockFifoAfter } from '../support/hang-guard.ts';
 import { inputErrorOf } from '../support/input-error.ts';
 
 // Every exchange log the suite reads (npm run compare, OICP_COMPARE_WITH) is hostile input: each way a log was
@@ -62,15 +63,6 @@ function writeLog(dir: string, name: string, lines: string[]): string {
   return file;
 }
 
-/** `npm run compare` as a user runs it; a small heap, so that a log that exhausts memory fails fast. */
-function compareCli(args: string[], heapMb = 512) {
-  return spawnSync(
-    process.execPath,
-    [`--max-old-space-size=${heapMb}`, '--import', 'tsx', 'src/cli/compare.ts', ...args],
-    { cwd: projectRoot, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
-  );
-}
-
 /** A line whose answer body is nested `depth` levels deep (arrays: two bytes a level). */
 function nestedLine(depth: number): string {
   return JSON.stringify(record('deep')).replace(
@@ -90,10 +82,11 @@ test('a log nested 20,000 levels deep is refused at its line, before anything wa
     'deep.jsonl:2: nested 20002 levels deep, more than the limit of 80 (the suite logs a body nested deeper than 64 levels as text): not a record this suite wrote; remove the line',
   );
 
-  // npm run compare: exit 2 at the line, no report written (before: out of memory, exit 134).
+  // npm run compare: exit 2 at the line, no report written (before: out of memory, exit 134; with a small
+  // heap, as a process: tests/e2e/compare-cli.test.ts).
   const out = path.join(dir, 'out');
-  const cli = compareCli([good, deep, '--out', out], 256);
-  expect(cli.status, cli.stderr).toBe(2);
+  const cli = runCompare([good, deep, '--out', out]);
+  expect(cli.exitCode, cli.stderr).toBe(2);
   expect(cli.stderr).toContain('deep.jsonl:2: nested 20002 levels deep, more than the limit of 80');
   expect(fs.existsSync(path.join(out, 'drift.md'))).toBe(false);
 });
@@ -115,12 +108,12 @@ test('OICP_COMPARE_WITH naming a hostile log is a configuration error before any
 test('150,000 records: refused at line 100,001 with exit 2, never a RangeError', () => {
   const dir = tempDir();
   const one = JSON.stringify(record('s'));
-  const lines: string[] = [];
-  for (let i = 0; i < 150_000; i++) lines.push(one.replace('"scenario":"s"', `"scenario":"s${i}"`));
+  const [head, tail] = one.split('"scenario":"s"');
+  const lines = Array.from({ length: 150_000 }, (_v, i) => `${head}"scenario":"s${i}"${tail}`);
   const many = writeLog(dir, 'many.jsonl', lines);
   const good = writeLog(dir, 'good.jsonl', [one]);
-  const cli = compareCli([many, good, '--out', path.join(dir, 'out')], 1024);
-  expect(cli.status, cli.stderr).toBe(2);
+  const cli = runCompare([many, good, '--out', path.join(dir, 'out')]);
+  expect(cli.exitCode, cli.stderr).toBe(2);
   expect(cli.stderr).toContain(
     'many.jsonl:100001: more than 100000 lines, the limit of an exchange log (one line per scenario): split the run (--shard) and compare or replay the parts',
   );
@@ -161,8 +154,8 @@ test('a verdicts.failed of the wrong type is refused at its line and field, neve
   const item = record('t', { verdict: 'failed', verdicts: { ...lists, failed: [{ check: 7 }] } });
   const bad = writeLog(dir, 'b.jsonl', [JSON.stringify(wrong), JSON.stringify(item)]);
   const good = writeLog(dir, 'a.jsonl', [JSON.stringify(record('s'))]);
-  const cli = compareCli([good, bad, '--out', path.join(dir, 'out')]);
-  expect(cli.status, cli.stderr).toBe(2);
+  const cli = runCompare([good, bad, '--out', path.join(dir, 'out')]);
+  expect(cli.exitCode, cli.stderr).toBe(2);
   expect(cli.stderr).toContain('b.jsonl:1 verdicts.failed: must be array');
   expect(cli.stderr).toContain('b.jsonl:2 verdicts.failed.0.check: must be string');
   expect(cli.stderr).not.toMatch(/TypeError|\n\s+at /);
@@ -190,8 +183,8 @@ test('ESC and BEL from a log never reach the terminal: every line of compare is 
     ),
   ]);
   const out = path.join(dir, 'out');
-  const ok = compareCli([a, b, '--out', out]);
-  expect(ok.status, ok.stderr).toBe(0);
+  const ok = runCompare([a, b, '--out', out]);
+  expect(ok.exitCode, ok.stderr).toBe(0);
   expect(ok.stdout).not.toMatch(RAW_CONTROL);
   expect(ok.stdout).toContain('(profile \\u001b]0;owned\\u0007\\u001b[2J, 1 exchange(s))');
   expect(ok.stdout).toContain('≠ s · AuthorizationStatus "Authorized" → "\\u001b]0;owned\\u0007\\u001b[2J"');
@@ -202,8 +195,8 @@ test('ESC and BEL from a log never reach the terminal: every line of compare is 
     named,
     `${hostile} not JSON\n${JSON.stringify(record('s', { request: { ...(record('s').request as object), headers: { [hostile]: 1 } } }))}\n`,
   );
-  const refused = compareCli([a, named, '--out', out]);
-  expect(refused.status, refused.stderr).toBe(2);
+  const refused = runCompare([a, named, '--out', out]);
+  expect(refused.exitCode, refused.stderr).toBe(2);
   expect(refused.stderr).not.toMatch(RAW_CONTROL);
   expect(refused.stderr).toContain('run\\u001b[31m.jsonl:1: not JSON');
   expect(refused.stderr).toContain('request.headers.\\u001b]0;owned\\u0007\\u001b[2J: must be string');
@@ -221,16 +214,23 @@ test('ESC and BEL from a log never reach the terminal: every line of compare is 
   expect(failed.join('\n')).not.toMatch(RAW_CONTROL);
 });
 
-test('drift.md and drift.json go to regular files only: a FIFO, a device link or a file as --out is refused', () => {
+test('drift.md and drift.json go to regular files only: a FIFO, a device link or a file as --out is refused', async () => {
   const dir = tempDir();
   const a = writeLog(dir, 'a.jsonl', [JSON.stringify(record('s'))]);
   const out = path.join(dir, 'out');
   fs.mkdirSync(out);
   execFileSync('mkfifo', [path.join(out, 'drift.md')]);
   fs.symlinkSync('/dev/null', path.join(out, 'drift.json'));
-  // Run as a child with a time limit: before, compare waited for a reader of the FIFO forever.
-  const fifo = compareCli([a, a, '--out', out]);
-  expect(fifo.status, fifo.stderr).toBe(2);
+  // Before, compare waited for a reader of the FIFO forever: should it open the FIFO again, a reader comes
+  // after 10 s and the test fails instead of hanging.
+  const stopGuard = unblockFifoAfter(path.join(out, 'drift.md'), 10_000);
+  let fifo: CompareRun;
+  try {
+    fifo = runCompare([a, a, '--out', out]);
+  } finally {
+    await stopGuard();
+  }
+  expect(fifo.exitCode, fifo.stderr).toBe(2);
   expect(fifo.stderr).toContain('Cannot write the drift report');
   expect(fifo.stderr).toContain(
     'drift.md: is a named pipe (FIFO), not a file: writing to it would wait for a reader forever; remove it, or name another folder with --out',
@@ -242,15 +242,15 @@ test('drift.md and drift.json go to regular files only: a FIFO, a device link or
 
   const file = path.join(dir, 'a-file');
   fs.writeFileSync(file, 'x');
-  const notFolder = compareCli([a, a, '--out', file]);
-  expect(notFolder.status).toBe(2);
+  const notFolder = runCompare([a, a, '--out', file]);
+  expect(notFolder.exitCode).toBe(2);
   expect(notFolder.stderr).toContain('a-file: is not a folder: name another folder with --out');
 
   // A regular drift.md of an earlier comparison is replaced.
   const fresh = path.join(dir, 'fresh');
   fs.mkdirSync(fresh);
   fs.writeFileSync(path.join(fresh, 'drift.md'), 'old');
-  expect(compareCli([a, a, '--out', fresh]).status).toBe(0);
+  expect(runCompare([a, a, '--out', fresh]).exitCode).toBe(0);
   expect(fs.readFileSync(path.join(fresh, 'drift.md'), 'utf8')).toContain('# Drift between two runs');
 });
 

@@ -1,12 +1,10 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
-import { startMock } from '../../mock/server.ts';
 import { applySettingsFile, parseSettings, SUITE_SETTINGS } from '../../src/config/settings-file.ts';
-import { runConformance, scenarioResults } from '../support/conformance-run.ts';
 import { inputErrorOf } from '../support/input-error.ts';
 
 // QA settings in one file: data/environments/<profile>.env (or OICP_SETTINGS_FILE), read by the run
@@ -64,9 +62,19 @@ test('a misspelt name, a line that is no setting and an unclosed quote are error
 
 const NOT_SETTINGS = 'this looks like a key or certificate, not a settings file';
 
+/**
+ * A real RSA key pair, made here, once per worker: making one takes a good part of a second, and no test
+ * needs a key of its own (each looks for fragments of the key it was given).
+ */
+let rsaKeyPair: KeyPairKeyObjectResult | undefined;
+function rsaKeys(): KeyPairKeyObjectResult {
+  rsaKeyPair ??= generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return rsaKeyPair;
+}
+
 /** Real keys, made here: PKCS#8, PKCS#1, SEC1 and an encrypted PKCS#8, each as PEM. */
 function generatedKeys(): Array<{ kind: string; pem: string }> {
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const rsa = rsaKeys();
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return [
     { kind: 'PKCS#8', pem: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
@@ -147,7 +155,7 @@ test('a private key named as the settings file is said to be one, and no fragmen
 });
 
 test('a key in binary form (DER) is said to be one; a Latin-1 comment is no binary', () => {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey } = rsaKeys();
   const der = privateKey.export({ type: 'pkcs8', format: 'der' });
   const error = inputErrorOf(() => parseSettings(der.toString('utf8'), 'key.der', new Set()));
   expect(error.message).toContain(`${NOT_SETTINGS} (binary content, such as a DER key or a PFX;`);
@@ -160,7 +168,7 @@ test('a key in binary form (DER) is said to be one; a Latin-1 comment is no bina
 });
 
 test('a line that looks like key material is never quoted; a long name only by its start', () => {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey } = rsaKeys();
   const body = pemBody(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
   const line = body.slice(64, 128);
   // A NAME by its shape (a letter first, no + or /), and base64 by its mix of cases and digits.
@@ -210,21 +218,5 @@ test('the committed example lists every QA setting, parses cleanly, and marks th
   for (const { name, optional } of referenced) {
     expect(example, `${name} is in qa.env.example`).toMatch(new RegExp(`^(# )?${name}=`, 'm'));
     if (!optional) expect(example).toMatch(new RegExp(`^${name}=\\s+# REQUIRED`, 'm'));
-  }
-});
-
-test('the conformance run reads the settings file and its workers see the values', async () => {
-  const mock = await startMock({ port: 0 });
-  try {
-    const file = settingsFile(
-      [`OICP_BASE_URL=${mock.url}`, 'OICP_SCENARIOS=tests/fixtures/scenarios/batch.yaml'].join('\n'),
-    );
-    const run = await runConformance({ OICP_SETTINGS_FILE: file });
-    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toContain(`Settings: ${file} (2 value(s) not already set in the environment)`);
-    expect(scenarioResults(run).every((r) => r.status === 'passed')).toBe(true);
-    expect(mock.requestCount()).toBe(scenarioResults(run).length);
-  } finally {
-    await mock.close();
   }
 });

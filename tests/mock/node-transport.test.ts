@@ -9,8 +9,9 @@ import { decodeAnswer, prepareRequest } from '../../src/exchange/request.ts';
 import type { TlsSettings } from '../../src/exchange/types.ts';
 import { TransportError } from '../../src/exchange/types.ts';
 import { type Listening, listen } from '../support/listen.ts';
-import { makePki, type TestPki } from '../support/pki.ts';
-import { buildScenario } from './helpers/exchange.ts';
+import type { TestPki } from '../support/pki.ts';
+import { sharedPki } from '../support/shared-pki.ts';
+import { buildScenario } from '../unit/helpers/exchange.ts';
 
 // The transport against small hostile servers of the test's own: every answer is bounded in size and
 // time, "headers arrived, body incomplete" is told apart from "no answer", and every failure is
@@ -73,8 +74,11 @@ test.describe('bounded answers', () => {
   });
 
   test('a gzip bomb stops at the limit after decompression', async () => {
-    // 200 MiB of zeros compress to about 200 KiB; inflated whole they would swamp the worker.
-    const bomb = zlib.gzipSync(Buffer.alloc(200 * 1024 * 1024));
+    // 200 MiB of zeros in about 200 KiB; inflated whole they would swamp the worker. A gzip stream may hold
+    // members one after another, each decoded in turn: 200 members of 1 MiB each, made in milliseconds (one
+    // member of 200 MiB takes seconds to compress).
+    const member = zlib.gzipSync(Buffer.alloc(1024 * 1024));
+    const bomb = Buffer.concat(Array.from({ length: 200 }, () => member));
     const server = await listen(
       http.createServer((_req, res) => {
         res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
@@ -242,11 +246,12 @@ test.describe('failures explained', () => {
 });
 
 test.describe('TLS failures, each with its own advice', () => {
+  // One worker, in order, with the worker's throwaway PKI (made by the openssl CLI, it takes a second).
+  test.describe.configure({ mode: 'default' });
   let pki: TestPki;
   test.beforeAll(() => {
-    pki = makePki();
+    pki = sharedPki();
   });
-  test.afterAll(() => pki.remove());
 
   async function httpsServer(cert: { cert: string; key: string }, requestCert = false) {
     return listen(
