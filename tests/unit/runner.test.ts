@@ -564,7 +564,7 @@ test.describe('retry policy and pacing', () => {
       times.push(Date.now());
       return httpAnswer(INTEGRATION_GUIDE_AUTHORIZED);
     });
-    const profile = { ...buildProfile(), minIntervalMs: 150 };
+    const profile = { ...buildProfile(), minIntervalMs: 400 };
     for (let i = 0; i < 3; i++) {
       await runScenario(buildScenario(), {
         profile,
@@ -573,10 +573,12 @@ test.describe('retry policy and pacing', () => {
         hooks: new RecordingHooks(),
       });
     }
-    // Pacing is a lower bound on the gap (a behaviour, not a speed measurement).
+    // Pacing is a lower bound on the gap (a behaviour, not a speed measurement). The bound leaves a margin
+    // for a busy machine, which may pause this process between the pacing and the moment a request is sent:
+    // without pacing the gaps are a few milliseconds.
     const gaps = times.slice(1).map((time, i) => time - (times[i] ?? time));
     expect(gaps).toHaveLength(2);
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(145);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(250);
   });
 });
 
