@@ -8,7 +8,6 @@ import { projectRoot } from '../../src/paths.ts';
 // The benchmark is a tool, not a test of speed: with a tiny N this only proves that it runs end to end —
 // the suite as a user runs it, the plain-Playwright baseline — and reports every figure it promises.
 test('npm run bench measures the suite against plain Playwright and reports every figure', async () => {
-  test.setTimeout(180_000);
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-bench-test-')), 'bench.json');
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
     const child = spawn(

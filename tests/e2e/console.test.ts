@@ -21,10 +21,23 @@ test.afterAll(async () => {
 const run = (args: string[]) =>
   runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: SCENARIOS }, { args, recordOnly: true });
 
+// The tests run in order in one worker: the run with --grep-invert and a --reporter of the command line is
+// made once, for the header's count and for what that --reporter leaves.
+test.describe.configure({ mode: 'default' });
+let dotRun: ReturnType<typeof runConformance> | undefined;
+/** --grep-invert with the dot reporter: the command keeps its own reporter (header, run record, JUnit) beside it. */
+const invertedWithDot = () => {
+  dotRun ??= runConformance(
+    { OICP_BASE_URL: mock.url, OICP_SCENARIOS: SCENARIOS },
+    { args: ['--reporter=dot', '--grep-invert', 'report-fixture-unknown'] },
+  );
+  return dotRun;
+};
+
 test('the header counts the scenarios that will run after --grep, --grep-invert and --shard, and the summary only those', async () => {
   const [grep, invert, shard] = await Promise.all([
     run(['--grep', 'report-fixture-unknown']),
-    run(['--grep-invert', 'report-fixture-unknown']),
+    invertedWithDot(),
     run(['--shard', '2/2']),
   ]);
   const selection = `(a selection: OICP_SCENARIOS=${SCENARIOS})`;
@@ -85,10 +98,7 @@ test('failures and advisories are named; no code frame, stack or error-context o
 });
 
 test('a --reporter on the command line still leaves the run record, JUnit and the summary', async () => {
-  const dot = await runConformance(
-    { OICP_BASE_URL: mock.url, OICP_SCENARIOS: SCENARIOS },
-    { args: ['--reporter=dot', '--grep-invert', 'report-fixture-unknown'] },
-  );
+  const dot = await invertedWithDot();
   expect(dot.exitCode, dot.stdout + dot.stderr).toBe(0);
   expect(dot.record?.scenarios).toHaveLength(2);
   expect(dot.stdout).toContain('2 passed, 0 failed, 1 advisory finding(s)');

@@ -73,7 +73,6 @@ ${qr('secrets-echo-html', 'html')}
 }
 
 test('no secret reaches an exchange log, a drift table, a calibration or a replay of them', async () => {
-  test.setTimeout(240_000);
   const server = echoTarget({ refusalCode: '102' });
   const other = echoTarget({ refusalCode: '106' });
   for (const s of [server, other]) await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));

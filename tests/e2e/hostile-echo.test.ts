@@ -191,7 +191,6 @@ test.describe('one run against a hostile echo target', () => {
   let run: ConformanceRun;
 
   test.beforeAll(async () => {
-    test.setTimeout(240_000);
     server = echoTarget({ markdown: true, received: (body) => echoed.push(body) });
     server.on('connection', () => {
       if (finished) afterRun.connections++;
@@ -251,7 +250,6 @@ test.describe('one run against a hostile echo target', () => {
   });
 
   test('its Markdown and HTML reach calibration.md, drift.md and the report only as text: opened from disk, the report calls no one', async () => {
-    test.setTimeout(240_000);
     // Not vacuous: the hostile values are in the Markdown the run wrote and attached, every one escaped.
     const markdown = (name: string) => fs.readFileSync(path.join(run.reportsDir, name), 'utf8');
     const calibration = markdown('calibration.md');

@@ -58,7 +58,6 @@ for (const [signal, code] of [
   ['SIGINT', 130],
 ] as const) {
   test(`${signal} during the scenarios: the external mock stops, what ran is reported as interrupted, exit code ${code}`, async () => {
-    test.setTimeout(180_000);
     const port = await freePort();
     const state = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-holding-mock-'));
     const reportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-run-'));

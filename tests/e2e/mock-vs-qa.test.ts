@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,15 +8,17 @@ import type { Calibration } from '../../src/calibration/calibrate.ts';
 import { profileFile } from '../../src/config/profile.ts';
 import type { Drift, DriftGroup } from '../../src/drift/compare.ts';
 import { readExchangeLog } from '../../src/exchange/log-file.ts';
-import { projectRoot } from '../../src/paths.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { runCompare } from '../support/compare-run.ts';
 import { type ConformanceRun, runConformance } from '../support/conformance-run.ts';
 import { makePki } from '../support/pki.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 
-// Mock versus QA, end to end through the real CLIs: every run records its exchanges; two runs compared give
-// the drift groups the faults between them explain; the calibration a run proposes, pasted into a profile,
-// makes the next run confirm it; a replay of a recorded run reproduces that run's verdicts exactly.
+// Mock versus QA, end to end through the real conformance command: every run records its exchanges; two runs
+// compared (the compare command, in this process) give the drift groups the faults between them explain; the
+// calibration a run proposes, pasted into a profile, makes the next run confirm it; a replay of a recorded run
+// reproduces that run's verdicts exactly. A setting naming an earlier run that is not there stops the command
+// before anything is sent: tests/cli/earlier-runs-preflight.test.ts.
 
 const FIXTURE = 'tests/fixtures/scenarios/mock-vs-qa.yaml';
 const registry = schemaRegistry();
@@ -41,16 +42,36 @@ async function runAgainst(
   }
 }
 
+/**
+ * Recordings several tests read, each made once per worker: the fixture against the fault-free mock, and
+ * against the mock answering refusals with the wrong code. Only read after they are made (compared with,
+ * replayed, calibrated from), never written to; each test that shares one sits in a group of its own that runs
+ * in one worker, in order.
+ */
+let faultFreeRun: Promise<ConformanceRun> | undefined;
+const faultFree = () => {
+  faultFreeRun ??= runAgainst(null);
+  return faultFreeRun;
+};
+let wrongRefusalRun: Promise<ConformanceRun> | undefined;
+const wrongRefusal = () => {
+  wrongRefusalRun ??= runAgainst('wrong-refusal-code');
+  return wrongRefusalRun;
+};
+
+/** A folder of its own for one comparison's drift.md and drift.json. */
+const compareOut = () => fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-compare-'));
+
+/**
+ * `npm run compare -- <a> <b> --out <out>`, the command in this process (its exit codes through the shell:
+ * tests/e2e/compare-cli.test.ts); the runs it compares are real ones.
+ */
 function compare(a: string, b: string, out: string, flags: string[] = []) {
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/compare.ts', a, b, '--out', out, ...flags],
-    { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 },
-  );
+  const result = runCompare([a, b, '--out', out, ...flags]);
   const drift = fs.existsSync(path.join(out, 'drift.json'))
     ? (JSON.parse(fs.readFileSync(path.join(out, 'drift.json'), 'utf8')) as Drift)
     : undefined;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, drift, out };
+  return { status: result.exitCode, stdout: result.stdout, stderr: result.stderr, drift, out };
 }
 
 const group = (drift: Drift | undefined, name: DriftGroup) =>
@@ -58,222 +79,6 @@ const group = (drift: Drift | undefined, name: DriftGroup) =>
     .filter((s) => s.group === name)
     .map((s) => s.scenario)
     .sort();
-
-test('two runs against the mock in different fault modes give the drift groups their faults explain', async () => {
-  test.setTimeout(240_000);
-  // Five independent runs (each its own mock on a free port, its own reports folder): two at a time.
-  const [base, refusals] = await Promise.all([
-    runAgainst(null),
-    runAgainst('wrong-refusal-code', {}, { args: ['--grep-invert', 'fixture-drift-invalid'] }),
-  ]);
-  expect(base.exitCode, base.stdout + base.stderr).toBe(0);
-  const [extraFields, provider, latin1] = await Promise.all([
-    runAgainst('unknown-answer-properties'),
-    runAgainst('wrong-provider-id'),
-    runAgainst('latin1-charset'),
-  ]);
-
-  // Outcome: the two refusals carry 106; the invalid request did not run in B.
-  const outcome = compare(
-    base.reportsDir,
-    refusals.reportsDir,
-    fs.mkdtempSync(path.join(base.reportsDir, 'cmp-')),
-  );
-  expect(outcome.status, outcome.stderr).toBe(0);
-  expect(group(outcome.drift, 'outcome')).toEqual(['fixture-drift-unknown-card', 'fixture-drift-wrong-pin']);
-  expect(group(outcome.drift, 'only-a')).toEqual(['fixture-drift-invalid']);
-  expect(group(outcome.drift, 'same')).toEqual(['fixture-drift-authorized', 'fixture-drift-partner-session']);
-  const card = outcome.drift?.scenarios.find((s) => s.scenario === 'fixture-drift-unknown-card');
-  expect(card?.outcome).toEqual([{ where: 'StatusCode.Code', a: '"102"', b: '"106"' }]);
-  // Both answers side by side, and the verdicts: the rule broken in B, the assumption not confirmed.
-  expect(card?.b?.verdict).toBe('passed; not confirmed: statusCode');
-  expect(outcome.drift?.scenarios.find((s) => s.scenario === 'fixture-drift-wrong-pin')?.b?.verdict).toBe(
-    'failed: statusCodeAsExpected',
-  );
-  expect(outcome.stdout).toContain(
-    'different outcome 2 · different shape 0 · different verdict 0 · only in A 1',
-  );
-  expect(outcome.stdout).toContain('≠ fixture-drift-unknown-card · StatusCode.Code "102" → "106"');
-  const table = fs.readFileSync(path.join(outcome.out, 'drift.md'), 'utf8');
-  expect(table).toContain('| fixture-drift-unknown-card | StatusCode\\.Code | "102" | "106" |');
-  expect(table).toContain('### fixture-drift-wrong-pin — different outcome');
-  expect(table).toContain('| verdict | passed | failed\\: statusCodeAsExpected |');
-
-  // A flag makes outcome drift fail a CI job; without it the comparison only informs.
-  const strict = compare(
-    base.reportsDir,
-    refusals.reportsDir,
-    fs.mkdtempSync(path.join(base.reportsDir, 'cmp-')),
-    ['--fail-on-outcome-drift'],
-  );
-  expect(strict.status).toBe(1);
-  expect(strict.stdout).toContain('2 scenario(s) with a different outcome (--fail-on-outcome-drift)');
-
-  // Shape: properties OICP does not define, present in B only, on every answer the fault bends (the 400 stays).
-  const shape = compare(
-    base.reportsDir,
-    extraFields.reportsDir,
-    fs.mkdtempSync(path.join(base.reportsDir, 'cmp-')),
-  );
-  expect(group(shape.drift, 'shape')).toEqual([
-    'fixture-drift-authorized',
-    'fixture-drift-partner-session',
-    'fixture-drift-unknown-card',
-    'fixture-drift-wrong-pin',
-  ]);
-  expect(group(shape.drift, 'same')).toEqual(['fixture-drift-invalid']);
-  expect(shape.drift?.scenarios.find((s) => s.scenario === 'fixture-drift-authorized')?.shape).toEqual(
-    expect.arrayContaining([
-      { where: 'AuthorizationValidUntil', a: 'absent', b: 'a string' },
-      { where: 'StatusCode.TraceID', a: 'absent', b: 'a string' },
-    ]),
-  );
-  // The same outcome but a different charset is shape too, and fails the strict flag only with --fail-on-drift.
-  const charset = compare(
-    base.reportsDir,
-    latin1.reportsDir,
-    fs.mkdtempSync(path.join(base.reportsDir, 'cmp-')),
-    ['--fail-on-outcome-drift'],
-  );
-  expect(charset.status).toBe(0);
-  expect(charset.drift?.scenarios.find((s) => s.scenario === 'fixture-drift-authorized')?.shape).toEqual([
-    { where: 'Content-Type charset', a: 'utf-8', b: 'iso-8859-1' },
-  ]);
-  const anyDrift = compare(
-    base.reportsDir,
-    latin1.reportsDir,
-    fs.mkdtempSync(path.join(base.reportsDir, 'cmp-')),
-    ['--fail-on-drift'],
-  );
-  expect(anyDrift.status).toBe(1);
-
-  // Verdict: the same outcome and shape, but the ProviderID the scenario assumes is not confirmed in B.
-  const verdict = compare(
-    base.reportsDir,
-    provider.reportsDir,
-    fs.mkdtempSync(path.join(base.reportsDir, 'cmp-')),
-  );
-  expect(group(verdict.drift, 'verdict')).toEqual(['fixture-drift-authorized']);
-  const authorized = verdict.drift?.scenarios.find((s) => s.scenario === 'fixture-drift-authorized');
-  expect(authorized?.verdict).toEqual({
-    where: 'verdict',
-    a: 'passed',
-    b: 'passed; not confirmed: fields.ProviderID',
-  });
-  expect(authorized?.values).toEqual([{ where: 'ProviderID', a: '"DE*ICE"', b: '"DE*XXX"' }]);
-  // The partner session's Authorized answer differs in ProviderID too, but its scenario expects none: not drift.
-  expect(group(verdict.drift, 'same')).toContain('fixture-drift-partner-session');
-});
-
-test('a run compared with an earlier run of the same target shows no drift, and the table is in its report', async () => {
-  test.setTimeout(180_000);
-  const earlier = await runAgainst(null);
-  expect(earlier.exitCode, earlier.stdout + earlier.stderr).toBe(0);
-  const later = await runAgainst(null, { OICP_COMPARE_WITH: earlier.reportsDir }, { recordOnly: false });
-  expect(later.exitCode, later.stdout + later.stderr).toBe(0);
-  const drift = JSON.parse(fs.readFileSync(path.join(later.reportsDir, 'drift.json'), 'utf8')) as Drift;
-  expect(drift.counts).toEqual({ outcome: 0, shape: 0, verdict: 0, 'only-a': 0, 'only-b': 0, same: 5 });
-  // Nor are they listed as other values that differ.
-  expect(drift.scenarios.flatMap((s) => s.values)).toEqual([]);
-  // Not vacuous: the generated values really differ between the two runs, and were ignored.
-  const first = readExchangeLog(earlier.reportsDir, registry).records;
-  const second = readExchangeLog(later.reportsDir, registry).records;
-  const echoed = (records: typeof first) => {
-    const body = records.find((r) => r.scenario === 'fixture-drift-partner-session')?.answer?.body;
-    return (body as Record<string, unknown> | undefined)?.CPOPartnerSessionID;
-  };
-  expect(echoed(first)).toMatch(/^cpo-/);
-  expect(echoed(first)).not.toEqual(echoed(second));
-  const sessionIds = (records: typeof first) =>
-    records.map((r) => (r.answer?.body as { SessionID?: unknown } | undefined)?.SessionID).filter(Boolean);
-  expect(sessionIds(first)).toHaveLength(2);
-  expect(sessionIds(first).some((id) => sessionIds(second).includes(id))).toBe(false);
-  expect(later.stdout).toContain(
-    'different outcome 0 · different shape 0 · different verdict 0 · only in A 0 · only in B 0 · same 5',
-  );
-  // Attached to this run's Allure report as a run-level attachment.
-  const results = path.join(later.reportsDir, 'allure-results');
-  const globals = fs
-    .readdirSync(results)
-    .filter((f) => f.endsWith('-globals.json'))
-    .flatMap(
-      (f) =>
-        (
-          JSON.parse(fs.readFileSync(path.join(results, f), 'utf8')) as {
-            attachments: Array<{ name: string; source: string }>;
-          }
-        ).attachments,
-    );
-  const attached = globals.find((a) => a.name === 'Drift from the earlier run');
-  expect(attached).toBeDefined();
-  expect(fs.readFileSync(path.join(results, attached?.source ?? ''), 'utf8')).toContain(
-    '# Drift between two runs',
-  );
-});
-
-test('the calibration a run proposes, pasted into a profile, makes the next run confirm it', async () => {
-  test.setTimeout(180_000);
-  const first = await runAgainst('wrong-refusal-code');
-  expect(first.exitCode, first.stdout + first.stderr).toBe(1); // the wrong PIN's code is an OICP rule
-  const calibration = JSON.parse(
-    fs.readFileSync(path.join(first.reportsDir, 'calibration.json'), 'utf8'),
-  ) as Calibration;
-  // Only the assumption is proposed; the rule (101 for a wrong PIN) is never the profile's to change.
-  expect(calibration.entries.map((e) => `${e.scenario} ${e.expectation} ${String(e.proposed)}`)).toEqual([
-    'fixture-drift-unknown-card statusCode 106',
-  ]);
-  const markdown = fs.readFileSync(path.join(first.reportsDir, 'calibration.md'), 'utf8');
-  const block = /```yaml\n([\s\S]*?)```/.exec(markdown)?.[1];
-  expect(block).toContain('fixture-drift-unknown-card:\n    statusCode: "106"');
-
-  // Pasted as the calibration says: at the end of a copy of the mock profile.
-  const name = `fixture-calibrated-${process.pid}-${Date.now()}`;
-  const mockProfile = fs.readFileSync(profileFile('mock'), 'utf8').replace(/^name: mock$/m, `name: ${name}`);
-  fs.writeFileSync(profileFile(name), `${mockProfile}\n${block}`);
-  try {
-    // With Playwright's JSON report, whose steps are the Allure report's.
-    const second = await runAgainst(
-      'wrong-refusal-code',
-      { OICP_ENV: name, OICP_PLAYWRIGHT_REPORTS: 'json' },
-      { recordOnly: false },
-    );
-    const record = second.record?.scenarios.find((s) => s.id === 'fixture-drift-unknown-card');
-    expect(record?.status, second.stdout + second.stderr).toBe('passed');
-    expect(record?.verdicts?.unconfirmed).toEqual([]);
-    expect(record?.verdicts?.passed).toContain('statusCodeAsExpected');
-    expect(record?.verdicts?.fromProfile).toEqual([
-      expect.objectContaining({
-        expectation: 'statusCode',
-        expected: 'StatusCode.Code "106"',
-        profile: name,
-        catalogue: expect.objectContaining({ expected: 'StatusCode.Code "102"', basis: 'assumption' }),
-      }),
-    ]);
-    expect(second.stdout).toContain(
-      `Expectations from profile '${name}' (calibrated, in place of the catalogue's): 1 in 1 scenario(s)`,
-    );
-    expect(second.stdout).toContain(
-      '  ~ fixture-drift-unknown-card · statusCode: expects StatusCode.Code "106" (catalogue: StatusCode.Code "102", assumption;',
-    );
-    expect(
-      JSON.parse(fs.readFileSync(path.join(second.reportsDir, 'calibration.json'), 'utf8')).entries,
-    ).toEqual([]);
-    // The report's step says so, with what the catalogue expected.
-    expect(stepTitles(second.reportsDir)).toContain(
-      `Expectations from profile '${name}' (calibrated): statusCode`,
-    );
-
-    // Against a target that answers as the catalogue expects, the calibrated expectation is the one not
-    // confirmed — and says it is the profile's.
-    const third = await runAgainst(null, { OICP_ENV: name });
-    expect(third.exitCode).toBe(0);
-    expect(third.stdout).toContain(
-      `? fixture-drift-unknown-card · statusCode (observed, profile '${name}'): expected StatusCode.Code "106", received StatusCode.Code "102"`,
-    );
-  } finally {
-    fs.rmSync(profileFile(name), { force: true });
-  }
-});
 
 /** Every step title of Playwright's JSON report of a run (its Allure report has the same steps). */
 function stepTitles(reportsDir: string): string[] {
@@ -311,26 +116,226 @@ function runChecksOf(run: ConformanceRun): unknown {
     : undefined;
 }
 
-test('a replay of a recorded run reproduces its verdicts exactly, the run-level checks included', async () => {
-  test.setTimeout(180_000);
-  for (const fault of ['wrong-refusal-code', 'repeated-session-id'] as const) {
-    const recorded = await runAgainst(fault);
-    const replayed = await runConformance(
-      { OICP_MOCK_REPLAY: recorded.reportsDir, OICP_SCENARIOS: FIXTURE },
-      { recordOnly: true },
+test.describe('against the fault-free mock, recorded once', () => {
+  test.describe.configure({ mode: 'default' });
+
+  test('two runs against the mock in different fault modes give the drift groups their faults explain', async () => {
+    // Five independent runs (each its own mock on a free port, its own reports folder): two at a time.
+    const [base, refusals] = await Promise.all([
+      faultFree(),
+      runAgainst('wrong-refusal-code', {}, { args: ['--grep-invert', 'fixture-drift-invalid'] }),
+    ]);
+    expect(base.exitCode, base.stdout + base.stderr).toBe(0);
+    const [extraFields, provider, latin1] = await Promise.all([
+      runAgainst('unknown-answer-properties'),
+      runAgainst('wrong-provider-id'),
+      runAgainst('latin1-charset'),
+    ]);
+
+    // Outcome: the two refusals carry 106; the invalid request did not run in B.
+    const outcome = compare(base.reportsDir, refusals.reportsDir, compareOut());
+    expect(outcome.status, outcome.stderr).toBe(0);
+    expect(group(outcome.drift, 'outcome')).toEqual([
+      'fixture-drift-unknown-card',
+      'fixture-drift-wrong-pin',
+    ]);
+    expect(group(outcome.drift, 'only-a')).toEqual(['fixture-drift-invalid']);
+    expect(group(outcome.drift, 'same')).toEqual([
+      'fixture-drift-authorized',
+      'fixture-drift-partner-session',
+    ]);
+    const card = outcome.drift?.scenarios.find((s) => s.scenario === 'fixture-drift-unknown-card');
+    expect(card?.outcome).toEqual([{ where: 'StatusCode.Code', a: '"102"', b: '"106"' }]);
+    // Both answers side by side, and the verdicts: the rule broken in B, the assumption not confirmed.
+    expect(card?.b?.verdict).toBe('passed; not confirmed: statusCode');
+    expect(outcome.drift?.scenarios.find((s) => s.scenario === 'fixture-drift-wrong-pin')?.b?.verdict).toBe(
+      'failed: statusCodeAsExpected',
     );
-    expect(replayed.stdout).toContain('(embedded mock replaying');
-    expect(Object.keys(verdictsOf(recorded))).toHaveLength(5);
-    expect(verdictsOf(replayed), `${fault}\n${replayed.stdout}${replayed.stderr}`).toEqual(
-      verdictsOf(recorded),
+    expect(outcome.stdout).toContain(
+      'different outcome 2 · different shape 0 · different verdict 0 · only in A 1',
     );
-    expect(runChecksOf(replayed)).toEqual(runChecksOf(recorded));
-    expect(replayed.exitCode).toBe(recorded.exitCode);
-  }
+    expect(outcome.stdout).toContain('≠ fixture-drift-unknown-card · StatusCode.Code "102" → "106"');
+    const table = fs.readFileSync(path.join(outcome.out, 'drift.md'), 'utf8');
+    expect(table).toContain('| fixture-drift-unknown-card | StatusCode\\.Code | "102" | "106" |');
+    expect(table).toContain('### fixture-drift-wrong-pin — different outcome');
+    expect(table).toContain('| verdict | passed | failed\\: statusCodeAsExpected |');
+
+    // A flag makes outcome drift fail a CI job; without it the comparison only informs.
+    const strict = compare(base.reportsDir, refusals.reportsDir, compareOut(), ['--fail-on-outcome-drift']);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toContain('2 scenario(s) with a different outcome (--fail-on-outcome-drift)');
+
+    // Shape: properties OICP does not define, present in B only, on every answer the fault bends (the 400 stays).
+    const shape = compare(base.reportsDir, extraFields.reportsDir, compareOut());
+    expect(group(shape.drift, 'shape')).toEqual([
+      'fixture-drift-authorized',
+      'fixture-drift-partner-session',
+      'fixture-drift-unknown-card',
+      'fixture-drift-wrong-pin',
+    ]);
+    expect(group(shape.drift, 'same')).toEqual(['fixture-drift-invalid']);
+    expect(shape.drift?.scenarios.find((s) => s.scenario === 'fixture-drift-authorized')?.shape).toEqual(
+      expect.arrayContaining([
+        { where: 'AuthorizationValidUntil', a: 'absent', b: 'a string' },
+        { where: 'StatusCode.TraceID', a: 'absent', b: 'a string' },
+      ]),
+    );
+    // The same outcome but a different charset is shape too, and fails the strict flag only with --fail-on-drift.
+    const charset = compare(base.reportsDir, latin1.reportsDir, compareOut(), ['--fail-on-outcome-drift']);
+    expect(charset.status).toBe(0);
+    expect(charset.drift?.scenarios.find((s) => s.scenario === 'fixture-drift-authorized')?.shape).toEqual([
+      { where: 'Content-Type charset', a: 'utf-8', b: 'iso-8859-1' },
+    ]);
+    const anyDrift = compare(base.reportsDir, latin1.reportsDir, compareOut(), ['--fail-on-drift']);
+    expect(anyDrift.status).toBe(1);
+
+    // Verdict: the same outcome and shape, but the ProviderID the scenario assumes is not confirmed in B.
+    const verdict = compare(base.reportsDir, provider.reportsDir, compareOut());
+    expect(group(verdict.drift, 'verdict')).toEqual(['fixture-drift-authorized']);
+    const authorized = verdict.drift?.scenarios.find((s) => s.scenario === 'fixture-drift-authorized');
+    expect(authorized?.verdict).toEqual({
+      where: 'verdict',
+      a: 'passed',
+      b: 'passed; not confirmed: fields.ProviderID',
+    });
+    expect(authorized?.values).toEqual([{ where: 'ProviderID', a: '"DE*ICE"', b: '"DE*XXX"' }]);
+    // The partner session's Authorized answer differs in ProviderID too, but its scenario expects none: not drift.
+    expect(group(verdict.drift, 'same')).toContain('fixture-drift-partner-session');
+  });
+
+  test('a run compared with an earlier run of the same target shows no drift, and the table is in its report', async () => {
+    const earlier = await faultFree();
+    expect(earlier.exitCode, earlier.stdout + earlier.stderr).toBe(0);
+    const later = await runAgainst(null, { OICP_COMPARE_WITH: earlier.reportsDir }, { recordOnly: false });
+    expect(later.exitCode, later.stdout + later.stderr).toBe(0);
+    const drift = JSON.parse(fs.readFileSync(path.join(later.reportsDir, 'drift.json'), 'utf8')) as Drift;
+    expect(drift.counts).toEqual({ outcome: 0, shape: 0, verdict: 0, 'only-a': 0, 'only-b': 0, same: 5 });
+    // Nor are they listed as other values that differ.
+    expect(drift.scenarios.flatMap((s) => s.values)).toEqual([]);
+    // Not vacuous: the generated values really differ between the two runs, and were ignored.
+    const first = readExchangeLog(earlier.reportsDir, registry).records;
+    const second = readExchangeLog(later.reportsDir, registry).records;
+    const echoed = (records: typeof first) => {
+      const body = records.find((r) => r.scenario === 'fixture-drift-partner-session')?.answer?.body;
+      return (body as Record<string, unknown> | undefined)?.CPOPartnerSessionID;
+    };
+    expect(echoed(first)).toMatch(/^cpo-/);
+    expect(echoed(first)).not.toEqual(echoed(second));
+    const sessionIds = (records: typeof first) =>
+      records.map((r) => (r.answer?.body as { SessionID?: unknown } | undefined)?.SessionID).filter(Boolean);
+    expect(sessionIds(first)).toHaveLength(2);
+    expect(sessionIds(first).some((id) => sessionIds(second).includes(id))).toBe(false);
+    expect(later.stdout).toContain(
+      'different outcome 0 · different shape 0 · different verdict 0 · only in A 0 · only in B 0 · same 5',
+    );
+    // Attached to this run's Allure report as a run-level attachment.
+    const results = path.join(later.reportsDir, 'allure-results');
+    const globals = fs
+      .readdirSync(results)
+      .filter((f) => f.endsWith('-globals.json'))
+      .flatMap(
+        (f) =>
+          (
+            JSON.parse(fs.readFileSync(path.join(results, f), 'utf8')) as {
+              attachments: Array<{ name: string; source: string }>;
+            }
+          ).attachments,
+      );
+    const attached = globals.find((a) => a.name === 'Drift from the earlier run');
+    expect(attached).toBeDefined();
+    expect(fs.readFileSync(path.join(results, attached?.source ?? ''), 'utf8')).toContain(
+      '# Drift between two runs',
+    );
+  });
+});
+
+test.describe('against the mock answering refusals with the wrong code, recorded once', () => {
+  test.describe.configure({ mode: 'default' });
+
+  test('the calibration a run proposes, pasted into a profile, makes the next run confirm it', async () => {
+    const first = await wrongRefusal();
+    expect(first.exitCode, first.stdout + first.stderr).toBe(1); // the wrong PIN's code is an OICP rule
+    const calibration = JSON.parse(
+      fs.readFileSync(path.join(first.reportsDir, 'calibration.json'), 'utf8'),
+    ) as Calibration;
+    // Only the assumption is proposed; the rule (101 for a wrong PIN) is never the profile's to change.
+    expect(calibration.entries.map((e) => `${e.scenario} ${e.expectation} ${String(e.proposed)}`)).toEqual([
+      'fixture-drift-unknown-card statusCode 106',
+    ]);
+    const markdown = fs.readFileSync(path.join(first.reportsDir, 'calibration.md'), 'utf8');
+    const block = /```yaml\n([\s\S]*?)```/.exec(markdown)?.[1];
+    expect(block).toContain('fixture-drift-unknown-card:\n    statusCode: "106"');
+
+    // Pasted as the calibration says: at the end of a copy of the mock profile.
+    const name = `fixture-calibrated-${process.pid}-${Date.now()}`;
+    const mockProfile = fs
+      .readFileSync(profileFile('mock'), 'utf8')
+      .replace(/^name: mock$/m, `name: ${name}`);
+    fs.writeFileSync(profileFile(name), `${mockProfile}\n${block}`);
+    try {
+      // With Playwright's JSON report, whose steps are the Allure report's.
+      const second = await runAgainst(
+        'wrong-refusal-code',
+        { OICP_ENV: name, OICP_PLAYWRIGHT_REPORTS: 'json' },
+        { recordOnly: false },
+      );
+      const record = second.record?.scenarios.find((s) => s.id === 'fixture-drift-unknown-card');
+      expect(record?.status, second.stdout + second.stderr).toBe('passed');
+      expect(record?.verdicts?.unconfirmed).toEqual([]);
+      expect(record?.verdicts?.passed).toContain('statusCodeAsExpected');
+      expect(record?.verdicts?.fromProfile).toEqual([
+        expect.objectContaining({
+          expectation: 'statusCode',
+          expected: 'StatusCode.Code "106"',
+          profile: name,
+          catalogue: expect.objectContaining({ expected: 'StatusCode.Code "102"', basis: 'assumption' }),
+        }),
+      ]);
+      expect(second.stdout).toContain(
+        `Expectations from profile '${name}' (calibrated, in place of the catalogue's): 1 in 1 scenario(s)`,
+      );
+      expect(second.stdout).toContain(
+        '  ~ fixture-drift-unknown-card · statusCode: expects StatusCode.Code "106" (catalogue: StatusCode.Code "102", assumption;',
+      );
+      expect(
+        JSON.parse(fs.readFileSync(path.join(second.reportsDir, 'calibration.json'), 'utf8')).entries,
+      ).toEqual([]);
+      // The report's step says so, with what the catalogue expected.
+      expect(stepTitles(second.reportsDir)).toContain(
+        `Expectations from profile '${name}' (calibrated): statusCode`,
+      );
+
+      // Against a target that answers as the catalogue expects, the calibrated expectation is the one not
+      // confirmed — and says it is the profile's.
+      const third = await runAgainst(null, { OICP_ENV: name });
+      expect(third.exitCode).toBe(0);
+      expect(third.stdout).toContain(
+        `? fixture-drift-unknown-card · statusCode (observed, profile '${name}'): expected StatusCode.Code "106", received StatusCode.Code "102"`,
+      );
+    } finally {
+      fs.rmSync(profileFile(name), { force: true });
+    }
+  });
+
+  test('a replay of a recorded run reproduces its verdicts exactly, the run-level checks included', async () => {
+    for (const fault of ['wrong-refusal-code', 'repeated-session-id'] as const) {
+      const recorded = await (fault === 'wrong-refusal-code' ? wrongRefusal() : runAgainst(fault));
+      const replayed = await runConformance(
+        { OICP_MOCK_REPLAY: recorded.reportsDir, OICP_SCENARIOS: FIXTURE },
+        { recordOnly: true },
+      );
+      expect(replayed.stdout).toContain('(embedded mock replaying');
+      expect(Object.keys(verdictsOf(recorded))).toHaveLength(5);
+      expect(verdictsOf(replayed), `${fault}\n${replayed.stdout}${replayed.stderr}`).toEqual(
+        verdictsOf(recorded),
+      );
+      expect(runChecksOf(replayed)).toEqual(runChecksOf(recorded));
+      expect(replayed.exitCode).toBe(recorded.exitCode);
+    }
+  });
 });
 
 test('a QA run replayed in CI: the same verdicts with the QA profile, without certificate or QA', async () => {
-  test.setTimeout(180_000);
   const pki = makePki();
   const mock = await startMock({
     port: 0,
@@ -360,46 +365,5 @@ test('a QA run replayed in CI: the same verdicts with the QA profile, without ce
   } finally {
     await mock.close();
     pki.remove();
-  }
-});
-
-test('a setting naming an earlier run that is not there stops the run before anything is sent', async () => {
-  const mock = await startMock({ port: 0 });
-  // A recording that is there: a replay and another target exclude each other.
-  const recording = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-recording-')), 'exchanges.jsonl');
-  fs.writeFileSync(
-    recording,
-    `${JSON.stringify({
-      format: 'oicp-exchange/1',
-      runId: 'r',
-      scenario: 's',
-      profile: 'mock',
-      target: 'http://127.0.0.1:1',
-      request: { method: 'POST', url: 'http://127.0.0.1:1/p', path: '/p', headers: {}, body: {}, bytes: 2 },
-      noAnswer: { kind: 'timeout', message: 'none', elapsedMs: 1 },
-      attempts: 1,
-      verdict: 'failed',
-      generated: [],
-    })}\n`,
-  );
-  try {
-    const run = await runConformance(
-      { OICP_BASE_URL: mock.url, OICP_SCENARIOS: FIXTURE, OICP_COMPARE_WITH: '/nonexistent/earlier-run' },
-      { recordOnly: true },
-    );
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('OICP_COMPARE_WITH');
-    expect(run.stderr).toContain('no such file or folder');
-    const replay = await runConformance(
-      { OICP_BASE_URL: mock.url, OICP_SCENARIOS: FIXTURE, OICP_MOCK_REPLAY: recording },
-      { recordOnly: true },
-    );
-    expect(replay.exitCode).toBe(2);
-    expect(replay.stderr).toContain(
-      'a replay answers through the embedded mock; OICP_BASE_URL names another target',
-    );
-    expect(mock.requestCount()).toBe(0);
-  } finally {
-    await mock.close();
   }
 });

@@ -5,43 +5,14 @@ import { expect, test } from '@playwright/test';
 import { startMock } from '../../mock/server.ts';
 import { MARKER_FILE, OUTPUTS_FILE } from '../../src/reports-folder/paths.ts';
 import { LOCK_FILE } from '../../src/reports-folder/reports-lock.ts';
-import { runConformance } from '../support/conformance-run.ts';
+import { runCommand, runConformance } from '../support/conformance-run.ts';
 
 // One run, one reports folder: a second run into a folder a live run holds is refused; a stale lock is
-// taken over; a run stopped by a configuration error leaves nothing that reads as a report of its own; a
-// folder that is not the suite's (the home folder, a folder of other files) is refused before anything is
-// removed or sent.
+// taken over; a run stopped by a configuration error leaves nothing that reads as a report of its own. The
+// run that is refused or stopped before Playwright starts is the conformance command in this process, beside
+// the real run as a child process. A folder that is not the suite's (the home folder, a folder of other
+// files): tests/cli/reports-folder.test.ts.
 const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
-
-/** Files a user keeps, at the names of a run's outputs and beside them. */
-const USER_FILES: Record<string, string> = {
-  'html/index.html': 'my site',
-  'screenshots/holiday.png': 'png',
-  'test-output/notes.txt': 'mine',
-  'junit.xml': '<mine/>',
-  'coverage.md': '# my coverage',
-  'notes.txt': 'mine',
-};
-
-function writeUserFiles(dir: string): void {
-  for (const [name, content] of Object.entries(USER_FILES)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-}
-
-function expectUserFilesIntact(dir: string): void {
-  for (const [name, content] of Object.entries(USER_FILES))
-    expect(fs.readFileSync(path.join(dir, name), 'utf8'), name).toBe(content);
-  expect(fs.readdirSync(dir).sort()).toEqual([
-    'coverage.md',
-    'html',
-    'junit.xml',
-    'notes.txt',
-    'screenshots',
-    'test-output',
-  ]);
-}
 
 /** A copy of the rfid scenarios with a mistake in it: a configuration error. */
 function brokenScenarios(): string {
@@ -74,7 +45,7 @@ test('a second run into a folder a live run holds is refused at once (exit 2), a
       OICP_REPORTS_DIR: reportsDir,
     });
     await waitFor(() => mock.requestCount() >= 1, 60_000);
-    const second = await runConformance({
+    const second = await runCommand({
       OICP_BASE_URL: mock.url,
       OICP_SCENARIOS: RFID_FILE,
       OICP_REPORTS_DIR: reportsDir,
@@ -163,7 +134,7 @@ test("a run stopped by a configuration error leaves none of the previous run's r
     expect(recorded).not.toContain('screenshots');
     fs.writeFileSync(path.join(reportsDir, 'my-notes.txt'), 'kept');
 
-    const stopped = await runConformance({
+    const stopped = await runCommand({
       OICP_BASE_URL: mock.url,
       OICP_SCENARIOS: brokenScenarios(),
       OICP_REPORTS_DIR: reportsDir,
@@ -179,54 +150,4 @@ test("a run stopped by a configuration error leaves none of the previous run's r
   } finally {
     await mock.close();
   }
-});
-
-test('a folder of other files is refused before anything is removed or sent, a configuration error or not', async () => {
-  const mock = await startMock({ port: 0 });
-  const mine = tempDir('oicp-mine-');
-  writeUserFiles(mine);
-  try {
-    for (const scenarios of [RFID_FILE, brokenScenarios()]) {
-      const run = await runConformance({
-        OICP_BASE_URL: mock.url,
-        OICP_SCENARIOS: scenarios,
-        OICP_REPORTS_DIR: mine,
-      });
-      expect(run.exitCode, run.stdout + run.stderr).toBe(2);
-      expect(run.stderr).toContain(
-        `The reports folder ${mine} (OICP_REPORTS_DIR) holds files that are not the suite's (notes.txt), and no run of the suite has marked it as its reports folder (${MARKER_FILE})`,
-      );
-      expect(run.stderr).toContain(
-        `Give the run a folder of its own (a new or an empty one): OICP_REPORTS_DIR=`,
-      );
-      expect(run.stderr).toContain('Nothing was removed and nothing was sent.');
-      expect(run.stderr).not.toContain('Configuration error');
-      expectUserFilesIntact(mine);
-    }
-    expect(mock.requestCount()).toBe(0);
-  } finally {
-    await mock.close();
-  }
-});
-
-test('the home folder is refused, also through a symbolic link, and nothing in it is touched', async () => {
-  // A home folder of the test's own (os.homedir() reads HOME): the real one is never involved.
-  const home = tempDir('oicp-home-');
-  writeUserFiles(home);
-  const link = path.join(tempDir('oicp-link-'), 'reports');
-  fs.symlinkSync(home, link);
-  const run = await runConformance({
-    HOME: home,
-    OICP_BASE_URL: 'http://127.0.0.1:9',
-    OICP_REPORTS_DIR: link,
-  });
-  expect(run.exitCode, run.stdout + run.stderr).toBe(2);
-  expect(run.stderr).toContain(
-    `The reports folder ${link} (OICP_REPORTS_DIR), which leads to ${fs.realpathSync(home)}, is your home folder`,
-  );
-  expect(run.stderr).toContain(
-    `OICP_REPORTS_DIR=${path.join(fs.realpathSync(home), 'oicp-reports')} npm run conformance`,
-  );
-  expect(run.stderr).toContain('Nothing was removed and nothing was sent.');
-  expectUserFilesIntact(home);
 });

@@ -8,7 +8,7 @@ import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 
 // Mutual TLS end to end: the real conformance run against the mock's HTTPS mode, which checks client
 // certificates like Hubject does (handshake refused without a trusted one; 401/017 when the certificate
-// does not own the OperatorID).
+// does not own the OperatorID). TLS settings that stop the run before anything is sent: tests/cli/tls.test.ts.
 const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
 
 let pki: TestPki;
@@ -147,38 +147,6 @@ test("without the target's CA the server certificate is not trusted, and the fai
   );
   expect(run.exitCode).toBe(1);
   for (const result of failedOf(run)) expect(result.error).toContain('set OICP_CA_CERT');
-});
-
-test('configuration errors stop the run before anything is sent: wrong PFX passphrase, a key of another certificate, a missing file', async () => {
-  const before = mock.requestCount();
-  const wrongPassphrase = await runConformance(
-    tlsEnv({ OICP_CLIENT_PFX: pki.pfx, OICP_CLIENT_PASSPHRASE: 'not-it' }),
-  );
-  expect(wrongPassphrase.exitCode).toBe(2);
-  expect(wrongPassphrase.stderr).toContain(
-    `OICP_CLIENT_PFX: cannot open ${pki.pfx}: wrong passphrase or unreadable file`,
-  );
-  expect(wrongPassphrase.stderr).not.toContain('not-it');
-
-  const mismatched = await runConformance(
-    tlsEnv({ OICP_CLIENT_CERT: pki.client('abc').cert, OICP_CLIENT_KEY: pki.client('oth').key }),
-  );
-  expect(mismatched.exitCode).toBe(2);
-  expect(mismatched.stderr).toContain('does not belong to the certificate');
-
-  const missing = await runConformance(
-    tlsEnv({ OICP_CLIENT_CERT: '/nonexistent/client.crt', OICP_CLIENT_KEY: pki.client('abc').key }),
-  );
-  expect(missing.exitCode).toBe(2);
-  expect(missing.stderr).toContain('OICP_CLIENT_CERT: cannot read /nonexistent/client.crt: file not found');
-
-  const encryptedWithoutPassphrase = await runConformance(
-    tlsEnv({ OICP_CLIENT_CERT: pki.client('abc').cert, OICP_CLIENT_KEY: pki.encryptedKey }),
-  );
-  expect(encryptedWithoutPassphrase.exitCode).toBe(2);
-  expect(encryptedWithoutPassphrase.stderr).toContain('OICP_CLIENT_PASSPHRASE');
-
-  expect(mock.requestCount()).toBe(before);
 });
 
 test('against the QA profile, a scenario whose optional test data is not set is skipped with the variable to set: console, JUnit and Allure say which', async () => {

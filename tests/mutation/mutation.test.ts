@@ -495,7 +495,6 @@ test.describe('the real command: faults side by side in one child run', () => {
   let results: ScenarioResult[];
   let started: number;
   test.beforeAll(async () => {
-    test.setTimeout(180_000);
     started = Date.now();
     const operators = operatorsOf(COMMAND_FAULTS);
     const mock = await startMock({

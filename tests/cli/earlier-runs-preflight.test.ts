@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { startMock } from '../../mock/server.ts';
+import { runCommand } from '../support/conformance-run.ts';
+
+// The earlier runs a comparison or a replay names, checked by the conformance command in this process before
+// anything is sent. Comparing and replaying runs that are there: tests/e2e/mock-vs-qa.test.ts.
+const FIXTURE = 'tests/fixtures/scenarios/mock-vs-qa.yaml';
+
+test('a setting naming an earlier run that is not there stops the run before anything is sent', async () => {
+  const mock = await startMock({ port: 0 });
+  // A recording that is there: a replay and another target exclude each other.
+  const recording = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-recording-')), 'exchanges.jsonl');
+  fs.writeFileSync(
+    recording,
+    `${JSON.stringify({
+      format: 'oicp-exchange/1',
+      runId: 'r',
+      scenario: 's',
+      profile: 'mock',
+      target: 'http://127.0.0.1:1',
+      request: { method: 'POST', url: 'http://127.0.0.1:1/p', path: '/p', headers: {}, body: {}, bytes: 2 },
+      noAnswer: { kind: 'timeout', message: 'none', elapsedMs: 1 },
+      attempts: 1,
+      verdict: 'failed',
+      generated: [],
+    })}\n`,
+  );
+  try {
+    const run = await runCommand({
+      OICP_BASE_URL: mock.url,
+      OICP_SCENARIOS: FIXTURE,
+      OICP_COMPARE_WITH: '/nonexistent/earlier-run',
+    });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('OICP_COMPARE_WITH');
+    expect(run.stderr).toContain('no such file or folder');
+    const replay = await runCommand({
+      OICP_BASE_URL: mock.url,
+      OICP_SCENARIOS: FIXTURE,
+      OICP_MOCK_REPLAY: recording,
+    });
+    expect(replay.exitCode).toBe(2);
+    expect(replay.stderr).toContain(
+      'a replay answers through the embedded mock; OICP_BASE_URL names another target',
+    );
+    expect(mock.requestCount()).toBe(0);
+  } finally {
+    await mock.close();
+  }
+});

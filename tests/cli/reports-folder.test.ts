@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { startMock } from '../../mock/server.ts';
+import { MARKER_FILE } from '../../src/reports-folder/paths.ts';
+import { runCommand } from '../support/conformance-run.ts';
+
+// A folder that is not the suite's (the home folder, a folder of other files) is refused before anything is
+// removed or sent: the conformance command in this process. A folder a live run holds, and what a run
+// stopped by a configuration error leaves behind a real one: tests/e2e/reports-folder.test.ts.
+const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
+
+/** Files a user keeps, at the names of a run's outputs and beside them. */
+const USER_FILES: Record<string, string> = {
+  'html/index.html': 'my site',
+  'screenshots/holiday.png': 'png',
+  'test-output/notes.txt': 'mine',
+  'junit.xml': '<mine/>',
+  'coverage.md': '# my coverage',
+  'notes.txt': 'mine',
+};
+
+function writeUserFiles(dir: string): void {
+  for (const [name, content] of Object.entries(USER_FILES)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+}
+
+function expectUserFilesIntact(dir: string): void {
+  for (const [name, content] of Object.entries(USER_FILES))
+    expect(fs.readFileSync(path.join(dir, name), 'utf8'), name).toBe(content);
+  expect(fs.readdirSync(dir).sort()).toEqual([
+    'coverage.md',
+    'html',
+    'junit.xml',
+    'notes.txt',
+    'screenshots',
+    'test-output',
+  ]);
+}
+
+const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+
+/** A copy of the rfid scenarios with a mistake in it: a configuration error. */
+function brokenScenarios(): string {
+  const broken = path.join(tempDir('oicp-broken-'), 'broken.yaml');
+  fs.writeFileSync(
+    broken,
+    fs.readFileSync(RFID_FILE, 'utf8').replace('severity: critical', 'severity: urgent'),
+  );
+  return broken;
+}
+
+test('a folder of other files is refused before anything is removed or sent, a configuration error or not', async () => {
+  const mock = await startMock({ port: 0 });
+  const mine = tempDir('oicp-mine-');
+  writeUserFiles(mine);
+  try {
+    for (const scenarios of [RFID_FILE, brokenScenarios()]) {
+      const run = await runCommand({
+        OICP_BASE_URL: mock.url,
+        OICP_SCENARIOS: scenarios,
+        OICP_REPORTS_DIR: mine,
+      });
+      expect(run.exitCode, run.stdout + run.stderr).toBe(2);
+      expect(run.stderr).toContain(
+        `The reports folder ${mine} (OICP_REPORTS_DIR) holds files that are not the suite's (notes.txt), and no run of the suite has marked it as its reports folder (${MARKER_FILE})`,
+      );
+      expect(run.stderr).toContain(
+        `Give the run a folder of its own (a new or an empty one): OICP_REPORTS_DIR=`,
+      );
+      expect(run.stderr).toContain('Nothing was removed and nothing was sent.');
+      expect(run.stderr).not.toContain('Configuration error');
+      expectUserFilesIntact(mine);
+    }
+    expect(mock.requestCount()).toBe(0);
+  } finally {
+    await mock.close();
+  }
+});
+
+test('the home folder is refused, also through a symbolic link, and nothing in it is touched', async () => {
+  // A home folder of the test's own: the real one is never involved. The command asks os.homedir(), which
+  // reads this process's HOME, so HOME is this test's for as long as the command runs (a worker runs one test
+  // at a time).
+  const home = tempDir('oicp-home-');
+  writeUserFiles(home);
+  const link = path.join(tempDir('oicp-link-'), 'reports');
+  fs.symlinkSync(home, link);
+  const realHome = process.env.HOME;
+  process.env.HOME = home;
+  let run: Awaited<ReturnType<typeof runCommand>>;
+  try {
+    expect(os.homedir()).toBe(home);
+    run = await runCommand({
+      HOME: home,
+      OICP_BASE_URL: 'http://127.0.0.1:9',
+      OICP_REPORTS_DIR: link,
+    });
+  } finally {
+    if (realHome === undefined) delete process.env.HOME;
+    else process.env.HOME = realHome;
+  }
+  expect(run.exitCode, run.stdout + run.stderr).toBe(2);
+  expect(run.stderr).toContain(
+    `The reports folder ${link} (OICP_REPORTS_DIR), which leads to ${fs.realpathSync(home)}, is your home folder`,
+  );
+  expect(run.stderr).toContain(
+    `OICP_REPORTS_DIR=${path.join(fs.realpathSync(home), 'oicp-reports')} npm run conformance`,
+  );
+  expect(run.stderr).toContain('Nothing was removed and nothing was sent.');
+  expectUserFilesIntact(home);
+});
