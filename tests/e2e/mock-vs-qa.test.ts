@@ -258,6 +258,10 @@ test.describe('against the mock answering refusals with the wrong code, recorded
     const calibration = JSON.parse(
       fs.readFileSync(path.join(first.reportsDir, 'calibration.json'), 'utf8'),
     ) as Calibration;
+    // The console names the calibration and how many expectations it proposes to calibrate.
+    expect(first.stdout).toContain(
+      `Calibration ${path.join(first.reportsDir, 'calibration.md')}  (1 expectation(s) not confirmed: overrides for the profile)`,
+    );
     // Only the assumption is proposed; the rule (101 for a wrong PIN) is never the profile's to change.
     expect(calibration.entries.map((e) => `${e.scenario} ${e.expectation} ${String(e.proposed)}`)).toEqual([
       'fixture-drift-unknown-card statusCode 106',
