@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { type Calibration, calibrate, writeCalibration } from '../calibration/calibrate.ts';
 import { checkEarlierRunSettings } from '../config/earlier-runs.ts';
@@ -126,9 +127,11 @@ async function inReportsFolder(invocation: Invocation, work: () => Promise<numbe
   const { reports, output } = invocation;
   // The reports folder first: one a run must not use (the root, the home folder, a folder of other files)
   // stops the run before anything is locked, removed or sent — a configuration error included.
+  // The home folder of the environment the command was given (os.homedir() reads this process's).
+  const folder = { home: invocation.env.HOME?.trim() || os.homedir() };
   let lock: ReturnType<typeof acquireReportsLock>;
   try {
-    checkReportsFolder(reports);
+    checkReportsFolder(reports, folder);
     lock = acquireReportsLock(reports.root);
   } catch (error) {
     if (error instanceof ReportsFolderRefused) {
@@ -146,7 +149,7 @@ async function inReportsFolder(invocation: Invocation, work: () => Promise<numbe
     // else happens, also when this run stops on a configuration error. Nothing else: the history and any
     // other file stay.
     try {
-      prepareReportsFolder(reports);
+      prepareReportsFolder(reports, folder);
       prepared = true;
     } catch (error) {
       if (!(error instanceof ReportsFolderRefused)) throw error;

@@ -82,27 +82,16 @@ test('a folder of other files is refused before anything is removed or sent, a c
 });
 
 test('the home folder is refused, also through a symbolic link, and nothing in it is touched', async () => {
-  // A home folder of the test's own: the real one is never involved. The command asks os.homedir(), which
-  // reads this process's HOME, so HOME is this test's for as long as the command runs (a worker runs one test
-  // at a time).
+  // A home folder of the test's own, in the environment the command is given: the real one is never involved.
   const home = tempDir('oicp-home-');
   writeUserFiles(home);
   const link = path.join(tempDir('oicp-link-'), 'reports');
   fs.symlinkSync(home, link);
-  const realHome = process.env.HOME;
-  process.env.HOME = home;
-  let run: Awaited<ReturnType<typeof runCommand>>;
-  try {
-    expect(os.homedir()).toBe(home);
-    run = await runCommand({
-      HOME: home,
-      OICP_BASE_URL: 'http://127.0.0.1:9',
-      OICP_REPORTS_DIR: link,
-    });
-  } finally {
-    if (realHome === undefined) delete process.env.HOME;
-    else process.env.HOME = realHome;
-  }
+  const run = await runCommand({
+    HOME: home,
+    OICP_BASE_URL: 'http://127.0.0.1:9',
+    OICP_REPORTS_DIR: link,
+  });
   expect(run.exitCode, run.stdout + run.stderr).toBe(2);
   expect(run.stderr).toContain(
     `The reports folder ${link} (OICP_REPORTS_DIR), which leads to ${fs.realpathSync(home)}, is your home folder`,
