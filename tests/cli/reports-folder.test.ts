@@ -1,56 +1,18 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startMock } from '../../mock/server.ts';
 import { MARKER_FILE } from '../../src/reports-folder/paths.ts';
 import { runCommand } from '../support/conformance-run.ts';
+import { brokenScenarios, RFID_FILE, tempDir } from '../support/scenario-files.ts';
+import { expectOnlyUserFiles, expectUserFilesUntouched, writeUserFiles } from '../support/user-files.ts';
 
 // A folder that is not the suite's (the home folder, a folder of other files) is refused before anything is
 // removed or sent: the conformance command in this process. A folder a live run holds, and what a run
 // stopped by a configuration error leaves behind a real one: tests/e2e/reports-folder.test.ts.
-const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
-
-/** Files a user keeps, at the names of a run's outputs and beside them. */
-const USER_FILES: Record<string, string> = {
-  'html/index.html': 'my site',
-  'screenshots/holiday.png': 'png',
-  'test-output/notes.txt': 'mine',
-  'junit.xml': '<mine/>',
-  'coverage.md': '# my coverage',
-  'notes.txt': 'mine',
-};
-
-function writeUserFiles(dir: string): void {
-  for (const [name, content] of Object.entries(USER_FILES)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-}
-
 function expectUserFilesIntact(dir: string): void {
-  for (const [name, content] of Object.entries(USER_FILES))
-    expect(fs.readFileSync(path.join(dir, name), 'utf8'), name).toBe(content);
-  expect(fs.readdirSync(dir).sort()).toEqual([
-    'coverage.md',
-    'html',
-    'junit.xml',
-    'notes.txt',
-    'screenshots',
-    'test-output',
-  ]);
-}
-
-const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-
-/** A copy of the rfid scenarios with a mistake in it: a configuration error. */
-function brokenScenarios(): string {
-  const broken = path.join(tempDir('oicp-broken-'), 'broken.yaml');
-  fs.writeFileSync(
-    broken,
-    fs.readFileSync(RFID_FILE, 'utf8').replace('severity: critical', 'severity: urgent'),
-  );
-  return broken;
+  expectUserFilesUntouched(dir);
+  expectOnlyUserFiles(dir);
 }
 
 test('a folder of other files is refused before anything is removed or sent, a configuration error or not', async () => {

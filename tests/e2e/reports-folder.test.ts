@@ -6,26 +6,13 @@ import { startMock } from '../../mock/server.ts';
 import { MARKER_FILE, OUTPUTS_FILE } from '../../src/reports-folder/paths.ts';
 import { LOCK_FILE } from '../../src/reports-folder/reports-lock.ts';
 import { runCommand, runConformance } from '../support/conformance-run.ts';
+import { brokenScenarios, RFID_FILE, tempDir } from '../support/scenario-files.ts';
 
 // One run, one reports folder: a second run into a folder a live run holds is refused; a stale lock is
 // taken over; a run stopped by a configuration error leaves nothing that reads as a report of its own. The
 // run that is refused or stopped before Playwright starts is the conformance command in this process, beside
 // the real run as a child process. A folder that is not the suite's (the home folder, a folder of other
 // files): tests/cli/reports-folder.test.ts.
-const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
-
-/** A copy of the rfid scenarios with a mistake in it: a configuration error. */
-function brokenScenarios(): string {
-  const broken = path.join(tempDir('oicp-broken-'), 'broken.yaml');
-  fs.writeFileSync(
-    broken,
-    fs.readFileSync(RFID_FILE, 'utf8').replace('severity: critical', 'severity: urgent'),
-  );
-  return broken;
-}
-
-const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!condition()) {

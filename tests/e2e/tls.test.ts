@@ -1,59 +1,48 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { type RunningMock, startMock } from '../../mock/server.ts';
+import { startMock } from '../../mock/server.ts';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
-import { makePki, type TestPki } from '../support/pki.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
+import { RFID_FILE } from '../support/scenario-files.ts';
+import { startTlsTarget, type TlsTarget } from '../support/tls-target.ts';
 
 // Mutual TLS end to end: the real conformance run against the mock's HTTPS mode, which checks client
 // certificates like Hubject does (handshake refused without a trusted one; 401/017 when the certificate
 // does not own the OperatorID). TLS settings that stop the run before anything is sent: tests/cli/tls.test.ts.
-const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
-
-let pki: TestPki;
-let mock: RunningMock;
-
+let target: TlsTarget;
 test.beforeAll(async () => {
-  pki = makePki();
-  mock = await startMock({ port: 0, tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert } });
+  target = await startTlsTarget();
 });
-test.afterAll(async () => {
-  await mock.close();
-  pki.remove();
-});
-
-function tlsEnv(extra: Record<string, string>): Record<string, string> {
-  return { OICP_BASE_URL: mock.url, OICP_SCENARIOS: RFID_FILE, OICP_CA_CERT: pki.caCert, ...extra };
-}
+test.afterAll(() => target.close());
 
 test('the right PEM certificate and key pass every scenario', async () => {
-  const { cert, key } = pki.client('abc');
-  const run = await runConformance(tlsEnv({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }), {
+  const { cert, key } = target.pki.client('abc');
+  const run = await runConformance(target.env({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }), {
     recordOnly: true,
   });
   expect(run.exitCode, run.stdout + run.stderr).toBe(0);
   expect(scenarioResults(run).map((r) => r.status)).toEqual(['passed', 'passed', 'passed']);
-  expect(run.stdout).toContain(`TLS: client certificate ${cert}, extra CA ${pki.caCert}`);
+  expect(run.stdout).toContain(`TLS: client certificate ${cert}, extra CA ${target.pki.caCert}`);
 });
 
 test('a PFX with its passphrase passes, and the passphrase appears nowhere in the output', async () => {
   const run = await runConformance(
-    tlsEnv({ OICP_CLIENT_PFX: pki.pfx, OICP_CLIENT_PASSPHRASE: pki.passphrase }),
+    target.env({ OICP_CLIENT_PFX: target.pki.pfx, OICP_CLIENT_PASSPHRASE: target.pki.passphrase }),
     {
       recordOnly: true,
     },
   );
   expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-  expect(run.stdout + run.stderr).not.toContain(pki.passphrase);
+  expect(run.stdout + run.stderr).not.toContain(target.pki.passphrase);
 });
 
 test('an encrypted PEM key with its passphrase passes', async () => {
   const run = await runConformance(
-    tlsEnv({
-      OICP_CLIENT_CERT: pki.client('abc').cert,
-      OICP_CLIENT_KEY: pki.encryptedKey,
-      OICP_CLIENT_PASSPHRASE: pki.passphrase,
+    target.env({
+      OICP_CLIENT_CERT: target.pki.client('abc').cert,
+      OICP_CLIENT_KEY: target.pki.encryptedKey,
+      OICP_CLIENT_PASSPHRASE: target.pki.passphrase,
     }),
     { recordOnly: true },
   );
@@ -61,8 +50,8 @@ test('an encrypted PEM key with its passphrase passes', async () => {
 });
 
 test('a certificate that does not own the OperatorID is answered 401/017 and fails on the HTTP status', async () => {
-  const { cert, key } = pki.client('oth');
-  const run = await runConformance(tlsEnv({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }), {
+  const { cert, key } = target.pki.client('oth');
+  const run = await runConformance(target.env({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }), {
     recordOnly: true,
   });
   expect(run.exitCode).toBe(1);
@@ -78,9 +67,9 @@ test('a certificate that does not own the OperatorID is answered 401/017 and fai
 
 test('over mutual TLS an OperatorID the certificate does not own meets 017 before any partner check; without a certificate the partner check answers 300', async () => {
   const file = 'tests/fixtures/scenarios/operator-certificate.yaml';
-  const { cert, key } = pki.client('abc');
+  const { cert, key } = target.pki.client('abc');
   const withCertificate = await runConformance(
-    { ...tlsEnv({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }), OICP_SCENARIOS: file },
+    { ...target.env({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }), OICP_SCENARIOS: file },
     { recordOnly: true },
   );
   expect(withCertificate.exitCode, withCertificate.stdout + withCertificate.stderr).toBe(0);
@@ -119,11 +108,11 @@ function failedOf(run: Awaited<ReturnType<typeof runConformance>>) {
 }
 
 test('no client certificate: the scenarios fail naming the TLS problem and the URL, and the run stops', async () => {
-  const run = await runConformance(tlsEnv({}), { recordOnly: true });
+  const run = await runConformance(target.env({}), { recordOnly: true });
   expect(run.exitCode).toBe(1);
   for (const result of failedOf(run)) {
     expect(result.error).toContain(
-      `POST ${mock.url}/api/oicp/charging/v21/operators/DE*ABC/authorize/start failed`,
+      `POST ${target.mock.url}/api/oicp/charging/v21/operators/DE*ABC/authorize/start failed`,
     );
     expect(result.error).toMatch(/requires a client certificate|may require a client certificate/);
     expect(result.error).not.toMatch(/refused your client certificate/);
@@ -131,8 +120,8 @@ test('no client certificate: the scenarios fail naming the TLS problem and the U
 });
 
 test("a certificate from another CA is refused by the target's handshake, and the failure says so", async () => {
-  const { cert, key } = pki.client('rogue');
-  const run = await runConformance(tlsEnv({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }), {
+  const { cert, key } = target.pki.client('rogue');
+  const run = await runConformance(target.env({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }), {
     recordOnly: true,
   });
   expect(run.exitCode).toBe(1);
@@ -140,9 +129,14 @@ test("a certificate from another CA is refused by the target's handshake, and th
 });
 
 test("without the target's CA the server certificate is not trusted, and the failure says what to set", async () => {
-  const { cert, key } = pki.client('abc');
+  const { cert, key } = target.pki.client('abc');
   const run = await runConformance(
-    { OICP_BASE_URL: mock.url, OICP_SCENARIOS: RFID_FILE, OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key },
+    {
+      OICP_BASE_URL: target.mock.url,
+      OICP_SCENARIOS: RFID_FILE,
+      OICP_CLIENT_CERT: cert,
+      OICP_CLIENT_KEY: key,
+    },
     { recordOnly: true },
   );
   expect(run.exitCode).toBe(1);
@@ -154,10 +148,10 @@ test('against the QA profile, a scenario whose optional test data is not set is 
   delete env.OICP_QA_UNREADABLE_UID;
   const run = await runConformance({
     ...env,
-    OICP_BASE_URL: mock.url,
-    OICP_CA_CERT: pki.caCert,
-    OICP_CLIENT_PFX: pki.pfx,
-    OICP_CLIENT_PASSPHRASE: pki.passphrase,
+    OICP_BASE_URL: target.mock.url,
+    OICP_CA_CERT: target.pki.caCert,
+    OICP_CLIENT_PFX: target.pki.pfx,
+    OICP_CLIENT_PASSPHRASE: target.pki.passphrase,
     OICP_SCENARIOS: 'tests/fixtures/scenarios/optional-test-data.yaml',
   });
   expect(run.exitCode, run.stdout + run.stderr).toBe(0);

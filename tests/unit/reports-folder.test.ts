@@ -14,6 +14,7 @@ import {
   reportPaths,
   runOutputs,
 } from '../../src/reports-folder/paths.ts';
+import { expectUserFilesUntouched, writeUserFiles } from '../support/user-files.ts';
 
 // A run removes and replaces only what a run of the suite wrote: the folder is checked first (never the
 // root, never the home folder, never a folder of other files), and the next run removes exactly the outputs
@@ -26,28 +27,6 @@ const options = () => ({
   defaultRoot: path.join(temp('oicp-project-'), 'reports'),
 });
 const at = (root: string) => reportPaths({ OICP_REPORTS_DIR: root });
-
-/** Files a user keeps, at the names of a run's outputs and beside them. */
-function userFiles(dir: string): Record<string, string> {
-  const files: Record<string, string> = {
-    'html/index.html': 'my site',
-    'screenshots/holiday.png': 'png',
-    'test-output/notes.txt': 'mine',
-    'junit.xml': '<mine/>',
-    'coverage.md': '# my coverage',
-    'notes.txt': 'mine',
-  };
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-  return files;
-}
-
-function expectUntouched(dir: string, files: Record<string, string>): void {
-  for (const [name, content] of Object.entries(files))
-    expect(fs.readFileSync(path.join(dir, name), 'utf8'), name).toBe(content);
-}
 
 function refusal(body: () => unknown): string {
   try {
@@ -83,7 +62,7 @@ test('the root of the file system is refused, also through a symbolic link', () 
 
 test('the home folder is refused, also through a symbolic link and even when marked; nothing in it is touched', () => {
   const opts = options();
-  const files = userFiles(opts.home);
+  writeUserFiles(opts.home);
   fs.writeFileSync(
     path.join(opts.home, MARKER_FILE),
     'A reports folder of the OICP 2.3 eRoamingAuthorizeStart conformance suite.\n',
@@ -107,13 +86,13 @@ test('the home folder is refused, also through a symbolic link and even when mar
   expect(refusal(() => prepareReportsFolder(at(link), opts))).toContain(
     `The reports folder ${link} (OICP_REPORTS_DIR), which leads to ${fs.realpathSync(opts.home)}, is your home folder`,
   );
-  expectUntouched(opts.home, files);
+  expectUserFilesUntouched(opts.home);
 });
 
 test('a folder that holds other things is refused, naming them, and keeps every file', () => {
   const opts = options();
   const dir = temp('oicp-mine-');
-  const files = userFiles(dir);
+  writeUserFiles(dir);
   const message = refusal(() => prepareReportsFolder(at(dir), opts));
   expect(message).toContain(
     `The reports folder ${dir} (OICP_REPORTS_DIR) holds files that are not the suite's (notes.txt), and no run of the suite has marked it as its reports folder (${MARKER_FILE})`,
@@ -121,7 +100,7 @@ test('a folder that holds other things is refused, naming them, and keeps every 
   expect(message).toContain(
     `Give the run a folder of its own (a new or an empty one): OICP_REPORTS_DIR=${path.join(fs.realpathSync(dir), 'oicp-reports')}`,
   );
-  expectUntouched(dir, files);
+  expectUserFilesUntouched(dir);
   expect(fs.existsSync(path.join(dir, MARKER_FILE))).toBe(false);
   // The project's own folder (`.` when npm runs the suite) holds the project.
   expect(refusal(() => checkReportsFolder(at(projectRoot), opts))).toMatch(
