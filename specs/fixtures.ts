@@ -1,4 +1,7 @@
-import { test as base } from '@playwright/test';
+// Playwright's base test without its browser fixtures: the suite opens no browser, and @playwright/test's
+// `test` sets up some thirty browser options (viewport, locale, trace recording …) around every scenario —
+// each a step with a captured stack trace, more work than the exchange itself.
+import { _baseTest as base } from '@playwright/test';
 import type { CheckFailure } from '../src/checks/check.ts';
 import { ExchangeLogWriter } from '../src/exchange/log-file.ts';
 import { NodeTransport } from '../src/exchange/node-transport.ts';

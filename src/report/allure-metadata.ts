@@ -1,6 +1,6 @@
 import * as allure from 'allure-js-commons';
 import type { RuntimeMetadataMessage } from 'allure-js-commons/sdk';
-import { BaseMessageTestRuntime, getGlobalTestRuntimeWithAutoconfig } from 'allure-js-commons/sdk/runtime';
+import { getGlobalTestRuntimeWithAutoconfig, type TestRuntime } from 'allure-js-commons/sdk/runtime';
 
 /** Labels, links, parameters, description and test case id of the running test, in any combination. */
 export type AllureMetadata = RuntimeMetadataMessage['data'];
@@ -11,10 +11,14 @@ export type AllureMetadata = RuntimeMetadataMessage['data'];
  * (its description, its answer, its verdicts) instead of one per label or parameter keeps the evidence from
  * costing more than the exchange. Without a message runtime (none configured), the same through the
  * one-at-a-time API.
+ *
+ * A message runtime is told by its `sendMessage`, not by `instanceof`: allure-playwright registers the
+ * CommonJS build's class, and this module (an ES module) sees the ES build's — the same class twice, never
+ * an instance of the other.
  */
 export async function sendMetadata(data: AllureMetadata): Promise<void> {
   const runtime = await getGlobalTestRuntimeWithAutoconfig();
-  if (runtime instanceof BaseMessageTestRuntime) {
+  if (isMessageRuntime(runtime)) {
     await runtime.sendMessage({ type: 'metadata', data });
     return;
   }
@@ -24,4 +28,12 @@ export async function sendMetadata(data: AllureMetadata): Promise<void> {
   for (const { name, value, ...options } of data.parameters ?? [])
     await allure.parameter(name, value, options);
   if (data.description) await allure.description(data.description);
+}
+
+interface MessageRuntime {
+  sendMessage(message: { type: 'metadata'; data: AllureMetadata }): Promise<void>;
+}
+
+function isMessageRuntime(runtime: TestRuntime): runtime is TestRuntime & MessageRuntime {
+  return typeof (runtime as Partial<MessageRuntime>).sendMessage === 'function';
 }

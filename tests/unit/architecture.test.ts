@@ -104,3 +104,16 @@ test('no comment points at a document the repository does not have', () => {
   for (const dir of ['src', 'mock', 'specs', 'scripts']) walk(dir);
   expect(found).toEqual([]);
 });
+
+test("scenarios run on Playwright's base test: no browser fixture is set up around an exchange", async () => {
+  // @playwright/test's `test` sets up some thirty browser options around every test, each a step with a
+  // captured stack trace; the suite opens no browser. Its fixtures must extend the base test instead.
+  const fixtures = fs.readFileSync(path.join(projectRoot, 'specs', 'fixtures.ts'), 'utf8');
+  const fromPlaywright = [...fixtures.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@playwright\/test'/g)].map(
+    (m) => (m[1] ?? '').trim(),
+  );
+  expect(fromPlaywright).toEqual(['_baseTest as base']);
+  // And the installed Playwright still offers it.
+  const playwright = await import('@playwright/test');
+  expect(typeof playwright._baseTest.extend).toBe('function');
+});
