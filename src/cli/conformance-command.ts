@@ -19,7 +19,7 @@ import { projectRoot } from '../paths.ts';
 import { keepingRunReporter } from '../playwright/run-reporter.ts';
 import { type RunRecord, readRunRecord } from '../record/run-record.ts';
 import { runScope, selectionWords } from '../record/run-scope.ts';
-import { generateAllureReport, type QualityGateResult, type ReportLayout } from '../report/allure-report.ts';
+import type { QualityGateResult, ReportLayout } from '../report/allure-report.ts';
 import { keepAllureResultsOf } from '../report/interrupted-results.ts';
 import { conformanceExitCode, formatQualityGate } from '../report/quality-gate.ts';
 import { judgeRun } from '../report/run-checks.ts';
@@ -169,13 +169,14 @@ async function inReportsFolder(invocation: Invocation, work: () => Promise<numbe
 
 /** The configuration checked, then the run; a configuration error stops it with exit code 2. */
 async function checkedRun(invocation: Invocation): Promise<number> {
-  const suite = preflight(invocation);
+  const suite = await preflight(invocation);
   if (!suite) {
     invocation.output.error(
       `No report was written; ${invocation.reports.root} holds no results of an earlier run.`,
     );
     return 2;
   }
+  const allure = loadAllureReporting();
   // From here on a SIGINT or SIGTERM ends the run cleanly: forwarded to Playwright once, the mock stopped,
   // the reports of what ran written, the exit code 130 or 143.
   const signals = watchSignals();
@@ -187,10 +188,23 @@ async function checkedRun(invocation: Invocation): Promise<number> {
     );
     const ran = await runScenarios(invocation, suite, signals);
     if (typeof ran === 'number') return ran;
-    return await afterRun(invocation, suite, ran, signals);
+    return await afterRun(invocation, suite, ran, signals, allure);
   } finally {
     signals.dispose();
   }
+}
+
+type AllureReporting = typeof import('../report/allure-report.ts');
+
+/**
+ * The Allure report's modules (Allure 3's core is most of what this command loads), loaded while the mock
+ * and Playwright start instead of before the configuration is checked: neither a configuration error nor
+ * the first request waits for them. A failure to load them is said when the report is due.
+ */
+function loadAllureReporting(): Promise<AllureReporting> {
+  const loading = import('../report/allure-report.ts');
+  loading.catch(() => {});
+  return loading;
 }
 
 /**
@@ -198,7 +212,7 @@ async function checkedRun(invocation: Invocation): Promise<number> {
  * replay names, the profile and every scenario, the selection, the ports. Undefined (after saying why) on a
  * configuration error.
  */
-function preflight(invocation: Invocation): LoadedSuite | undefined {
+async function preflight(invocation: Invocation): Promise<LoadedSuite | undefined> {
   const { env, output, settings } = invocation;
   try {
     if (settings)
@@ -207,7 +221,7 @@ function preflight(invocation: Invocation): LoadedSuite | undefined {
       );
     // Unless OICP_MOCK_PORT names one, the embedded mock takes a free port (the run's child processes
     // inherit it); a port the user named must be free.
-    const mockPort = env.OICP_BASE_URL?.trim() ? undefined : chooseEmbeddedMockPort(env);
+    const mockPort = env.OICP_BASE_URL?.trim() ? undefined : await chooseEmbeddedMockPort(env);
     // The earlier runs a comparison or a replay names, first: the replay decides the target.
     checkEarlierRunSettings(invocation.reports, schemaRegistry(), env);
     // Loaded here to stop on a configuration error before anything starts; the header (how many
@@ -215,11 +229,11 @@ function preflight(invocation: Invocation): LoadedSuite | undefined {
     const suite = loadSuiteFresh(env);
     // A --grep that leaves nothing says what it searched and what is close, instead of "No tests found".
     for (const note of checkSelection(suite.scenarios, invocation.argv)) output.log(note);
-    if (suite.profile.startEmbeddedMock && mockPort?.explicit) checkEmbeddedMockPortFree(mockPort.port);
+    if (suite.profile.startEmbeddedMock && mockPort?.explicit) await checkEmbeddedMockPortFree(mockPort.port);
     // OICP_MOCK_COMMAND's mock is to listen on a local target's port: held already (a left-over of an
     // interrupted run), the run would judge whatever holds it.
     const local = suite.profile.mockCommand ? localTargetPort(suite.profile.baseUrl) : undefined;
-    if (local) checkMockCommandPortFree(local);
+    if (local) await checkMockCommandPortFree(local);
     return suite;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
@@ -293,6 +307,7 @@ async function afterRun(
   suite: LoadedSuite,
   { playwright, started }: ScenariosRan,
   signals: SignalWatch,
+  allure: Promise<AllureReporting>,
 ): Promise<number> {
   const { reports, output, env } = invocation;
   removeEmptyFolders(reports.testOutput);
@@ -334,7 +349,7 @@ async function afterRun(
   // OICP_COMPARE_WITH: the drift from an earlier run, before the report, which carries the table.
   const driftLines = compareWithEarlierRun(reports, env, width);
 
-  const report = await allureReport(invocation, playwright.exitCode, selection, relaxed);
+  const report = await allureReport(invocation, allure, playwright.exitCode, selection, relaxed);
 
   if (summary) output.log(`\n${formatRunSummary(summary, { width })}`);
   else if (interruptedBy)
@@ -379,6 +394,7 @@ interface AllureOutcome {
 /** The Allure report of the run's results, with its quality gate; a failure to generate it is said, not thrown. */
 async function allureReport(
   invocation: Invocation,
+  allure: Promise<AllureReporting>,
   testExitCode: number,
   selection: string | undefined,
   relaxed: string | undefined,
@@ -386,6 +402,7 @@ async function allureReport(
   const { reports, output } = invocation;
   if (!fs.existsSync(reports.allureResults)) return { generated: 'not-needed', gate: [], gatePassed: true };
   try {
+    const { generateAllureReport } = await allure;
     const generated = await generateAllureReport({
       resultsDir: reports.allureResults,
       output: reports.allureReport,

@@ -1,18 +1,22 @@
-import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 import { InputError } from '../input/errors.ts';
 import { parseIntSetting } from './profile.ts';
 
 type Env = Record<string, string | undefined>;
 
 /**
- * Tries to listen on 127.0.0.1:<port> (0: any free port) in a short-lived child process and prints the
- * port it got, or nothing. Synchronous on purpose: Playwright's configuration is evaluated synchronously,
- * and the port must be known before the workers start.
+ * Tries to listen on 127.0.0.1:<port> (0: any free port) and gives the port it got, or undefined when the
+ * port is taken. The server is closed again at once: the mock listens there a moment later.
  */
-function listenOnce(port: number): number | undefined {
-  const script = `const s=require('node:net').createServer();s.once('error',()=>process.exit(0));s.listen(${port},'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})`;
-  const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10_000 }).trim();
-  return out ? Number(out) : undefined;
+function listenOnce(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : undefined));
+    });
+  });
 }
 
 /**
@@ -20,12 +24,12 @@ function listenOnce(port: number): number | undefined {
  * environment here, so that Playwright's workers (which inherit it) and the mock agree — and a run never
  * collides with `npm run mock` or another run. Returns whether the user chose the port.
  */
-export function chooseEmbeddedMockPort(env: Env = process.env): { explicit: boolean; port: number } {
+export async function chooseEmbeddedMockPort(env: Env): Promise<{ explicit: boolean; port: number }> {
   const given = env.OICP_MOCK_PORT?.trim();
   if (given && given !== '0') {
     return { explicit: true, port: parseIntSetting(given, 'OICP_MOCK_PORT', { min: 1, max: 65535 }) };
   }
-  const port = listenOnce(0);
+  const port = await listenOnce(0);
   if (port === undefined) throw new Error('no free port on 127.0.0.1 for the embedded mock');
   env.OICP_MOCK_PORT = String(port);
   return { explicit: false, port };
@@ -37,8 +41,8 @@ function findPortHolder(port: number): string {
 }
 
 /** A port the user set explicitly must be free: otherwise the run would judge whatever answers there. */
-export function checkEmbeddedMockPortFree(port: number): void {
-  if (listenOnce(port) !== undefined) return;
+export async function checkEmbeddedMockPortFree(port: number): Promise<void> {
+  if ((await listenOnce(port)) !== undefined) return;
   throw new InputError('The embedded mock cannot start; nothing was sent', [
     {
       file: 'OICP_MOCK_PORT',
@@ -49,15 +53,28 @@ export function checkEmbeddedMockPortFree(port: number): void {
 }
 
 /**
- * Whether something accepts connections at host:port (`localhost`: 127.0.0.1 or ::1), tried in a short-lived
- * child process: synchronous, like the rest of the checks before a run.
+ * Whether something accepts connections at host:port (`localhost`: 127.0.0.1 or ::1) within `timeoutMs`:
+ * a port held before a mock starts, or a mock that has started.
  */
-function acceptsConnections(host: string, port: number): boolean {
+export function acceptsConnections(host: string, port: number, timeoutMs = 3_000): Promise<boolean> {
   const hosts = host === 'localhost' ? ['127.0.0.1', '::1'] : [host.replace(/^\[|\]$/g, '')];
-  const script = `const net=require('node:net');let left=${hosts.length};for(const h of ${JSON.stringify(hosts)}){const s=net.connect(${port},h);s.setTimeout(3000,()=>{s.destroy();if(--left===0)process.exit(0)});s.once('connect',()=>{process.stdout.write('in use');process.exit(0)});s.once('error',()=>{if(--left===0)process.exit(0)})}`;
-  return (
-    execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10_000 }).trim() === 'in use'
-  );
+  return Promise.all(
+    hosts.map(
+      (h) =>
+        new Promise<boolean>((resolve) => {
+          const socket = net.connect(port, h);
+          socket.setTimeout(timeoutMs, () => {
+            socket.destroy();
+            resolve(false);
+          });
+          socket.once('connect', () => {
+            socket.destroy();
+            resolve(true);
+          });
+          socket.once('error', () => resolve(false));
+        }),
+    ),
+  ).then((answers) => answers.some(Boolean));
 }
 
 /**
@@ -65,8 +82,8 @@ function acceptsConnections(host: string, port: number): boolean {
  * free before it starts. A port already taken is most often held by a process left over from an earlier run
  * (a mock an interrupted run did not stop): the run would judge it instead of the mock it starts.
  */
-export function checkMockCommandPortFree(target: { host: string; port: number }): void {
-  if (!acceptsConnections(target.host, target.port)) return;
+export async function checkMockCommandPortFree(target: { host: string; port: number }): Promise<void> {
+  if (!(await acceptsConnections(target.host, target.port))) return;
   throw new InputError("OICP_MOCK_COMMAND's mock cannot start; nothing was sent", [
     {
       file: 'OICP_BASE_URL',

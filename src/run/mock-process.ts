@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
+import { acceptsConnections } from '../config/embedded-mock.ts';
 import type { Profile } from '../config/profile.ts';
 import { projectRoot } from '../paths.ts';
 
@@ -96,27 +96,6 @@ export interface RunningMockProcess {
   stop(): Promise<void>;
 }
 
-function connects(host: string, port: number): Promise<boolean> {
-  const hosts = host === 'localhost' ? ['127.0.0.1', '::1'] : [host.replace(/^\[|\]$/g, '')];
-  return Promise.all(
-    hosts.map(
-      (h) =>
-        new Promise<boolean>((resolve) => {
-          const socket = net.connect(port, h);
-          socket.setTimeout(2_000, () => {
-            socket.destroy();
-            resolve(false);
-          });
-          socket.once('connect', () => {
-            socket.destroy();
-            resolve(true);
-          });
-          socket.once('error', () => resolve(false));
-        }),
-    ),
-  ).then((results) => results.some(Boolean));
-}
-
 function answers(url: string, insecure: boolean): Promise<boolean> {
   return new Promise((resolve) => {
     const client = url.startsWith('https:') ? https : http;
@@ -131,7 +110,9 @@ function answers(url: string, insecure: boolean): Promise<boolean> {
 }
 
 function isReady(ready: MockLaunch['ready']): Promise<boolean> {
-  return 'url' in ready ? answers(ready.url, ready.insecure) : connects(ready.host, ready.port);
+  return 'url' in ready
+    ? answers(ready.url, ready.insecure)
+    : acceptsConnections(ready.host, ready.port, 2_000);
 }
 
 function readyWords(ready: MockLaunch['ready']): string {
@@ -247,14 +228,16 @@ export async function startMockProcess(
   const timeoutMs = options.timeoutMs ?? READY_TIMEOUT_MS;
   const ready = (async () => {
     const deadline = Date.now() + timeoutMs;
-    const delays = [100, 250, 500];
+    // Asked often while a mock usually comes up (the embedded one takes well under a second, and every run
+    // waits for it), then less often.
+    const fastUntil = Date.now() + 3_000;
     while (!cancelled) {
       if (await isReady(launch.ready)) return;
       if (Date.now() >= deadline)
         throw new MockStartError(
           `${launch.name} was not ready within ${timeoutMs / 1000} s (waited for ${readyWords(launch.ready)})`,
         );
-      await new Promise((resolve) => setTimeout(resolve, delays.shift() ?? 1_000));
+      await new Promise((resolve) => setTimeout(resolve, Date.now() < fastUntil ? 50 : 500));
     }
   })();
   const interrupted = (options.interrupted ?? new Promise<never>(() => {})).then(() => {
