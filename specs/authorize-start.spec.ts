@@ -1,6 +1,5 @@
 import { describeProfileExpectations } from '../src/config/expectation-overrides.ts';
 import { ANNOTATION } from '../src/record/run-record.ts';
-import { Redactor } from '../src/redact.ts';
 import { withoutSuiteFrames } from '../src/report/failure-presentation.ts';
 import { scenarioYaml } from '../src/report/scenario-source.ts';
 import { describeStop } from '../src/run/fail-fast.ts';
@@ -21,7 +20,8 @@ for (const feature of features) {
         {
           tag: scenario.tags.map((tag) => `@${tag}`),
         },
-        async ({ suite, transport, failFast, exchangeLog, hooks, evidence }, testInfo) => {
+        async ({ suite, transport, failFast, exchangeLog, redactor, report }, testInfo) => {
+          const { evidence, hooks } = report;
           // Added at run time: Playwright's report shows them, the run record and Allure read them.
           testInfo.annotations.push(
             { type: ANNOTATION.scenario, description: scenario.id },
@@ -31,14 +31,14 @@ for (const feature of features) {
           await evidence.describe(scenario, suite.profile);
           const source = scenario.tags.includes('generated')
             ? undefined
-            : scenarioYaml(scenario.source.file, scenario.id, Redactor.forVariables(suite.profile.variables));
+            : scenarioYaml(scenario.source.file, scenario.id, redactor);
           if (scenario.fromProfile?.length) {
             const keys = scenario.fromProfile.map((p) => p.expectation).join(', ');
             await hooks.step(`Expectations from profile '${suite.profile.name}' (calibrated): ${keys}`, () =>
               hooks.attach(
                 'expectations-from-profile.txt',
                 'text/plain',
-                Redactor.forVariables(suite.profile.variables).text(describeProfileExpectations(scenario)),
+                redactor.text(describeProfileExpectations(scenario)),
               ),
             );
           }

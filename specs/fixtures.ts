@@ -25,16 +25,18 @@ interface WorkerFixtures {
   failFast: FailFast;
   /** This worker's part of the run's exchange log (merged into exchanges.jsonl by the run's reporter). */
   exchangeLog: { runId: string; record: ExchangeLogWriter['record'] };
+  /** Masks the profile's secrets (PINs, keys) in everything the report shows. */
+  redactor: Redactor;
 }
 
 interface TestFixtures {
   /**
-   * The report's view of the running scenario beyond steps and attachments: labels, links, Process-ID,
-   * timing, advisories, and the failure category once the test has ended.
+   * The running scenario's report: `evidence`, the Allure view beyond steps and attachments (labels, links,
+   * Process-ID, timing, advisories, and the failure category once the test has ended), and `hooks`, which
+   * report the runner's phases as Playwright steps (Allure steps) and attachments. One fixture, not two:
+   * each fixture is a step set up and torn down around every scenario.
    */
-  evidence: AllureEvidence;
-  /** Reports the runner's phases as Playwright steps (Allure steps) and attachments. */
-  hooks: RunHooks;
+  report: { evidence: AllureEvidence; hooks: RunHooks };
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -59,13 +61,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: 'worker' },
   ],
-  evidence: async ({ suite }, use, testInfo) => {
-    const evidence = new AllureEvidence(Redactor.forVariables(suite.profile.variables));
-    await use(evidence);
-    // The test body has ended: a failed scenario is filed under its category.
-    await evidence.finish(testInfo);
-  },
-  hooks: async ({ evidence }, use, testInfo) => {
+  redactor: [
+    async ({ suite }, use) => use(Redactor.forVariables(suite.profile.variables)),
+    { scope: 'worker' },
+  ],
+  report: async ({ redactor }, use, testInfo) => {
+    const evidence = new AllureEvidence(redactor);
     const findingsAttached = new Set<string>();
     // Every format of the reports carries every attachment: each is cut to a size worth keeping.
     const attach = async (name: string, contentType: string, body: string) => {
@@ -77,7 +78,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       findingsAttached.add(finding.check);
       await attach(`advisory-${finding.check}.txt`, 'text/plain', finding.message);
     };
-    await use({
+    const hooks: RunHooks = {
       // Not boxed: a boxed step rewrites an error's stack to the step's call site inside the suite; the
       // errors that explain themselves carry no frames at all (withoutSuiteFrames).
       step: <T>(title: string, body: () => Promise<T>): Promise<T> =>
@@ -97,6 +98,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       // The runner's results, by value: the report reads these objects, not the attachments made of them.
       answered: (response) => evidence.answered(response),
       judged: (verdicts) => evidence.judged(verdicts),
-    });
+    };
+    await use({ evidence, hooks });
+    // The test body has ended: what became of the scenario (a failed one is filed under its category).
+    await evidence.finish(testInfo);
   },
 });

@@ -13,7 +13,7 @@ import type { ResponseEvidence } from '../run/scenario-runner.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { markdownText } from '../text.ts';
 import { applyMetadata, scenarioMetadata, typeLink } from './allure-labels.ts';
-import { sendMetadata } from './allure-metadata.ts';
+import { type AllureMetadata, sendMetadata } from './allure-metadata.ts';
 import { type OicpType, typesOfChecks } from './oicp-docs.ts';
 
 /** The Allure label naming each advisory a scenario raised (the report's "Advisories" category). */
@@ -83,6 +83,10 @@ export interface TestOutcome {
  * parameters up front; Hubject's Process-ID, the HTTP status and the response time once the answer is in;
  * the OICP types the applied checks rest on; advisories; and, when the scenario failed, its category.
  * Everything taken from the target's answer passes the profile's redactor first.
+ *
+ * Two Allure messages per scenario: what the scenario is, at its start (a scenario that never ends still
+ * sits in its feature), and what became of it, at its end (`finish`). Each message is a Playwright step with
+ * a stack trace of its own, which costs more than the label it carries.
  */
 export class AllureEvidence {
   private readonly linkedTypes = new Set<OicpType>();
@@ -91,6 +95,12 @@ export class AllureEvidence {
   private failedChecks: VerdictsEvidence['failed'] = [];
   private timeBudgetMs?: number;
   private description?: string;
+  /** What the scenario's end tells, gathered while it runs. */
+  private readonly outcome: Required<Pick<AllureMetadata, 'labels' | 'links' | 'parameters'>> = {
+    labels: [],
+    links: [],
+    parameters: [],
+  };
 
   constructor(private readonly redactor: Redactor) {}
 
@@ -110,23 +120,38 @@ export class AllureEvidence {
     const value = finding.deviation
       ? `${finding.check} (Hubject deviation ${finding.deviation})`
       : finding.check;
-    // A passed scenario opens with its findings: they are what a reader of a passed scenario must see.
     this.findings.push(finding.oneLine);
-    await sendMetadata({
-      labels: [...(first ? [tag(ADVISORY_LABEL)] : []), { name: ADVISORY_LABEL, value }],
-      description: describeWithFindings(this.description, this.findings),
-    });
+    this.outcome.labels.push(...(first ? [tag(ADVISORY_LABEL)] : []), { name: ADVISORY_LABEL, value });
   }
 
-  /** After the test body: a failed scenario gets its category (Allure label and Playwright annotation). */
+  /**
+   * After the test body: what became of the scenario, in one message. A failed scenario also gets its
+   * category (Allure label and Playwright annotation), which it returns.
+   */
   async finish(outcome: TestOutcome): Promise<FailureCategory | undefined> {
+    const category = this.failureCategoryOf(outcome);
+    if (category) {
+      outcome.annotations.push({ type: FAILURE_CATEGORY_ANNOTATION, description: category });
+      this.outcome.labels.push({ name: FAILURE_CATEGORY_LABEL, value: category });
+    }
+    const { labels, links, parameters } = this.outcome;
+    if (labels.length > 0 || links.length > 0 || parameters.length > 0)
+      await sendMetadata({
+        ...(labels.length > 0 ? { labels } : {}),
+        ...(links.length > 0 ? { links } : {}),
+        ...(parameters.length > 0 ? { parameters } : {}),
+        // A passed scenario opens with its findings: they are what a reader of a passed scenario must see.
+        ...(this.findings.length > 0
+          ? { description: describeWithFindings(this.description, this.findings) }
+          : {}),
+      });
+    return category;
+  }
+
+  private failureCategoryOf(outcome: TestOutcome): FailureCategory | undefined {
     if (outcome.status === undefined || outcome.status === outcome.expectedStatus) return undefined;
     const message = outcome.error?.message ? stripVTControlCharacters(outcome.error.message) : undefined;
-    const category = failureCategory(this.failedChecks, message);
-    if (!category) return undefined;
-    outcome.annotations.push({ type: FAILURE_CATEGORY_ANNOTATION, description: category });
-    await sendMetadata({ labels: [{ name: FAILURE_CATEGORY_LABEL, value: category }] });
-    return category;
+    return failureCategory(this.failedChecks, message);
   }
 
   /** The answer judged, as the runner tells it (masked): Process-ID, HTTP status and time as parameters. */
@@ -134,13 +159,11 @@ export class AllureEvidence {
     // Excluded from the history key: these change from run to run.
     const processId = processIdOf(response.headers);
     const budget = this.timeBudgetMs === undefined ? '' : ` (budget ${this.timeBudgetMs} ms)`;
-    await sendMetadata({
-      parameters: [
-        ...(processId ? [{ name: 'Process-ID', value: this.redactor.text(processId), excluded: true }] : []),
-        ...(response.status ? [{ name: 'HTTP status', value: response.status, excluded: true }] : []),
-        { name: 'response time', value: `${Math.round(response.elapsedMs)} ms${budget}`, excluded: true },
-      ],
-    });
+    this.outcome.parameters.push(
+      ...(processId ? [{ name: 'Process-ID', value: this.redactor.text(processId), excluded: true }] : []),
+      ...(response.status ? [{ name: 'HTTP status', value: response.status, excluded: true }] : []),
+      { name: 'response time', value: `${Math.round(response.elapsedMs)} ms${budget}`, excluded: true },
+    );
   }
 
   /** The scenario's verdicts, as the runner tells them: categories, unconfirmed expectations, OICP type links. */
@@ -149,17 +172,13 @@ export class AllureEvidence {
     this.failedChecks = verdicts.failed;
     const types = typesOfChecks(verdicts.applied).filter((type) => !this.linkedTypes.has(type));
     for (const type of types) this.linkedTypes.add(type);
-    const labels = [
+    this.outcome.labels.push(
       ...(verdicts.unconfirmed.length > 0 ? [tag(UNCONFIRMED_LABEL)] : []),
       ...verdicts.unconfirmed.map((value) => ({ name: UNCONFIRMED_LABEL, value })),
       ...(verdicts.relaxed.length > 0 ? [tag(RELAXED_RULE_LABEL)] : []),
       ...verdicts.relaxed.map((value) => ({ name: RELAXED_RULE_LABEL, value })),
-    ];
-    if (labels.length > 0 || types.length > 0)
-      await sendMetadata({
-        ...(labels.length > 0 ? { labels } : {}),
-        ...(types.length > 0 ? { links: types.map(typeLink) } : {}),
-      });
+    );
+    this.outcome.links.push(...types.map(typeLink));
   }
 }
 

@@ -125,12 +125,19 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** Every load from another host in the HTML, CSS, JS and SVG files of a report folder. */
-export function scanReportFolder(dir: string): ExternalLoad[] {
+/** The HTML, CSS, JS and SVG files of a report folder: those that can load something. */
+function loadingFiles(dir: string): Array<{ file: string; kind: Kind }> {
   return filesUnder(dir).flatMap((file) => {
     const kind = kindOf(file);
-    return kind ? externalLoads(fs.readFileSync(file, 'utf8'), kind, path.relative(dir, file)) : [];
+    return kind ? [{ file, kind }] : [];
   });
+}
+
+/** Every load from another host in the HTML, CSS, JS and SVG files of a report folder. */
+export function scanReportFolder(dir: string): ExternalLoad[] {
+  return loadingFiles(dir).flatMap(({ file, kind }) =>
+    externalLoads(fs.readFileSync(file, 'utf8'), kind, path.relative(dir, file)),
+  );
 }
 
 export class ReportCallsOut extends Error {
@@ -143,15 +150,20 @@ export class ReportCallsOut extends Error {
  */
 export function makeReportOffline(dir: string): { stripped: number } {
   let stripped = 0;
-  for (const file of filesUnder(dir).filter((f) => kindOf(f) === 'html')) {
-    const original = fs.readFileSync(file, 'utf8');
-    const result = stripAnalytics(original);
-    if (result.stripped > 0) {
-      fs.writeFileSync(file, result.html);
-      stripped += result.stripped;
+  const loads: ExternalLoad[] = [];
+  // Each file read once: the single-file report of a large run is tens of megabytes.
+  for (const { file, kind } of loadingFiles(dir)) {
+    let text = fs.readFileSync(file, 'utf8');
+    if (kind === 'html') {
+      const result = stripAnalytics(text);
+      if (result.stripped > 0) {
+        fs.writeFileSync(file, result.html);
+        stripped += result.stripped;
+        text = result.html;
+      }
     }
+    loads.push(...externalLoads(text, kind, path.relative(dir, file)));
   }
-  const loads = scanReportFolder(dir);
   if (loads.length > 0) {
     throw new ReportCallsOut(
       [

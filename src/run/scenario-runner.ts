@@ -519,10 +519,20 @@ function maskAnswer(answer: ReceivedAnswer, redactor: Redactor): ReceivedAnswer 
   };
 }
 
-/** The profile's secrets and the client key's passphrase: the start of every scenario's secrets. */
+const profileRedactors = new WeakMap<Profile, Redactor>();
+
+/**
+ * The profile's secrets and the client key's passphrase: the start of every scenario's secrets. Built once
+ * per profile (every encoded form of every secret), not once per scenario.
+ */
 function scenarioRedactor(profile: Profile): Redactor {
-  const passphrase = profile.tls.passphrase ? [profile.tls.passphrase] : [];
-  return new Redactor([...secretVariableValues(profile.variables), ...passphrase]);
+  let redactor = profileRedactors.get(profile);
+  if (!redactor) {
+    const passphrase = profile.tls.passphrase ? [profile.tls.passphrase] : [];
+    redactor = new Redactor([...secretVariableValues(profile.variables), ...passphrase]);
+    profileRedactors.set(profile, redactor);
+  }
+  return redactor;
 }
 
 /**
