@@ -58,7 +58,10 @@ import { conformanceUsage, wantsHelp } from './usage.ts';
 
 type Env = Record<string, string | undefined>;
 
-/** Where the command's own lines go: the console, or a test's buffer. Each call is one line or more. */
+/**
+ * Where the command's lines go: the console, or a test's buffer. Each call is one line or more. With the
+ * console, Playwright and the mock write to the terminal themselves; any other output also gets their lines.
+ */
 export interface CommandOutput {
   log(text: string): void;
   error(text: string): void;
@@ -176,7 +179,8 @@ async function checkedRun(invocation: Invocation): Promise<number> {
     );
     return 2;
   }
-  const allure = loadAllureReporting();
+  // Unless the command line's --reporter replaced Allure's (then the modules load only if results appear).
+  const allure = replacesReporters(invocation.argv) ? undefined : loadAllureReporting();
   // From here on a SIGINT or SIGTERM ends the run cleanly: forwarded to Playwright once, the mock stopped,
   // the reports of what ran written, the exit code 130 or 143.
   const signals = watchSignals();
@@ -205,6 +209,11 @@ function loadAllureReporting(): Promise<AllureReporting> {
   const loading = import('../report/allure-report.ts');
   loading.catch(() => {});
   return loading;
+}
+
+/** Playwright's --reporter replaces the configured reporters, Allure's among them. */
+function replacesReporters(argv: readonly string[]): boolean {
+  return argv.some((arg) => arg === '--reporter' || arg.startsWith('--reporter='));
 }
 
 /**
@@ -279,6 +288,7 @@ async function runScenarios(
       mock = await startMockProcess(launch, {
         interrupted: new Promise((resolve) => signals.onFirst(resolve)),
         env: invocation.env,
+        log: (line) => output.error(line),
       });
   } catch (error) {
     if (error instanceof MockStartInterrupted && signals.signal) {
@@ -293,7 +303,13 @@ async function runScenarios(
   const playwright = await runPlaywright(
     require.resolve('@playwright/test/cli'),
     ['test', '--config', path.join(projectRoot, 'playwright.config.ts'), ...keepingRunReporter(argv)],
-    { cwd: projectRoot, env: playwrightEnv(invocation), signals },
+    {
+      cwd: projectRoot,
+      env: playwrightEnv(invocation),
+      signals,
+      // The console: Playwright writes to the terminal itself. Any other output (a test's) gets its lines.
+      ...(output === console ? {} : { output }),
+    },
   ).finally(() => mock?.stop());
   return { playwright, started };
 }
@@ -307,7 +323,7 @@ async function afterRun(
   suite: LoadedSuite,
   { playwright, started }: ScenariosRan,
   signals: SignalWatch,
-  allure: Promise<AllureReporting>,
+  allure: Promise<AllureReporting> | undefined,
 ): Promise<number> {
   const { reports, output, env } = invocation;
   removeEmptyFolders(reports.testOutput);
@@ -394,7 +410,7 @@ interface AllureOutcome {
 /** The Allure report of the run's results, with its quality gate; a failure to generate it is said, not thrown. */
 async function allureReport(
   invocation: Invocation,
-  allure: Promise<AllureReporting>,
+  allure: Promise<AllureReporting> | undefined,
   testExitCode: number,
   selection: string | undefined,
   relaxed: string | undefined,
@@ -402,7 +418,7 @@ async function allureReport(
   const { reports, output } = invocation;
   if (!fs.existsSync(reports.allureResults)) return { generated: 'not-needed', gate: [], gatePassed: true };
   try {
-    const { generateAllureReport } = await allure;
+    const { generateAllureReport } = await (allure ?? loadAllureReporting());
     const generated = await generateAllureReport({
       resultsDir: reports.allureResults,
       output: reports.allureReport,

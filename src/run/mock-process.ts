@@ -167,14 +167,21 @@ async function stopGroup(child: ChildProcess, pid: number): Promise<void> {
 
 /**
  * Starts the mock in a process group of its own and waits until it is ready. Its stderr goes to ours
- * (prefixed `[mock]`), its stdout nowhere. Throws MockStartError when it is ready before it was started
+ * (prefixed `[mock]`, or to `log`), its stdout nowhere. Throws MockStartError when it is ready before it was started
  * (something else answers there), exits early or is not ready within a minute, and MockStartInterrupted
  * when `interrupted` resolves first; the mock is stopped in every one of these cases.
  */
 export async function startMockProcess(
   launch: MockLaunch,
-  options: { interrupted?: Promise<unknown>; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: {
+    interrupted?: Promise<unknown>;
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    /** Where the mock's stderr lines go (prefixed `[mock]`); this process's stderr unless given. */
+    log?: (line: string) => void;
+  } = {},
 ): Promise<RunningMockProcess> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   if ('url' in launch.ready && (await isReady(launch.ready)))
     throw new MockStartError(
       `${launch.ready.url} answers before ${launch.name} was started: something else is already there, and the run would judge it. Stop it, or point OICP_MOCK_READY_URL / OICP_BASE_URL at the mock`,
@@ -199,10 +206,10 @@ export async function startMockProcess(
     if (text.trim()) saidSomething = true;
     const lines = (partial + text).split('\n');
     partial = lines.pop() ?? '';
-    for (const line of lines) process.stderr.write(`[mock] ${line}\n`);
+    for (const line of lines) log(`[mock] ${line}`);
   });
   child.stderr?.on('end', () => {
-    if (partial) process.stderr.write(`[mock] ${partial}\n`);
+    if (partial) log(`[mock] ${partial}`);
   });
   // A last resort: whatever ends the CLI (an uncaught error included), the mock does not outlive it.
   const killOnExit = () => signalGroup(pid, 'SIGKILL');

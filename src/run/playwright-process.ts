@@ -50,15 +50,52 @@ export interface PlaywrightOutcome {
   forcedAfterMs?: number;
 }
 
+/** Where Playwright's lines go instead of this process's console: each call is one line or more. */
+export interface LineOutput {
+  log(text: string): void;
+  error(text: string): void;
+}
+
+/**
+ * Passes a stream's text on in whole lines (a chunk may end mid-line); `flush` gives the rest at the end.
+ */
+function lineForwarder(write: (lines: string) => void): { push(chunk: string): void; flush(): void } {
+  let partial = '';
+  return {
+    push(chunk) {
+      const text = partial + chunk;
+      const end = text.lastIndexOf('\n');
+      if (end < 0) {
+        partial = text;
+        return;
+      }
+      write(text.slice(0, end));
+      partial = text.slice(end + 1);
+    },
+    flush() {
+      if (partial) write(partial);
+      partial = '';
+    },
+  };
+}
+
 /**
  * Runs Playwright's CLI as a child process. A signal the conformance CLI receives is forwarded once, as it
  * came (Playwright's main process turns a SIGTERM into its graceful stop: interruption.ts); if Playwright
  * has not ended `graceMs` later, it is killed. Its workers end with it (they leave when their parent does).
+ * Playwright writes to this process's console (a terminal stays a terminal to it), unless `output` is given:
+ * then its lines go there.
  */
 export function runPlaywright(
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; signals: SignalWatch; graceMs?: number },
+  options: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    signals: SignalWatch;
+    graceMs?: number;
+    output?: LineOutput;
+  },
 ): Promise<PlaywrightOutcome> {
   const graceMs = options.graceMs ?? PLAYWRIGHT_GRACE_MS;
   return new Promise((resolve) => {
@@ -67,11 +104,22 @@ export function runPlaywright(
       resolve({ exitCode: 1 });
       return;
     }
+    const { output } = options;
     const child = spawn(process.execPath, [command, ...args], {
       cwd: options.cwd,
-      stdio: 'inherit',
+      stdio: output ? ['inherit', 'pipe', 'pipe'] : 'inherit',
       env: options.env,
     });
+    const forwarders = output
+      ? [
+          { stream: child.stdout, lines: lineForwarder((text) => output.log(text)) },
+          { stream: child.stderr, lines: lineForwarder((text) => output.error(text)) },
+        ]
+      : [];
+    for (const { stream, lines } of forwarders) {
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => lines.push(chunk));
+    }
     let exited = false;
     let forcedAfterMs: number | undefined;
     let timer: NodeJS.Timeout | undefined;
@@ -83,9 +131,14 @@ export function runPlaywright(
         child.kill('SIGKILL');
       }, graceMs);
     });
-    child.on('exit', (code, signal) => {
+    child.on('exit', () => {
+      exited = true;
+    });
+    // 'close': the process has ended and its output has been read to the end.
+    child.on('close', (code, signal) => {
       exited = true;
       clearTimeout(timer);
+      for (const { lines } of forwarders) lines.flush();
       resolve({
         exitCode: code ?? (signal ? 1 : 0),
         ...(forcedAfterMs !== undefined ? { forcedAfterMs } : {}),

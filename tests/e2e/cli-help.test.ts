@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { conformanceUsage } from '../../src/cli/usage.ts';
-import { runConformance } from '../support/conformance-run.ts';
+import { runConformanceProcess } from '../support/conformance-run.ts';
 
 for (const flag of ['--help', '-h']) {
   test(`npm run conformance -- ${flag} prints the usage, exits 0 and reads, starts and writes nothing`, async () => {
     const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-help-'));
     const reportsDir = path.join(parent, 'reports');
-    const run = await runConformance(
+    const run = await runConformanceProcess(
       {
         OICP_REPORTS_DIR: reportsDir,
         // Read before anything else by a run: a settings file that does not exist would stop it with exit 2.

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { type RunningMock, startMock } from '../../mock/server.ts';
 import { projectRoot } from '../../src/paths.ts';
-import { runConformance, scenarioResults } from '../support/conformance-run.ts';
+import { runConformanceProcess, scenarioResults } from '../support/conformance-run.ts';
 
 // Each test drives the real entry point against its own in-process mock on a free port.
 let mock: RunningMock;
@@ -19,7 +19,7 @@ test.afterEach(async () => {
 const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
 
 test('OICP_SCENARIOS=<one file> runs only that file; results, JUnit and the Allure report are written', async () => {
-  const run = await runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: RFID_FILE });
+  const run = await runConformanceProcess({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: RFID_FILE });
   expect(run.exitCode, run.stdout + run.stderr).toBe(0);
   const results = scenarioResults(run);
   expect(results.map((r) => r.id).sort()).toEqual([
@@ -51,7 +51,7 @@ test('OICP_SCENARIOS=<one file> runs only that file; results, JUnit and the Allu
 test('a target that breaks the contract fails the run (exit 1) and the summary names the check', async () => {
   const faulty = await startMock({ port: 0, fault: 'authorize-everything' });
   try {
-    const run = await runConformance({ OICP_BASE_URL: faulty.url, OICP_SCENARIOS: RFID_FILE });
+    const run = await runConformanceProcess({ OICP_BASE_URL: faulty.url, OICP_SCENARIOS: RFID_FILE });
     expect(run.exitCode).toBe(1);
     const failed = scenarioResults(run).filter((r) => r.status !== 'passed');
     expect(failed.map((r) => r.id).sort()).toEqual(['fixture-rfid-no-contract', 'fixture-rfid-unknown-uid']);

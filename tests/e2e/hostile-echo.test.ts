@@ -210,7 +210,7 @@ test.describe('one run against a hostile echo target', () => {
         // So that drift.md is written and attached, with a log as hostile as the target.
         OICP_COMPARE_WITH: earlierLog(dir, origin),
       },
-      { args: ['--workers', '1'], timeoutMs: 180_000 },
+      { args: ['--workers', '1'] },
     );
     finished = true;
   });

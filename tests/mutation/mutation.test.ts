@@ -22,7 +22,7 @@ import { resolveScenario } from '../../src/scenarios/resolve.ts';
 import { loadStatements } from '../../src/scenarios/statements.ts';
 import {
   type ConformanceRun,
-  runConformance,
+  runConformanceProcess,
   type ScenarioResult,
   scenarioResults,
 } from '../support/conformance-run.ts';
@@ -503,7 +503,7 @@ test.describe('the real command: faults side by side in one child run', () => {
       faultsByOperator: Object.fromEntries(COMMAND_FAULTS.map((fault) => [operatorOf(fault), fault])),
     });
     try {
-      run = await runConformance(
+      run = await runConformanceProcess(
         { OICP_BASE_URL: mock.url, OICP_SCENARIOS: scenarioFile(operators) },
         { recordOnly: true, timeoutMs: 170_000 },
       );

@@ -110,29 +110,65 @@ export async function runCommand(
   };
 }
 
+/** Playwright's own --reporter replaces the configured ones: the same run, without the Allure results and report. */
+function runArgs(options: { args?: string[]; recordOnly?: boolean }): string[] {
+  const args = [...(options.args ?? [])];
+  // The suite's own reporter stays: it writes the run record every test reads.
+  if (options.recordOnly)
+    args.push(`--reporter=${path.join(projectRoot, 'src', 'playwright', 'run-reporter.ts')}`);
+  return args;
+}
+
+/** What a run left in its reports folder for the tests: Playwright's JSON report and the run record. */
+function runOutcome(
+  reportsDir: string,
+  outcome: { exitCode: number; stdout: string; stderr: string },
+): ConformanceRun {
+  const resultsFile = path.join(reportsDir, 'results.json');
+  const results = fs.existsSync(resultsFile)
+    ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as PlaywrightJsonReport)
+    : undefined;
+  return { ...outcome, reportsDir, results, record: readRunRecord(reportsDir) };
+}
+
 /**
- * Runs the real `npm run conformance` entry point as a child process, with its own reports folder,
- * so that tests judge exactly what a user would see. Bounded: killed after `timeoutMs`.
+ * A whole conformance run, as `npm run conformance` makes it, with its own reports folder: the command
+ * (`conformance(argv, env, output)`) in this process, the mock and Playwright as its child processes, every
+ * line captured — the command's, Playwright's and the mock's. What only the process itself shows (its exit,
+ * signals, the entry point's own lines) is for runConformanceProcess.
  */
-export function runConformance(
+export async function runConformance(
+  env: Record<string, string>,
+  options: { args?: string[]; recordOnly?: boolean } = {},
+): Promise<ConformanceRun> {
+  const runEnv = runEnvironment(env);
+  const reportsDir = runEnv.OICP_REPORTS_DIR as string;
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const exitCode = await conformance(runArgs(options), runEnv, {
+    log: (text) => stdout.push(`${text}\n`),
+    error: (text) => stderr.push(`${text}\n`),
+  });
+  return runOutcome(reportsDir, { exitCode, stdout: stdout.join(''), stderr: stderr.join('') });
+}
+
+/**
+ * Runs the real `npm run conformance` entry point as a child process, with its own reports folder, so that a
+ * test judges exactly what a user would see of the process. Bounded: killed after `timeoutMs`.
+ */
+export function runConformanceProcess(
   env: Record<string, string>,
   options: { args?: string[]; timeoutMs?: number; recordOnly?: boolean } = {},
 ): Promise<ConformanceRun> {
   const childEnv = runEnvironment(env);
   // A folder of its own, unless the test names one (several runs into the same folder).
   const reportsDir = childEnv.OICP_REPORTS_DIR as string;
-  const args = [...(options.args ?? [])];
-  if (options.recordOnly) {
-    // Playwright's own --reporter replaces the configured ones: the same run, without the Allure results and
-    // report (the suite's own reporter stays: it writes the run record every test reads).
-    args.push(`--reporter=${path.join(projectRoot, 'src', 'playwright', 'run-reporter.ts')}`);
-  }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/conformance.ts', ...args], {
-      cwd: projectRoot,
-      env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/conformance.ts', ...runArgs(options)],
+      { cwd: projectRoot, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -145,18 +181,7 @@ export function runConformance(
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const resultsFile = path.join(reportsDir, 'results.json');
-      const results = fs.existsSync(resultsFile)
-        ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as PlaywrightJsonReport)
-        : undefined;
-      resolve({
-        exitCode: code ?? -1,
-        stdout,
-        stderr,
-        reportsDir,
-        results,
-        record: readRunRecord(reportsDir),
-      });
+      resolve(runOutcome(reportsDir, { exitCode: code ?? -1, stdout, stderr }));
     });
   });
 }
