@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { type RunningMock, startMock } from '../../mock/server.ts';
 import { conformance } from '../../src/cli/conformance-command.ts';
 import { runCommand, runEnvironment } from '../support/conformance-run.ts';
+import { expect, test } from '../support/test.ts';
 
 // The conformance command in this process, against its own in-process mock on a free port: what it decides
 // before Playwright starts. That a configuration error reaches the shell as exit code 2 is the end-to-end

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { startMock } from '../../mock/server.ts';
 import { runCommand } from '../support/conformance-run.ts';
+import { expect, test } from '../support/test.ts';
 
 // The earlier runs a comparison or a replay names, checked by the conformance command in this process before
 // anything is sent. Comparing and replaying runs that are there: tests/e2e/mock-vs-qa.test.ts.

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { readRunRecord } from '../../src/record/run-record.ts';
 import { runCommand } from '../support/conformance-run.ts';
 import { listen } from '../support/listen.ts';
+import { expect, test } from '../support/test.ts';
 
 // A port the run's mock needs that another process holds: the conformance command, in this process, stops
 // before it starts a mock or Playwright. Each test holds a free port of its own.

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { startMock } from '../../mock/server.ts';
 import { MARKER_FILE } from '../../src/reports-folder/paths.ts';
 import { runCommand } from '../support/conformance-run.ts';
 import { brokenScenarios, RFID_FILE, tempDir } from '../support/scenario-files.ts';
+import { expect, test } from '../support/test.ts';
 import { expectOnlyUserFiles, expectUserFilesUntouched, writeUserFiles } from '../support/user-files.ts';
 
 // A folder that is not the suite's (the home folder, a folder of other files) is refused before anything is

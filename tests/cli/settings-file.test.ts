@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { type RunningMock, startMock } from '../../mock/server.ts';
 import { runCommand } from '../support/conformance-run.ts';
+import { expect, test } from '../support/test.ts';
 
 // The settings file (OICP_SETTINGS_FILE) as the conformance command reads it, in this process: what it decides
 // before Playwright starts. A --grep that selects nothing stops each run there, and says how many scenarios it

@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
 import { type RunningMock, startMock } from '../../mock/server.ts';
 import { runCommand } from '../support/conformance-run.ts';
+import { expect, test } from '../support/test.ts';
 
 // The target the configuration names, as the conformance command checks it in this process before anything
 // is sent.

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
 import { runCommand } from '../support/conformance-run.ts';
+import { expect, test } from '../support/test.ts';
 import { startTlsTarget, type TlsTarget } from '../support/tls-target.ts';
 
 // TLS settings the run cannot use stop it before anything is sent: the conformance command in this process,

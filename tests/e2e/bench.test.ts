@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { projectRoot } from '../../src/paths.ts';
+import { expect, test } from '../support/test.ts';
 
 // The benchmark is a tool, not a test of speed: with a tiny N this only proves that it runs end to end —
 // the suite as a user runs it, the plain-Playwright baseline — and reports every figure it promises.

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { loadStatements } from '../../src/scenarios/statements.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { expect, test } from '../support/test.ts';
 
 /** `npm run catalogue:basis -- --rules --json`, as a user pipes it into another program. */
 function basisCli(args: string[], env: Record<string, string> = {}) {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { conformanceUsage } from '../../src/cli/usage.ts';
 import { runConformanceProcess } from '../support/conformance-run.ts';
+import { expect, test } from '../support/test.ts';
 
 for (const flag of ['--help', '-h']) {
   test(`npm run conformance -- ${flag} prints the usage, exits 0 and reads, starts and writes nothing`, async () => {

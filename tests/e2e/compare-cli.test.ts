@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { EXCHANGE_FORMAT } from '../../src/exchange/log-entry.ts';
 import { projectRoot } from '../../src/paths.ts';
+import { expect, test } from '../support/test.ts';
 
 // `npm run compare` as a process: its exit codes through the shell, and a hostile log refused within a small
 // heap. What the command decides and prints is tested in this process (tests/unit/drift.test.ts,

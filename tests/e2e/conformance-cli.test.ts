@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { type RunningMock, startMock } from '../../mock/server.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { runConformanceProcess, scenarioResults } from '../support/conformance-run.ts';
+import { expect, test } from '../support/test.ts';
 
 // Each test drives the real entry point against its own in-process mock on a free port.
 let mock: RunningMock;

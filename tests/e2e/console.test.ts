@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { type RunningMock, startMock } from '../../mock/server.ts';
 import { runConformance } from '../support/conformance-run.ts';
+import { expect, test } from '../support/test.ts';
 
 // The console of a run, as an engineer reads it at 02:00: the header counts what will run, failures and
 // advisories are named, nothing of the suite's own source is printed.

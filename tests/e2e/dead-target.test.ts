@@ -1,8 +1,8 @@
 import http from 'node:http';
 import net from 'node:net';
-import { expect, test } from '@playwright/test';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
 import { listen } from '../support/listen.ts';
+import { expect, test } from '../support/test.ts';
 
 // A dead target ends the run after a few failures of one kind, with one message naming cause and URL;
 // the remaining scenarios are reported as not run. And the embedded mock never collides with a port in use

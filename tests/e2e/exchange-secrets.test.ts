@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { projectRoot } from '../../src/paths.ts';
 import { runConformance } from '../support/conformance-run.ts';
 import { echoTarget, HASHED_VALUE, leaksIn, PIN, RAW_BODY_PIN, SALT } from '../support/echo-target.ts';
+import { expect, test } from '../support/test.ts';
 
 // The files that carry answers from one run to another — the exchange log, the drift table, the calibration —
 // and a replay of them: a target that echoes every request back (headers, reason phrase, fault texts, HTML,

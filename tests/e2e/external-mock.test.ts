@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
 import { freePort, isListening } from '../support/listen.ts';
+import { expect, test } from '../support/test.ts';
 
 const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
 

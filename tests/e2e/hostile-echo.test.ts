@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, expect, type FrameLocator, test } from '@playwright/test';
+import { chromium, type FrameLocator } from '@playwright/test';
 import { ChromiumNotFound, findChromium, HEADLESS_CHROMIUM_ARGS } from '../../scripts/report/chromium.ts';
 import { EXCHANGE_FORMAT } from '../../src/exchange/log-entry.ts';
 import { expandTree } from '../../src/report/report-page.ts';
@@ -25,6 +25,7 @@ import {
   TARGET_CREDENTIALS,
   TARGET_TOKEN,
 } from '../support/echo-target.ts';
+import { expect, test } from '../support/test.ts';
 
 // A hostile target that echoes each request back in every place an answer has — headers, the reason
 // phrase, a 400 fault text, an HTML 500 page, a JSON string, a percent-encoded text — and in the encodings

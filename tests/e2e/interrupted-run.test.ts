@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { projectRoot } from '../../src/paths.ts';
 import { readRunRecord } from '../../src/record/run-record.ts';
 import { freePort, isListening } from '../support/listen.ts';
+import { expect, test } from '../support/test.ts';
 
 // Four scenarios, one worker: the holding mock answers two, holds the third; the fourth never starts.
 const SCENARIOS = 'tests/fixtures/scenarios/interrupted.yaml';

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { projectRoot } from '../../src/paths.ts';
+import { expect, test } from '../support/test.ts';
 
 // `npm run mock` as a process: what only the real process shows — its exit codes through the shell, and that
 // SIGINT and SIGTERM stop it. What the command decides (flags, variables, its line, each error) is tested in

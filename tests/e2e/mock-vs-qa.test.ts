@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import type { FaultName } from '../../mock/faults.ts';
 import { startMock } from '../../mock/server.ts';
 import type { Calibration } from '../../src/calibration/calibrate.ts';
@@ -13,6 +12,7 @@ import { runCompare } from '../support/compare-run.ts';
 import { type ConformanceRun, runConformance } from '../support/conformance-run.ts';
 import { makePki } from '../support/pki.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
+import { expect, test } from '../support/test.ts';
 
 // Mock versus QA, end to end through the real conformance command: every run records its exchanges; two runs
 // compared (the compare command, in this process) give the drift groups the faults between them explain; the

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { parse, stringify } from 'yaml';
 import { DEFAULT_MOCK_REGISTRY } from '../../src/config/mock-registry-variables.ts';
 import { projectRoot } from '../../src/paths.ts';
@@ -9,6 +8,7 @@ import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
 import { makePki } from '../support/pki.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
+import { expect, test } from '../support/test.ts';
 
 // docs/scenarios.md "A new test card in one place", followed to the letter on copies: the registry snippet of
 // the docs added to a copy of the embedded mock's registry, the scenario snippet written as a scenario file of

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, expect, test } from '@playwright/test';
+import { chromium } from '@playwright/test';
 import { startMock } from '../../mock/server.ts';
 import { ChromiumNotFound, findChromium, HEADLESS_CHROMIUM_ARGS } from '../../scripts/report/chromium.ts';
 import { generateAllureReport, refusingProcessExit } from '../../src/report/allure-report.ts';
@@ -10,6 +10,7 @@ import { scanReportFolder } from '../../src/report/offline-report.ts';
 import { allureReportData } from '../../src/report/report-data.ts';
 import { expandTree } from '../../src/report/report-page.ts';
 import { type ConformanceRun, runConformance } from '../support/conformance-run.ts';
+import { expect, test } from '../support/test.ts';
 
 // The certification evidence: one HTML file that opens from disk, offline, and calls no one. The run
 // uses the tests' own scenarios against the mock in a fault mode, so that one check fails with a known

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { allureReportData } from '../../src/report/report-data.ts';
 import { runConformance } from '../support/conformance-run.ts';
 import { startHugeAnswerServer } from '../support/huge-answer-server.ts';
+import { expect, test } from '../support/test.ts';
 
 // Reports sized to be kept: a 50 MB answer and a 300 KB request, each cut to 64 KiB in every report format.
 const SCENARIOS = 'tests/e2e/fixtures/report-size-scenarios.yaml';

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { startMock } from '../../mock/server.ts';
 import { OPERATION_DOC, scenarioTestCaseId } from '../../src/report/allure-labels.ts';
 import { allureReportData, allureReportJson } from '../../src/report/report-data.ts';
 import { type ConformanceRun, runConformance } from '../support/conformance-run.ts';
+import { expect, test } from '../support/test.ts';
 
 // The Allure side of a run, judged in what the real CLI writes: allure-results (what allure-playwright
 // recorded) and allure-report (what Allure 3 made of it). Each test runs one or two small conformance runs.

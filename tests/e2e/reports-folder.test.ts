@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { startMock } from '../../mock/server.ts';
 import { MARKER_FILE, OUTPUTS_FILE } from '../../src/reports-folder/paths.ts';
 import { LOCK_FILE } from '../../src/reports-folder/reports-lock.ts';
 import { runCommand, runConformance } from '../support/conformance-run.ts';
 import { brokenScenarios, RFID_FILE, tempDir } from '../support/scenario-files.ts';
+import { expect, test } from '../support/test.ts';
 
 // One run, one reports folder: a second run into a folder a live run holds is refused; a stale lock is
 // taken over; a run stopped by a configuration error leaves nothing that reads as a report of its own. The

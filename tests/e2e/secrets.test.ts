@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
 import { createMockRegistry, type MockRegistryData } from '../../mock/registry.ts';
 import { startMock } from '../../mock/server.ts';
@@ -10,6 +9,7 @@ import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
 import { makePki } from '../support/pki.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
+import { expect, test } from '../support/test.ts';
 
 // Known secret values, distinctive enough that finding one anywhere is a leak, not a coincidence.
 const QR_PIN = '5839271604';

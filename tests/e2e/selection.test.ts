@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { expect, test } from '@playwright/test';
 import { InputError } from '../../src/input/errors.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { checkSelection, grepTitle } from '../../src/run/selection.ts';
 import { loadScenarios } from '../../src/scenarios/load.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { expect, test } from '../support/test.ts';
 
 // The suite refuses a --grep that selects nothing before Playwright starts (src/run/selection.ts, tested in
 // this process in tests/unit/selection.test.ts): here Playwright itself, as a process, lists what each pattern

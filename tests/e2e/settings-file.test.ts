@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { startMock } from '../../mock/server.ts';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
+import { expect, test } from '../support/test.ts';
 
 // The settings file as far as only a whole run shows: Playwright and its workers get the values the command
 // applied. How the file is read is tested in this process (tests/unit/settings-file.test.ts), what the command

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { startMock } from '../../mock/server.ts';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 import { RFID_FILE } from '../support/scenario-files.ts';
+import { expect, test } from '../support/test.ts';
 import { startTlsTarget, type TlsTarget } from '../support/tls-target.ts';
 
 // Mutual TLS end to end: the real conformance run against the mock's HTTPS mode, which checks client

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
 import { authorizeStartOperatorId, isAuthorizeStartRequest } from '../../mock/answer.ts';
+import { expect, test } from '../support/test.ts';
 import { answerOf, ask, authorizeStartPath, GUID, rfidRequest } from './support.ts';
 
 const PARTNER_NOT_FOUND =

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { FAULT_NAMES } from '../../mock/faults.ts';
 import type { RunningMock } from '../../mock/server.ts';
+import { expect, test } from '../support/test.ts';
 import { type MockCommandRun, runMockCommand } from './support.ts';
 
 // The mock's command line (mockCommand, what `npm run mock` runs) in this process: flags, variables, its one

@@ -1,7 +1,7 @@
-import { expect, test } from '@playwright/test';
 import { FAULT_EFFECTS } from '../../mock/fault-effects.ts';
 import { FAULT_NAMES, FAULTS, type FaultName, isFaultName } from '../../mock/faults.ts';
 import type { MockResponse } from '../../mock/types.ts';
+import { expect, test } from '../support/test.ts';
 import { ask, GUID, rfidRequest } from './support.ts';
 
 type Answer = MockResponse & { json: () => unknown };

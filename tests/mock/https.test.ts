@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { type RunningMock, readTlsFiles, startMock } from '../../mock/server.ts';
 import type { TestPki } from '../support/pki.ts';
 import { sharedPki } from '../support/shared-pki.ts';
+import { expect, test } from '../support/test.ts';
 import { authorizeStartPath, rfidRequest } from './support.ts';
 
 const UNAUTHORIZED_ACCESS =

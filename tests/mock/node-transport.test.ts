@@ -3,7 +3,6 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import zlib from 'node:zlib';
-import { expect, test } from '@playwright/test';
 import { EVIDENCE_BYTES, NodeTransport } from '../../src/exchange/node-transport.ts';
 import { decodeAnswer, prepareRequest } from '../../src/exchange/request.ts';
 import type { TlsSettings } from '../../src/exchange/types.ts';
@@ -11,6 +10,7 @@ import { TransportError } from '../../src/exchange/types.ts';
 import { type Listening, listen } from '../support/listen.ts';
 import type { TestPki } from '../support/pki.ts';
 import { sharedPki } from '../support/shared-pki.ts';
+import { expect, test } from '../support/test.ts';
 import { buildScenario } from '../unit/helpers/exchange.ts';
 
 // The transport against small hostile servers of the test's own: every answer is bounded in size and

@@ -1,8 +1,8 @@
-import { expect, test } from '@playwright/test';
 import { isJsonContentType } from '../../mock/answer.ts';
 import { createMockRegistry } from '../../mock/registry.ts';
 import { IssuedSessionIds } from '../../mock/sessions.ts';
 import { normalisedProviderId, providerIdOfEvcoId, upperCaseIdentifiers } from '../../mock/validation.ts';
+import { expect, test } from '../support/test.ts';
 import { answerOf, ask, GUID, registry, rfidRequest } from './support.ts';
 
 // Behaviour the mock takes from the OICP 2.3 CPO text (mock/README.md, "What the mock follows").

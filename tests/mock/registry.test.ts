@@ -1,6 +1,5 @@
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import {
   createMockRegistry,
   loadMockRegistry,
@@ -8,6 +7,7 @@ import {
   parseMockRegistry,
 } from '../../mock/registry.ts';
 import { isOicpStatusCode } from '../../mock/status-codes.ts';
+import { expect, test } from '../support/test.ts';
 
 const VALID_YAML = `operators:
   - operatorId: 'DE*ABC'

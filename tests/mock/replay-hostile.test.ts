@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import {
   loadReplayLog,
   MAX_REPLAYED_BODY_BYTES,
@@ -17,6 +16,7 @@ import type { HttpAnswer, PreparedRequest, Transport } from '../../src/exchange/
 import { type RunHooks, runScenario } from '../../src/run/scenario-runner.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { unblockFifoAfter, withinTime } from '../support/hang-guard.ts';
+import { expect, test } from '../support/test.ts';
 import {
   buildProfile,
   buildScenario,

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { loadReplayLog, type RecordedExchange, Replayer, type ReplayLog } from '../../mock/replay.ts';
 import { startMock } from '../../mock/server.ts';
 import type { MockRequest } from '../../mock/types.ts';
+import { expect, test } from '../support/test.ts';
 import { authorizeStartPath, GUID, runMockCommand } from './support.ts';
 
 // The mock's replay mode, on recordings written here in the exchange-log format (docs/exchanges.md): the mock

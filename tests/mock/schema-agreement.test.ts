@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { FaultName } from '../../mock/faults.ts';
+import { expect, test } from '../support/test.ts';
 import { ask, rfidRequest } from './support.ts';
 
 // The mock and the suite judge independently; here they must agree. A normal mock answer that the

@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
 import { parseMockRegistry } from '../../mock/registry.ts';
 import { type RunningMock, startMock } from '../../mock/server.ts';
+import { expect, test } from '../support/test.ts';
 import { authorizeStartPath, GUID, rfidRequest } from './support.ts';
 
 const MIB = 1024 * 1024;

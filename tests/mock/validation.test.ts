@@ -1,4 +1,3 @@
-import { expect, test } from '@playwright/test';
 import {
   EVCO_ID_PATTERN,
   EVSE_ID_PATTERN,
@@ -9,6 +8,7 @@ import {
   UID_PATTERN,
   validateAuthorizeStart,
 } from '../../mock/validation.ts';
+import { expect, test } from '../support/test.ts';
 
 const rfid = { RFIDMifareFamilyIdentification: { UID: '044A2DAA856280' } };
 

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
 import { FAULT_NAMES, FAULTS, type FaultName } from '../../mock/faults.ts';
 import { createMockRegistry, type MockRegistry, type MockRegistryData } from '../../mock/registry.ts';
@@ -27,6 +26,7 @@ import {
   scenarioResults,
 } from '../support/conformance-run.ts';
 import { runInProcess } from '../support/in-process-run.ts';
+import { expect, test } from '../support/test.ts';
 import { MUTATION_ROWS_DIR, type MutationRow } from './table.ts';
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect } from '@playwright/test';
+import { expect } from './test.ts';
 
 /** Files a user keeps, at the names of a run's outputs and beside them: a run must leave every one alone. */
 export const USER_FILES: Readonly<Record<string, string>> = {

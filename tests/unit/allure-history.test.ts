@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expect, test } from '@playwright/test';
 import { releaseLock, tryLock } from '../../src/lock-file.ts';
 import { appendHistoryLine } from '../../src/report/allure-history.ts';
 import { generateAllureReport } from '../../src/report/allure-report.ts';
+import { expect, test } from '../support/test.ts';
 
 // The Allure history (OICP_ALLURE_HISTORY) may be shared by report generations at the same time: each adds
 // its line under the file's lock, whole lines only, and none is lost.

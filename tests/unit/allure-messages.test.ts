@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module';
-import { expect, test } from '@playwright/test';
 import { getGlobalTestRuntime, setGlobalTestRuntime, type TestRuntime } from 'allure-js-commons/sdk/runtime';
 import type { CheckFailure } from '../../src/checks/check.ts';
 import type { ScenarioVerdicts } from '../../src/record/verdicts.ts';
 import { Redactor } from '../../src/redact.ts';
 import { AllureEvidence } from '../../src/report/allure-evidence.ts';
 import { type AllureMetadata, sendMetadata } from '../../src/report/allure-metadata.ts';
+import { expect, test } from '../support/test.ts';
 import { buildProfile, buildScenario } from './helpers/exchange.ts';
 
 // allure-playwright registers a runtime built on the CommonJS build of allure-js-commons; the suite's modules

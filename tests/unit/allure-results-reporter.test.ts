@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import type { Suite } from '@playwright/test/reporter';
 import type { Writer } from 'allure-js-commons/sdk/reporter';
 import AllureResultsReporter, { writesWithoutFlush } from '../../src/playwright/allure-results-reporter.ts';
+import { expect, test } from '../support/test.ts';
 
 function begun(resultsDir: string): { reporter: AllureResultsReporter; writer: Writer } {
   const reporter = new AllureResultsReporter({ resultsDir });

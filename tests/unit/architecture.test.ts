@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { cruise, type ICruiseResult, type IForbiddenRuleType } from 'dependency-cruiser';
 import { projectRoot } from '../../src/paths.ts';
+import { expect, test } from '../support/test.ts';
 
 // The import rules of .dependency-cruiser.cjs (run by `npm run lint`): layers that only point down, no cycle
 // among files, the mock apart. Held to the code base, and shown to catch each kind of violation in a
@@ -105,14 +105,31 @@ test('no comment points at a document the repository does not have', () => {
   expect(found).toEqual([]);
 });
 
-test("scenarios run on Playwright's base test: no browser fixture is set up around an exchange", async () => {
+test("scenarios and the suite's own tests run on Playwright's base test: no browser fixture around them", async () => {
   // @playwright/test's `test` sets up some thirty browser options around every test, each a step with a
-  // captured stack trace; the suite opens no browser. Its fixtures must extend the base test instead.
-  const fixtures = fs.readFileSync(path.join(projectRoot, 'specs', 'fixtures.ts'), 'utf8');
-  const fromPlaywright = [...fixtures.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@playwright\/test'/g)].map(
-    (m) => (m[1] ?? '').trim(),
+  // captured stack trace; neither a scenario nor a test of the suite asks for a page. Their `test` must be the
+  // base test: specs/fixtures.ts extends it, tests/support/test.ts hands it to the tests.
+  const named = (file: string) =>
+    [
+      ...fs
+        .readFileSync(path.join(projectRoot, file), 'utf8')
+        .matchAll(/import\s*\{([^}]*)\}\s*from\s*'@playwright\/test'/g),
+    ].flatMap((m) => (m[1] ?? '').split(',').map((name) => name.trim()));
+  expect(named('specs/fixtures.ts')).toEqual(['_baseTest as base']);
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(path.join(projectRoot, dir), { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.name.endsWith('.ts') && named(file).some((name) => /^test\b/.test(name)))
+        found.push(file);
+    }
+  };
+  walk('tests');
+  expect(found, "tests import `test` from tests/support/test.ts, not from '@playwright/test'").toEqual([]);
+  expect(fs.readFileSync(path.join(projectRoot, 'tests', 'support', 'test.ts'), 'utf8')).toContain(
+    "export { _baseTest as test, expect } from '@playwright/test';",
   );
-  expect(fromPlaywright).toEqual(['_baseTest as base']);
   // And the installed Playwright still offers it.
   const playwright = await import('@playwright/test');
   expect(typeof playwright._baseTest.extend).toBe('function');

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { isTemporaryName, writeFileAtomic, writeNewFile } from '../../src/atomic-file.ts';
 import type { ExchangeRecord } from '../../src/exchange/log-entry.ts';
 import { ExchangeLogWriter, mergeExchangeParts } from '../../src/exchange/log-file.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { type RunRecord, readRunRecord, writeRunRecord } from '../../src/record/run-record.ts';
+import { expect, test } from '../support/test.ts';
 
 // Files are written to a temporary file created exclusively under a random name, then renamed into place:
 // a file or symbolic link planted in the reports folder is never written through.

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { Redactor } from '../../src/redact.ts';
 import { ATTACHMENT_LIMIT_BYTES, limitAttachment } from '../../src/report/attachment-limit.ts';
 import { withoutSuiteFrames } from '../../src/report/failure-presentation.ts';
 import { scenarioYaml } from '../../src/report/scenario-source.ts';
+import { expect, test } from '../support/test.ts';
 
 test('attachments up to 64 KiB are kept as they are', () => {
   const body = JSON.stringify({ a: 'x'.repeat(1000) });

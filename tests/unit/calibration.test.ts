@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
 import { calibrate, calibrationMarkdown, writeCalibration } from '../../src/calibration/calibrate.ts';
 import type { ExpectationOverride } from '../../src/config/profile.ts';
@@ -11,6 +10,7 @@ import type { UnconfirmedExpectation } from '../../src/record/verdicts.ts';
 import { reportPaths } from '../../src/reports-folder/paths.ts';
 import type { Matcher } from '../../src/scenarios/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { expect, test } from '../support/test.ts';
 import { buildScenario } from './helpers/exchange.ts';
 
 // The calibration of a run: each expectation the target did not confirm, the value it answered, and a block

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { displayPath } from '../../src/input/errors.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { loadScenarios, scenariosDir } from '../../src/scenarios/load.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { expect, test } from '../support/test.ts';
 
 /**
  * Users edit the catalogue (data/scenarios): they change, add and remove scenarios and whole files. No test of

@@ -1,7 +1,7 @@
-import { expect, test } from '@playwright/test';
 import { expectationsOf } from '../../src/scenarios/basis.ts';
 import { loadScenarios } from '../../src/scenarios/load.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { expect, test } from '../support/test.ts';
 
 /**
  * The shipped catalogue states where every expectation comes from. Reads whatever data/scenarios holds

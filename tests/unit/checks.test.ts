@@ -1,4 +1,3 @@
-import { expect, test } from '@playwright/test';
 import { type Check, type CheckContext, CheckFailure } from '../../src/checks/check.ts';
 import { answerPropertiesKnown } from '../../src/checks/expectations.ts';
 import { statusCodeInOicpTable } from '../../src/checks/protocol.ts';
@@ -6,6 +5,7 @@ import { CHECKS, checkNamed } from '../../src/checks/registry.ts';
 import { contentTypeIsJsonUtf8 } from '../../src/checks/transport.ts';
 import type { Exchange, HttpAnswer } from '../../src/exchange/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { expect, test } from '../support/test.ts';
 import {
   answerBody,
   buildExchange,

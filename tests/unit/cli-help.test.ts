@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { conformanceUsage, wantsHelp } from '../../src/cli/usage.ts';
 import { projectRoot } from '../../src/paths.ts';
+import { expect, test } from '../support/test.ts';
 
 /** The source files whose OICP_ variables the usage must list: the suite (src/), the mock and the run's config. */
 function sourceFiles(): string[] {

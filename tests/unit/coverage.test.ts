@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { CHECKS } from '../../src/checks/registry.ts';
 import { loadProfile } from '../../src/config/profile.ts';
 import {
@@ -20,6 +19,7 @@ import { reportPaths } from '../../src/reports-folder/paths.ts';
 import { loadStatements } from '../../src/scenarios/statements.ts';
 import type { Scenario } from '../../src/scenarios/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { expect, test } from '../support/test.ts';
 import { buildScenario, rfidRequestBody } from './helpers/exchange.ts';
 
 const registry = schemaRegistry();

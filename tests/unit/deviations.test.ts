@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { DEVIATION_IDS, HUBJECT_DEVIATIONS } from '../../src/checks/deviations.ts';
 import { loadProfile, profileFile } from '../../src/config/profile.ts';
 import { InputError } from '../../src/input/errors.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { schemaId, schemaRegistry } from '../../src/schemas/registry.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
+import { expect, test } from '../support/test.ts';
 
 const registry = schemaRegistry();
 

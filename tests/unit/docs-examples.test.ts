@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { parse, stringify } from 'yaml';
 import { DEFAULT_REGISTRY_PATH, parseMockRegistry } from '../../mock/registry.ts';
 import { loadProfile, profileFile } from '../../src/config/profile.ts';
@@ -9,6 +8,7 @@ import { YamlSource } from '../../src/input/yaml-file.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { loadScenarios } from '../../src/scenarios/load.ts';
 import { schemaId, schemaRegistry } from '../../src/schemas/registry.ts';
+import { expect, test } from '../support/test.ts';
 
 /**
  * Every example of the documentation that shows a file of the suite loads as written, with the suite's own

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { CHECKS } from '../../src/checks/registry.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { renderChecksDoc } from '../../src/report/checks-doc.ts';
+import { expect, test } from '../support/test.ts';
 
 test('docs/checks.md is the rendering of the checks registry (run npm run docs:checks after changing a check)', () => {
   expect(fs.readFileSync(path.join(projectRoot, 'docs', 'checks.md'), 'utf8')).toBe(renderChecksDoc(CHECKS));

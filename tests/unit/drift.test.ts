@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { compareRuns, keyedByScenario } from '../../src/drift/compare.ts';
 import { driftMarkdown } from '../../src/drift/report.ts';
 import { EXCHANGE_FORMAT, type ExchangeRecord, type LoggedAnswer } from '../../src/exchange/log-entry.ts';
 import { runCompare } from '../support/compare-run.ts';
+import { expect, test } from '../support/test.ts';
 
 // The comparison of two runs, scenario by scenario, on exchange records built here: what counts as outcome,
 // as shape, as verdict, what never counts (generated values), and what drift.md shows.

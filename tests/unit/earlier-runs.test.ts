@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { checkEarlierRunSettings } from '../../src/config/earlier-runs.ts';
 import { loadProfile } from '../../src/config/profile.ts';
 import { InputError } from '../../src/input/errors.ts';
 import { reportPaths } from '../../src/reports-folder/paths.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
+import { expect, test } from '../support/test.ts';
 
 // The settings that name an earlier run (OICP_COMPARE_WITH, OICP_MOCK_REPLAY) are checked before anything is
 // sent; a replay makes the embedded mock the target of any profile.

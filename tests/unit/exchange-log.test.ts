@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import type { CheckFailure } from '../../src/checks/check.ts';
 import { EXCHANGE_FORMAT, type ExchangeRecord, LOGGED_BODY_LIMIT } from '../../src/exchange/log-entry.ts';
 import { ExchangeLogWriter, mergeExchangeParts, readExchangeLog } from '../../src/exchange/log-file.ts';
@@ -15,6 +14,7 @@ import { InputError } from '../../src/input/errors.ts';
 import { type RunHooks, runScenario } from '../../src/run/scenario-runner.ts';
 import type { Scenario } from '../../src/scenarios/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { expect, test } from '../support/test.ts';
 import {
   buildProfile,
   buildScenario,

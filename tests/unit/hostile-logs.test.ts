@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { checkEarlierRunSettings } from '../../src/config/earlier-runs.ts';
 import { verdictWords } from '../../src/drift/compare.ts';
 import { compareExchangeLogs, compareWithEarlierRun } from '../../src/drift/run-comparison.ts';
@@ -21,6 +20,7 @@ import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { type CompareRun, runCompare } from '../support/compare-run.ts';
 import { unblockFifoAfter } from '../support/hang-guard.ts';
 import { inputErrorOf } from '../support/input-error.ts';
+import { expect, test } from '../support/test.ts';
 
 // Every exchange log the suite reads (npm run compare, OICP_COMPARE_WITH) is hostile input: each way a log was
 // found to hang, exhaust or crash a comparison, or to reach the terminal, is refused at its line or kept

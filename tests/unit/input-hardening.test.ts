@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { loadProfile } from '../../src/config/profile.ts';
 import { InputError } from '../../src/input/errors.ts';
 import { MAX_INPUT_FILE_BYTES } from '../../src/input/read-file.ts';
@@ -11,6 +10,7 @@ import { loadScenarios } from '../../src/scenarios/load.ts';
 import { checkPlaceholders, resolveScenario } from '../../src/scenarios/resolve.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { inputErrorOf } from '../support/input-error.ts';
+import { expect, test } from '../support/test.ts';
 
 // Input that could trick the loader — names of Object.prototype, alias bombs, special files, huge files,
 // empty selections, header injection — stops the run before anything is sent, naming file or setting.

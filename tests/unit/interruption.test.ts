@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
 import { directRunRefusal } from '../../src/playwright/direct-run.ts';
 import { INTERRUPTED_EXIT_CODE, interruptionSummary } from '../../src/run/interruption.ts';
+import { expect, test } from '../support/test.ts';
 
 const playwright = ['/usr/bin/node', '/project/node_modules/@playwright/test/cli.js'];
 

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { InputError, type InputProblem } from '../../src/input/errors.ts';
 import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { makePki, type TestPki } from '../support/pki.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
+import { expect, test } from '../support/test.ts';
 
 // Everything that can be judged before anything is sent is judged when the run starts, each problem at the
 // line and column of the key or value it is about (docs/scenarios.md, "Checked when the run starts").

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { processStartTime, startTimeOfStat, systemBootId } from '../../src/lock-file.ts';
 import { acquireReportsLock, LOCK_FILE, ReportsFolderBusy } from '../../src/reports-folder/reports-lock.ts';
+import { expect, test } from '../support/test.ts';
 
 // A lock is stale when its process is gone: judged by process id and start time, so that a process id the
 // system has given to another process since does not keep a dead run's lock alive.

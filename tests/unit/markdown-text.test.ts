@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { expect, test } from '@playwright/test';
 import { markdownText } from '../../src/text.ts';
+import { expect, test } from '../support/test.ts';
 
 // calibration.md, drift.md, coverage.md and the scenario descriptions are Markdown that the Allure report
 // renders: a value a target (or a log) chose must render as the text it is — never as an image that the

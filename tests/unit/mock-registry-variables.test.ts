@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { loadMockRegistry } from '../../mock/registry.ts';
 import { mockRegistryVariables } from '../../src/config/mock-registry-variables.ts';
 import { loadProfile, variablesOfOtherProfiles } from '../../src/config/profile.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { inputErrorOf } from '../support/input-error.ts';
+import { expect, test } from '../support/test.ts';
 
 // A registry entry of the embedded mock names the mock profile's variable for its values: one edit per card.
 

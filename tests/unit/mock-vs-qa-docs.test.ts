@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
 import { projectRoot } from '../../src/paths.ts';
+import { expect, test } from '../support/test.ts';
 
 // The loop of mock versus QA as the workflows and docs/mock-vs-qa.md set it up (the workflows are not run here).
 

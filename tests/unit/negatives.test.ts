@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { loadProfile } from '../../src/config/profile.ts';
 import { NegativeCaseDeriver } from '../../src/negatives/derive.ts';
 import { generatedNegativeScenarios, loadBaseRequests } from '../../src/negatives/scenarios.ts';
 import { schemasDir } from '../../src/paths.ts';
 import { parseSelection } from '../../src/run/suite.ts';
 import { OICP, SchemaRegistry, schemaRegistry } from '../../src/schemas/registry.ts';
+import { expect, test } from '../support/test.ts';
 
 const registry = schemaRegistry();
 const profile = loadProfile(registry, {});

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
 import { projectRoot } from '../../src/paths.ts';
+import { expect, test } from '../support/test.ts';
 
 // The Node versions the suite supports, named the same in package.json, the README and the CI workflows.
 const read = (file: string) => fs.readFileSync(path.join(projectRoot, file), 'utf8');

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import {
   externalLoads,
   makeReportOffline,
@@ -9,6 +8,7 @@ import {
   scanReportFolder,
   stripAnalytics,
 } from '../../src/report/offline-report.ts';
+import { expect, test } from '../support/test.ts';
 
 // Allure 3.18's template, as the awesome plugin renders it (node_modules/@allurereport/plugin-awesome/dist/generators.js).
 const ALLURE_TAIL = `    <script>

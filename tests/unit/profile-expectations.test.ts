@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { describeProfileExpectations } from '../../src/config/expectation-overrides.ts';
 import { profileFile } from '../../src/config/profile.ts';
 import { InputError } from '../../src/input/errors.ts';
 import { scenarioMetadata } from '../../src/report/allure-labels.ts';
 import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { basisOf, expectationKeys } from '../../src/scenarios/basis.ts';
+import { expect, test } from '../support/test.ts';
 
 // A profile's per-scenario expectation overrides (expectations:): applied with their provenance, and checked
 // against the catalogue before anything is sent — an unknown scenario, an expectation the scenario does not

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { expect, test } from '@playwright/test';
 import { DEFAULT_TIME_BUDGET_MS, loadProfile, profileFile } from '../../src/config/profile.ts';
 import { checkBaseUrl, DEFAULT_OPERATION_PATH } from '../../src/config/target-url.ts';
 import { describeTargetTls } from '../../src/config/tls.ts';
@@ -9,6 +8,7 @@ import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { makePki, type TestPki } from '../support/pki.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
+import { expect, test } from '../support/test.ts';
 
 const registry = schemaRegistry();
 

@@ -1,10 +1,10 @@
-import { expect, test } from '@playwright/test';
 import { calibrate, calibrationMarkdown, WITHHELD_SECRET } from '../../src/calibration/calibrate.ts';
 import { EXCHANGE_FORMAT, type ExchangeRecord } from '../../src/exchange/log-entry.ts';
 import type { ScenarioRecord } from '../../src/record/run-record.ts';
 import { isCredentialHeader, REDACTED, Redactor } from '../../src/redact.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { markdownText } from '../../src/text.ts';
+import { expect, test } from '../support/test.ts';
 import { buildScenario } from './helpers/exchange.ts';
 
 // The forms a hostile target may echo a secret in beyond plain text: a JSON number, an object key, base64 of

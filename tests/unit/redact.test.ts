@@ -1,8 +1,8 @@
-import { expect, test } from '@playwright/test';
 import { curlCommand } from '../../src/exchange/curl.ts';
 import { prepareRequest } from '../../src/exchange/request.ts';
 import { isSecretVariable, REDACTED, Redactor, SECRET_KEYS, secretValuesOfBody } from '../../src/redact.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { expect, test } from '../support/test.ts';
 import { buildScenario, EVSE_ID, OPERATOR_ID } from './helpers/exchange.ts';
 
 const PIN = '1234';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
 import { projectRoot } from '../../src/paths.ts';
+import { expect, test } from '../support/test.ts';
 
 // The CI examples are not run here (no GitHub Actions), but they must parse and say what docs/ci.md says.
 

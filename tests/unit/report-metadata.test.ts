@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { CHECKS } from '../../src/checks/registry.ts';
 import { projectRoot } from '../../src/paths.ts';
 import type { ScenarioVerdicts } from '../../src/record/verdicts.ts';
@@ -20,6 +19,7 @@ import {
   typesOfChecks,
 } from '../../src/report/oicp-docs.ts';
 import { reportPaths } from '../../src/reports-folder/paths.ts';
+import { expect, test } from '../support/test.ts';
 import { buildProfile, buildScenario } from './helpers/exchange.ts';
 
 const RFID_SOURCE = { file: 'data/scenarios/my-fleet/cards.yaml', line: 26 };

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { ChromiumNotFound, findChromium, SYSTEM_CHROMIUM_PATHS } from '../../scripts/report/chromium.ts';
 import { pickDetailTest, screenshotFiles } from '../../scripts/report/screenshots.ts';
 import { contentTypeOf, resolveRequestPath, serveDirectory } from '../../scripts/report/static-server.ts';
 import { isSingleFileReport } from '../../src/report/report-data.ts';
+import { expect, test } from '../support/test.ts';
 
 // The parts of `npm run report:screenshot` that need no browser.
 

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readRawConfig } from '@allurereport/core';
-import { expect, test } from '@playwright/test';
 import { projectRoot } from '../../src/paths.ts';
 import {
   FAILURE_CATEGORIES,
@@ -31,6 +30,7 @@ import {
   totalsLine,
 } from '../../src/report/summary.ts';
 import { UNCONFIRMED_TITLE } from '../../src/report/unconfirmed.ts';
+import { expect, test } from '../support/test.ts';
 
 /** A run record with one passed scenario (with an advisory), one check-failed, one transport-failed, two skipped. */
 function runRecord(): RunRecord {

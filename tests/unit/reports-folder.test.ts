@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { projectRoot } from '../../src/paths.ts';
 import {
   checkReportsFolder,
@@ -14,6 +13,7 @@ import {
   reportPaths,
   runOutputs,
 } from '../../src/reports-folder/paths.ts';
+import { expect, test } from '../support/test.ts';
 import { expectUserFilesUntouched, writeUserFiles } from '../support/user-files.ts';
 
 // A run removes and replaces only what a run of the suite wrote: the folder is checked first (never the

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import {
   MARKER_FILE,
   OUTPUTS_FILE,
@@ -12,6 +11,7 @@ import {
   runOutputs,
 } from '../../src/reports-folder/paths.ts';
 import { acquireReportsLock, LOCK_FILE, ReportsFolderBusy } from '../../src/reports-folder/reports-lock.ts';
+import { expect, test } from '../support/test.ts';
 
 const folder = () => fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-lock-'));
 

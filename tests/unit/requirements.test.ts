@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { DOCUMENTED_ANSWER_STATEMENTS } from '../../src/checks/answer-kind.ts';
 import { CHECKS } from '../../src/checks/registry.ts';
 import { RUN_CHECKS } from '../../src/checks/run-level.ts';
@@ -14,6 +13,7 @@ import { projectRoot } from '../../src/paths.ts';
 import { loadStatements, type Statement } from '../../src/scenarios/statements.ts';
 import type { Basis } from '../../src/scenarios/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { expect, test } from '../support/test.ts';
 import { buildScenario } from './helpers/exchange.ts';
 
 const registry = schemaRegistry();

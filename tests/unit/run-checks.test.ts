@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { evaluateRunChecks, RUN_CHECKS, type ScenarioAnswer } from '../../src/checks/run-level.ts';
 import type { AnswerSummary, ScenarioVerdicts } from '../../src/record/verdicts.ts';
 import { RUN_LEVEL_TEST_CASE_ID } from '../../src/report/allure-run-result.ts';
 import { judgeRun, RUN_CHECKS_FILE } from '../../src/report/run-checks.ts';
 import { reportPaths } from '../../src/reports-folder/paths.ts';
+import { expect, test } from '../support/test.ts';
 
 const GUID_A = '3b129fb6-c4af-476e-8bec-6e307c8e5d25';
 const GUID_B = 'b2688855-7f00-0002-6d8e-48d883f6abb6';

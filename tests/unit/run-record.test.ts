@@ -1,4 +1,3 @@
-import { expect, test } from '@playwright/test';
 import { keepingRunReporter, RUN_REPORTER } from '../../src/playwright/run-reporter.ts';
 import {
   type FinishedTest,
@@ -7,6 +6,7 @@ import {
   scenarioRecord,
 } from '../../src/record/run-record.ts';
 import { junitOutcome, junitXml } from '../../src/report/junit.ts';
+import { expect, test } from '../support/test.ts';
 
 // What the suite's reporter records of each test, and the JUnit it writes from that record.
 

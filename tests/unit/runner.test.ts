@@ -1,4 +1,3 @@
-import { expect, test } from '@playwright/test';
 import { CheckFailure } from '../../src/checks/check.ts';
 import type { Profile } from '../../src/config/profile.ts';
 import {
@@ -19,6 +18,7 @@ import {
 } from '../../src/run/scenario-runner.ts';
 import type { Scenario } from '../../src/scenarios/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { expect, test } from '../support/test.ts';
 import {
   answerBody,
   buildProfile,

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { loadProfile } from '../../src/config/profile.ts';
 import { InputError } from '../../src/input/errors.ts';
 import { basisOf, basisTable, expectationKeys, expectationsOf } from '../../src/scenarios/basis.ts';
@@ -10,6 +9,7 @@ import { checkPlaceholders, resolveScenario } from '../../src/scenarios/resolve.
 import type { Scenario } from '../../src/scenarios/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { inputErrorOf } from '../support/input-error.ts';
+import { expect, test } from '../support/test.ts';
 
 const registry = schemaRegistry();
 

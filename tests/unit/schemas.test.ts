@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { schemasDir } from '../../src/paths.ts';
 import { OICP, schemaId, schemaRegistry } from '../../src/schemas/registry.ts';
+import { expect, test } from '../support/test.ts';
 
 const addFormats: FormatsPlugin =
   (addFormatsModule as unknown as { default?: FormatsPlugin }).default ??

@@ -1,8 +1,8 @@
-import { expect, test } from '@playwright/test';
 import { InputError } from '../../src/input/errors.ts';
 import { checkSelection, grepOptions } from '../../src/run/selection.ts';
 import { loadScenarios, selectScenarioFiles } from '../../src/scenarios/load.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { expect, test } from '../support/test.ts';
 
 // A selection that matches nothing says what it searched and what is close, instead of "No tests found".
 // That the suite reads --grep as Playwright does is tests/e2e/selection.test.ts's (it asks Playwright itself).

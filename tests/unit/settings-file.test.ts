@@ -2,10 +2,10 @@ import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
 import { applySettingsFile, parseSettings, SUITE_SETTINGS } from '../../src/config/settings-file.ts';
 import { inputErrorOf } from '../support/input-error.ts';
+import { expect, test } from '../support/test.ts';
 
 // QA settings in one file: data/environments/<profile>.env (or OICP_SETTINGS_FILE), read by the run
 // when present; the environment wins; every mistake is found at its line.

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { loadProfile } from '../../src/config/profile.ts';
 import { prepareRequest } from '../../src/exchange/request.ts';
 import { defectOfVariant, generatedNegativeScenarios } from '../../src/negatives/scenarios.ts';
@@ -14,6 +13,7 @@ import { checkPlaceholders, resolveScenario } from '../../src/scenarios/resolve.
 import { loadStatements } from '../../src/scenarios/statements.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { inputErrorOf } from '../support/input-error.ts';
+import { expect, test } from '../support/test.ts';
 import { buildScenario, rfidRequestBody } from './helpers/exchange.ts';
 
 const registry = schemaRegistry();

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { profileFile } from '../../src/config/profile.ts';
 import { InputError } from '../../src/input/errors.ts';
 import { loadSuiteFresh } from '../../src/run/suite.ts';
+import { expect, test } from '../support/test.ts';
 
 // Optional test data everywhere: a variable this profile does not define, but another does, skips the
 // scenarios that need it (naming where to add it); a name no profile defines is a typo, with a suggestion.

@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
 import { explainTransportFailure } from '../../src/exchange/transport-errors.ts';
 import { escapeControlCharacters } from '../../src/text.ts';
+import { expect, test } from '../support/test.ts';
 
 const HTTPS = 'https://service-qa.hubject.com/api/oicp/charging/v21/operators/DE*ABC/authorize/start';
 const HTTP = 'http://127.0.0.1:8787/api/oicp/charging/v21/operators/DE*ABC/authorize/start';
