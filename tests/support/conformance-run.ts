@@ -5,6 +5,7 @@ import path from 'node:path';
 import { conformance } from '../../src/cli/conformance-command.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { type RunRecord, readRunRecord } from '../../src/record/run-record.ts';
+import type { ScenarioVerdicts } from '../../src/record/verdicts.ts';
 
 export interface ConformanceRun {
   exitCode: number;
@@ -30,28 +31,13 @@ interface JsonSuite {
   suites?: JsonSuite[];
 }
 
-/** The runner's verdicts.json attachment of one scenario. */
-export interface Verdicts {
-  failed: Array<{ check: string; expected: string; received: string }>;
-  advisories: Array<{ check: string; deviation?: string }>;
-  unconfirmed?: Array<{
-    check: string;
-    expectation: string;
-    basis: string;
-    expected: string;
-    received: string;
-  }>;
-  passed: string[];
-  notApplicable: string[];
-}
-
 export interface ScenarioResult {
   title: string;
   id: string;
   status: string;
   error: string;
   /** Absent when the scenario stopped before its checks (lint or transport error). */
-  verdicts?: Verdicts;
+  verdicts?: ScenarioVerdicts;
 }
 
 /** One row per scenario of a run, from the suite's run record (run.json): what every test reads. */
@@ -61,7 +47,7 @@ export function scenarioResults(run: { record?: RunRecord } | undefined): Scenar
     id: scenario.id,
     status: scenario.status,
     error: scenario.error ?? scenario.skipReason ?? '',
-    verdicts: scenario.verdicts as Verdicts | undefined,
+    verdicts: scenario.verdicts,
   }));
 }
 
