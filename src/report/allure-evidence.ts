@@ -79,14 +79,12 @@ export interface TestOutcome {
 }
 
 /**
- * The Allure side of one scenario beyond the runner's steps and attachments: labels, links and
- * parameters up front; Hubject's Process-ID, the HTTP status and the response time once the answer is in;
- * the OICP types the applied checks rest on; advisories; and, when the scenario failed, its category.
- * Everything taken from the target's answer passes the profile's redactor first.
- *
- * Two Allure messages per scenario: what the scenario is, at its start (a scenario that never ends still
- * sits in its feature), and what became of it, at its end (`finish`). Each message is a Playwright step with
- * a stack trace of its own, which costs more than the label it carries.
+ * The Allure side of one scenario beyond the runner's steps and attachments, in two messages. At its start,
+ * what the scenario is: labels, links and parameters (a scenario that never ends still sits in its feature).
+ * At its end (`finish`), what became of it: Hubject's Process-ID, the HTTP status and the response time of
+ * the answer, the OICP types the applied checks rest on, advisories and, when the scenario failed, its
+ * category. Each message is a Playwright step with a stack trace of its own, which costs more than the label
+ * it carries. Everything taken from the target's answer passes the profile's redactor first.
  */
 export class AllureEvidence {
   private readonly linkedTypes = new Set<OicpType>();
