@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { runConformance, scenarioResults } from '../support/conformance-run.ts';
+import { runConformance, scenariosByOutcome } from '../support/conformance-run.ts';
 import { listen } from '../support/listen.ts';
 import { expect, test } from '../support/test.ts';
 
@@ -12,21 +12,12 @@ import { expect, test } from '../support/test.ts';
 const BATCH = 'tests/fixtures/scenarios/batch.yaml';
 const BATCH_SIZE = 8;
 
-function outcome(run: Awaited<ReturnType<typeof runConformance>>) {
-  const results = scenarioResults(run);
-  return {
-    results,
-    failed: results.filter((r) => r.status === 'failed'),
-    notRun: results.filter((r) => r.status === 'skipped'),
-  };
-}
-
 test('a refused port: the run stops after two failures, names the cause once, the rest is not run', async () => {
   const closed = await listen(net.createServer());
   await closed.close();
   const run = await runConformance({ OICP_BASE_URL: closed.url, OICP_SCENARIOS: BATCH });
   expect(run.exitCode, run.stdout + run.stderr).toBe(1);
-  const { results, failed, notRun } = outcome(run);
+  const { results, failed, notRun } = scenariosByOutcome(run);
   expect(results).toHaveLength(BATCH_SIZE);
   // Two in a row stop a target that never answered; a second worker may have had one in flight.
   expect(failed.length).toBeGreaterThanOrEqual(2);
@@ -49,5 +40,5 @@ test('without OICP_MOCK_PORT the embedded mock takes a free port, not the old de
   const port = /target http:\/\/127\.0\.0\.1:(\d+) \(embedded mock\)/.exec(run.stdout)?.[1];
   expect(port).toBeDefined();
   expect(port).not.toBe('8787');
-  expect(outcome(run).results.filter((r) => r.status === 'passed')).toHaveLength(BATCH_SIZE);
+  expect(scenariosByOutcome(run).results.filter((r) => r.status === 'passed')).toHaveLength(BATCH_SIZE);
 });

@@ -1,8 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
-import { loadSuiteFresh } from '../../src/run/suite.ts';
-import { type ConformanceRun, scenarioResults } from '../support/conformance-run.ts';
-import { runInProcess } from '../support/in-process-run.ts';
+import { scenariosByOutcome } from '../support/conformance-run.ts';
+import { runEnvironmentInProcess } from '../support/in-process-run.ts';
 import { listen } from '../support/listen.ts';
 import { expect, test } from '../support/test.ts';
 
@@ -14,24 +13,13 @@ import { expect, test } from '../support/test.ts';
 const BATCH = 'tests/fixtures/scenarios/batch.yaml';
 const BATCH_SIZE = 8;
 
-/** A run of the given environment's scenarios as the command would run them, without a developer's settings. */
-function runWith(env: Record<string, string>): Promise<ConformanceRun> {
-  return runInProcess([loadSuiteFresh({ OICP_SETTINGS_FILE: 'none', ...env })]);
-}
-
-function outcome(run: ConformanceRun) {
-  const results = scenarioResults(run);
-  return {
-    results,
-    failed: results.filter((r) => r.status === 'failed'),
-    notRun: results.filter((r) => r.status === 'skipped'),
-  };
-}
-
 test('an unknown host stops the run the same way', async () => {
-  const run = await runWith({ OICP_BASE_URL: 'http://oicp-target.invalid', OICP_SCENARIOS: BATCH });
+  const run = await runEnvironmentInProcess({
+    OICP_BASE_URL: 'http://oicp-target.invalid',
+    OICP_SCENARIOS: BATCH,
+  });
   expect(run.exitCode).toBe(1);
-  const { failed, notRun } = outcome(run);
+  const { failed, notRun } = scenariosByOutcome(run);
   expect(failed.length).toBeGreaterThanOrEqual(2);
   expect(notRun.length).toBeGreaterThan(0);
   expect(failed[0]?.error).toContain('the host oicp-target.invalid cannot be resolved (unknown host)');
@@ -41,13 +29,13 @@ test('an unknown host stops the run the same way', async () => {
 test('a target that accepts connections and never answers: stopped after two time budgets, not one per scenario', async () => {
   const silent = await listen(net.createServer(() => {}));
   try {
-    const run = await runWith({
+    const run = await runEnvironmentInProcess({
       OICP_BASE_URL: silent.url,
       OICP_SCENARIOS: BATCH,
       OICP_TIME_BUDGET_MS: '300',
     });
     expect(run.exitCode).toBe(1);
-    const { failed, notRun } = outcome(run);
+    const { failed, notRun } = scenariosByOutcome(run);
     expect(failed.length).toBeLessThanOrEqual(3);
     expect(notRun.length).toBeGreaterThanOrEqual(BATCH_SIZE - 3);
     expect(failed[0]?.verdicts?.failed.map((f) => f.check)).toEqual(['answeredWithinBudget']);
@@ -71,9 +59,9 @@ test('a target that answered once and then dies is given five failures in a row'
   });
   const target = await listen(server);
   try {
-    const run = await runWith({ OICP_BASE_URL: target.url, OICP_SCENARIOS: BATCH });
+    const run = await runEnvironmentInProcess({ OICP_BASE_URL: target.url, OICP_SCENARIOS: BATCH });
     expect(run.exitCode).toBe(1);
-    const { results, failed, notRun } = outcome(run);
+    const { results, failed, notRun } = scenariosByOutcome(run);
     expect(results.filter((r) => r.status === 'passed')).toHaveLength(1);
     expect(failed).toHaveLength(5);
     expect(notRun).toHaveLength(BATCH_SIZE - 6);

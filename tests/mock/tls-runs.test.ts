@@ -1,7 +1,6 @@
 import { startMock } from '../../mock/server.ts';
-import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { type ConformanceRun, scenarioResults } from '../support/conformance-run.ts';
-import { runInProcess } from '../support/in-process-run.ts';
+import { runEnvironmentInProcess } from '../support/in-process-run.ts';
 import { RFID_FILE } from '../support/scenario-files.ts';
 import { expect, test } from '../support/test.ts';
 import { startTlsTarget, type TlsTarget } from '../support/tls-target.ts';
@@ -16,13 +15,8 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => target.close());
 
-/** A run of the given environment's scenarios as the command would run them, without a developer's settings. */
-function runWith(env: Record<string, string>): Promise<ConformanceRun> {
-  return runInProcess([loadSuiteFresh({ OICP_SETTINGS_FILE: 'none', ...env })]);
-}
-
 test('an encrypted PEM key with its passphrase passes', async () => {
-  const run = await runWith(
+  const run = await runEnvironmentInProcess(
     target.env({
       OICP_CLIENT_CERT: target.pki.client('abc').cert,
       OICP_CLIENT_KEY: target.pki.encryptedKey,
@@ -35,7 +29,7 @@ test('an encrypted PEM key with its passphrase passes', async () => {
 
 test('a certificate that does not own the OperatorID is answered 401/017 and fails on the HTTP status', async () => {
   const { cert, key } = target.pki.client('oth');
-  const run = await runWith(target.env({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }));
+  const run = await runEnvironmentInProcess(target.env({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }));
   expect(run.exitCode).toBe(1);
   const results = scenarioResults(run);
   expect(results).toHaveLength(3);
@@ -52,7 +46,7 @@ test('a certificate that does not own the OperatorID is answered 401/017 and fai
 test('over mutual TLS an OperatorID the certificate does not own meets 017 before any partner check; without a certificate the partner check answers 300', async () => {
   const file = 'tests/fixtures/scenarios/operator-certificate.yaml';
   const { cert, key } = target.pki.client('abc');
-  const withCertificate = await runWith({
+  const withCertificate = await runEnvironmentInProcess({
     ...target.env({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }),
     OICP_SCENARIOS: file,
   });
@@ -63,7 +57,10 @@ test('over mutual TLS an OperatorID the certificate does not own meets 017 befor
   ]);
   const plain = await startMock({ port: 0 });
   try {
-    const withoutCertificate = await runWith({ OICP_BASE_URL: plain.url, OICP_SCENARIOS: file });
+    const withoutCertificate = await runEnvironmentInProcess({
+      OICP_BASE_URL: plain.url,
+      OICP_SCENARIOS: file,
+    });
     expect(withoutCertificate.exitCode, withoutCertificate.stdout).toBe(0);
     expect(scenarioResults(withoutCertificate).map((r) => [r.id, r.status])).toEqual([
       ['fixture-operator-not-owned-unauthorized', 'skipped'],
@@ -89,7 +86,7 @@ function failedOf(run: ConformanceRun) {
 }
 
 test('no client certificate: the scenarios fail naming the TLS problem and the URL, and the run stops', async () => {
-  const run = await runWith(target.env({}));
+  const run = await runEnvironmentInProcess(target.env({}));
   expect(run.exitCode).toBe(1);
   for (const result of failedOf(run)) {
     expect(result.error).toContain(
@@ -103,14 +100,14 @@ test('no client certificate: the scenarios fail naming the TLS problem and the U
 
 test("a certificate from another CA is refused by the target's handshake, and the failure says so", async () => {
   const { cert, key } = target.pki.client('rogue');
-  const run = await runWith(target.env({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }));
+  const run = await runEnvironmentInProcess(target.env({ OICP_CLIENT_CERT: cert, OICP_CLIENT_KEY: key }));
   expect(run.exitCode).toBe(1);
   for (const result of failedOf(run)) expect(result.error).toMatch(/refused your client certificate/);
 });
 
 test("without the target's CA the server certificate is not trusted, and the failure says what to set", async () => {
   const { cert, key } = target.pki.client('abc');
-  const run = await runWith({
+  const run = await runEnvironmentInProcess({
     OICP_BASE_URL: target.mock.url,
     OICP_SCENARIOS: RFID_FILE,
     OICP_CLIENT_CERT: cert,

@@ -51,6 +51,16 @@ export function scenarioResults(run: { record?: RunRecord } | undefined): Scenar
   }));
 }
 
+/** A run's scenarios by outcome: those that failed, and those a dead target left not run (skipped). */
+export function scenariosByOutcome(run: { record?: RunRecord } | undefined) {
+  const results = scenarioResults(run);
+  return {
+    results,
+    failed: results.filter((r) => r.status === 'failed'),
+    notRun: results.filter((r) => r.status === 'skipped'),
+  };
+}
+
 /**
  * The environment of a test's conformance run: this process's, with a reports folder of its own (unless the
  * test names one), without the parent Playwright's variables, the shell's target or mock port, or a

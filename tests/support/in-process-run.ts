@@ -20,7 +20,7 @@ import { consoleWidth, formatRunSummary, runSummary } from '../../src/report/sum
 import { reportPaths } from '../../src/reports-folder/paths.ts';
 import { describeStop, FailFast } from '../../src/run/fail-fast.ts';
 import { type RunHooks, runScenario } from '../../src/run/scenario-runner.ts';
-import type { LoadedSuite } from '../../src/run/suite.ts';
+import { type LoadedSuite, loadSuiteFresh } from '../../src/run/suite.ts';
 import type { Scenario } from '../../src/scenarios/types.ts';
 import type { ConformanceRun } from './conformance-run.ts';
 
@@ -197,4 +197,11 @@ async function runOne(
       ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
     });
   }
+}
+
+/** The scenarios an environment selects, run in this process as the command would run them (no settings file). */
+export function runEnvironmentInProcess(
+  env: Record<string, string>,
+): Promise<ConformanceRun & { record: RunRecord }> {
+  return runInProcess([loadSuiteFresh({ OICP_SETTINGS_FILE: 'none', ...env })]);
 }
