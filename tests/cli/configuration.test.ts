@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type RunningMock, startMock } from '../../mock/server.ts';
 import { conformance } from '../../src/cli/conformance-command.ts';
-import { runCommand, runEnvironment } from '../support/conformance-run.ts';
+import { runConformance, runEnvironment } from '../support/conformance-run.ts';
 import { expect, test } from '../support/test.ts';
 
 // The conformance command in this process, against its own in-process mock on a free port: what it decides
@@ -25,7 +25,7 @@ test('a broken scenario file stops the run with file and line, exit code 2, and 
   const broken = fs.readFileSync(RFID_FILE, 'utf8').replace('severity: critical', 'severity: urgent');
   fs.writeFileSync(file, broken);
   const line = broken.split('\n').findIndex((text) => text.includes('severity: urgent')) + 1;
-  const run = await runCommand({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: `${RFID_FILE},${file}` });
+  const run = await runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: `${RFID_FILE},${file}` });
   expect(run.exitCode).toBe(2);
   expect(run.stderr).toContain('nothing was sent');
   expect(run.stderr).toMatch(
@@ -39,7 +39,7 @@ test('an unknown scenario variable stops the run before anything is sent', async
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-variable-'));
   const file = path.join(dir, 'typo.yaml');
   fs.writeFileSync(file, fs.readFileSync(RFID_FILE, 'utf8').replace('{{unknownUid}}', '{{unknownUID}}'));
-  const run = await runCommand({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: file });
+  const run = await runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: file });
   expect(run.exitCode).toBe(2);
   expect(run.stderr).toContain('unknown variable {{unknownUID}}');
   expect(run.stderr).toContain('fixture-rfid-unknown-uid');
@@ -54,7 +54,7 @@ test('a mistake inside a request body stops the run at load time: file, line and
     .replace('        Identification:', '        Identfication:');
   fs.writeFileSync(file, text);
   const line = text.split('\n').findIndex((l) => l.includes('Identfication:')) + 1;
-  const run = await runCommand({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: file });
+  const run = await runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: file });
   expect(run.exitCode, run.stdout + run.stderr).toBe(2);
   expect(run.stderr).toContain(
     `${file}:${line}:9 scenarios[0].request.body.Identfication: unknown property 'Identfication'; did you mean 'Identification'?`,
@@ -65,7 +65,7 @@ test('a mistake inside a request body stops the run at load time: file, line and
 });
 
 test('a --grep that selects nothing says what it searched and the closest scenario ids: exit code 2, nothing sent', async () => {
-  const run = await runCommand(
+  const run = await runConformance(
     { OICP_BASE_URL: mock.url, OICP_SCENARIOS: RFID_FILE },
     {
       args: ['--grep', 'fixture-rfid-unkown'],
@@ -105,7 +105,7 @@ test("the command applies the settings file to a copy: the caller's environment 
 
 test('--help returns 0 with the usage, and neither reads the configuration nor writes a report', async () => {
   const reportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-help-'));
-  const run = await runCommand(
+  const run = await runConformance(
     { OICP_REPORTS_DIR: reportsDir, OICP_SCENARIOS: 'no/such/file.yaml', OICP_BASE_URL: mock.url },
     { args: ['--help'] },
   );

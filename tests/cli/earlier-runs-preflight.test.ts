@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startMock } from '../../mock/server.ts';
-import { runCommand } from '../support/conformance-run.ts';
+import { runConformance } from '../support/conformance-run.ts';
 import { expect, test } from '../support/test.ts';
 
 // The earlier runs a comparison or a replay names, checked by the conformance command in this process before
@@ -29,7 +29,7 @@ test('a setting naming an earlier run that is not there stops the run before any
     })}\n`,
   );
   try {
-    const run = await runCommand({
+    const run = await runConformance({
       OICP_BASE_URL: mock.url,
       OICP_SCENARIOS: FIXTURE,
       OICP_COMPARE_WITH: '/nonexistent/earlier-run',
@@ -37,7 +37,7 @@ test('a setting naming an earlier run that is not there stops the run before any
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('OICP_COMPARE_WITH');
     expect(run.stderr).toContain('no such file or folder');
-    const replay = await runCommand({
+    const replay = await runConformance({
       OICP_BASE_URL: mock.url,
       OICP_SCENARIOS: FIXTURE,
       OICP_MOCK_REPLAY: recording,

@@ -3,7 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { readRunRecord } from '../../src/record/run-record.ts';
-import { runCommand } from '../support/conformance-run.ts';
+import { runConformance } from '../support/conformance-run.ts';
 import { listen } from '../support/listen.ts';
 import { expect, test } from '../support/test.ts';
 
@@ -15,7 +15,7 @@ const BATCH = 'tests/fixtures/scenarios/batch.yaml';
 test('an explicit OICP_MOCK_PORT that is in use is a configuration error; no report of an empty run', async () => {
   const busy = await listen(net.createServer());
   try {
-    const run = await runCommand({ OICP_MOCK_PORT: String(busy.port), OICP_SCENARIOS: BATCH });
+    const run = await runConformance({ OICP_MOCK_PORT: String(busy.port), OICP_SCENARIOS: BATCH });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain(`OICP_MOCK_PORT: port ${busy.port} on 127.0.0.1 is already in use`);
     expect(run.stderr).toContain('unset OICP_MOCK_PORT and the embedded mock takes a free port');
@@ -37,7 +37,7 @@ test('a local target port another process holds stops the run before Playwright 
   );
   const { port } = leftover;
   try {
-    const run = await runCommand({
+    const run = await runConformance({
       OICP_MOCK_COMMAND: `node --import tsx mock/cli.ts --port ${port}`,
       OICP_BASE_URL: `http://127.0.0.1:${port}`,
       OICP_SCENARIOS: RFID_FILE,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startMock } from '../../mock/server.ts';
 import { MARKER_FILE } from '../../src/reports-folder/paths.ts';
-import { runCommand } from '../support/conformance-run.ts';
+import { runConformance } from '../support/conformance-run.ts';
 import { brokenScenarios, RFID_FILE, tempDir } from '../support/scenario-files.ts';
 import { expect, test } from '../support/test.ts';
 import { expectOnlyUserFiles, expectUserFilesUntouched, writeUserFiles } from '../support/user-files.ts';
@@ -21,7 +21,7 @@ test('a folder of other files is refused before anything is removed or sent, a c
   writeUserFiles(mine);
   try {
     for (const scenarios of [RFID_FILE, brokenScenarios()]) {
-      const run = await runCommand({
+      const run = await runConformance({
         OICP_BASE_URL: mock.url,
         OICP_SCENARIOS: scenarios,
         OICP_REPORTS_DIR: mine,
@@ -49,7 +49,7 @@ test('the home folder is refused, also through a symbolic link, and nothing in i
   writeUserFiles(home);
   const link = path.join(tempDir('oicp-link-'), 'reports');
   fs.symlinkSync(home, link);
-  const run = await runCommand({
+  const run = await runConformance({
     HOME: home,
     OICP_BASE_URL: 'http://127.0.0.1:9',
     OICP_REPORTS_DIR: link,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type RunningMock, startMock } from '../../mock/server.ts';
-import { runCommand } from '../support/conformance-run.ts';
+import { runConformance } from '../support/conformance-run.ts';
 import { expect, test } from '../support/test.ts';
 
 // The settings file (OICP_SETTINGS_FILE) as the conformance command reads it, in this process: what it decides
@@ -31,7 +31,7 @@ test('the command reads the settings file, says so, and runs with its values', a
     `OICP_BASE_URL=${mock.url}`,
     'OICP_SCENARIOS=tests/fixtures/scenarios/batch.yaml',
   ]);
-  const run = await runCommand({ OICP_SETTINGS_FILE: file }, { args: NO_MATCH });
+  const run = await runConformance({ OICP_SETTINGS_FILE: file }, { args: NO_MATCH });
   expect(run.exitCode, run.stdout + run.stderr).toBe(2);
   expect(run.stdout).toContain(`Settings: ${file} (2 value(s) not already set in the environment)`);
   // batch.yaml's eight scenarios, not the catalogue.
@@ -46,7 +46,7 @@ test("the caller's environment wins over the settings file", async () => {
     `OICP_BASE_URL=${mock.url}`,
     'OICP_SCENARIOS=tests/fixtures/scenarios/batch.yaml',
   ]);
-  const run = await runCommand(
+  const run = await runConformance(
     { OICP_SETTINGS_FILE: file, OICP_SCENARIOS: 'tests/fixtures/scenarios/rfid.yaml' },
     { args: NO_MATCH },
   );
@@ -66,7 +66,7 @@ test('a mistake in the settings file is a configuration error at its line: exit 
     'OICP_QA_OPERATER_ID=DE*ABC',
   ]);
   // The --grep stops a command that read past the mistake before Playwright, too: the messages tell them apart.
-  const run = await runCommand({ OICP_SETTINGS_FILE: file }, { args: NO_MATCH });
+  const run = await runConformance({ OICP_SETTINGS_FILE: file }, { args: NO_MATCH });
   expect(run.exitCode, run.stdout + run.stderr).toBe(2);
   expect(run.stderr).toContain('Configuration error: ');
   expect(run.stderr).toContain('nothing was sent');

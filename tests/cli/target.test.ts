@@ -1,5 +1,5 @@
 import { type RunningMock, startMock } from '../../mock/server.ts';
-import { runCommand } from '../support/conformance-run.ts';
+import { runConformance } from '../support/conformance-run.ts';
 import { expect, test } from '../support/test.ts';
 
 // The target the configuration names, as the conformance command checks it in this process before anything
@@ -13,7 +13,7 @@ test.afterAll(async () => {
 });
 
 test('an OICP_BASE_URL holding the operation path stops the run: exit code 2, origin only, nothing sent', async () => {
-  const run = await runCommand({ OICP_BASE_URL: `${mock.url}/api/oicp/charging/v21` });
+  const run = await runConformance({ OICP_BASE_URL: `${mock.url}/api/oicp/charging/v21` });
   expect(run.exitCode, run.stdout + run.stderr).toBe(2);
   expect(run.stderr).toContain('OICP_BASE_URL');
   expect(run.stderr).toContain(`set OICP_BASE_URL to the origin only, e.g. ${mock.url}`);

@@ -1,4 +1,4 @@
-import { runCommand } from '../support/conformance-run.ts';
+import { runConformance } from '../support/conformance-run.ts';
 import { expect, test } from '../support/test.ts';
 import { startTlsTarget, type TlsTarget } from '../support/tls-target.ts';
 
@@ -13,7 +13,7 @@ test.afterAll(() => target.close());
 
 test('configuration errors stop the run before anything is sent: wrong PFX passphrase, a key of another certificate, a missing file', async () => {
   const before = target.mock.requestCount();
-  const wrongPassphrase = await runCommand(
+  const wrongPassphrase = await runConformance(
     target.env({ OICP_CLIENT_PFX: target.pki.pfx, OICP_CLIENT_PASSPHRASE: 'not-it' }),
   );
   expect(wrongPassphrase.exitCode).toBe(2);
@@ -22,7 +22,7 @@ test('configuration errors stop the run before anything is sent: wrong PFX passp
   );
   expect(wrongPassphrase.stdout + wrongPassphrase.stderr).not.toContain('not-it');
 
-  const mismatched = await runCommand(
+  const mismatched = await runConformance(
     target.env({
       OICP_CLIENT_CERT: target.pki.client('abc').cert,
       OICP_CLIENT_KEY: target.pki.client('oth').key,
@@ -31,7 +31,7 @@ test('configuration errors stop the run before anything is sent: wrong PFX passp
   expect(mismatched.exitCode).toBe(2);
   expect(mismatched.stderr).toContain('does not belong to the certificate');
 
-  const missing = await runCommand(
+  const missing = await runConformance(
     target.env({
       OICP_CLIENT_CERT: '/nonexistent/client.crt',
       OICP_CLIENT_KEY: target.pki.client('abc').key,
@@ -40,7 +40,7 @@ test('configuration errors stop the run before anything is sent: wrong PFX passp
   expect(missing.exitCode).toBe(2);
   expect(missing.stderr).toContain('OICP_CLIENT_CERT: cannot read /nonexistent/client.crt: file not found');
 
-  const encryptedWithoutPassphrase = await runCommand(
+  const encryptedWithoutPassphrase = await runConformance(
     target.env({ OICP_CLIENT_CERT: target.pki.client('abc').cert, OICP_CLIENT_KEY: target.pki.encryptedKey }),
   );
   expect(encryptedWithoutPassphrase.exitCode).toBe(2);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startMock } from '../../mock/server.ts';
 import { MARKER_FILE, OUTPUTS_FILE } from '../../src/reports-folder/paths.ts';
 import { LOCK_FILE } from '../../src/reports-folder/reports-lock.ts';
-import { runCommand, runConformance } from '../support/conformance-run.ts';
+import { runConformance } from '../support/conformance-run.ts';
 import { brokenScenarios, RFID_FILE, tempDir } from '../support/scenario-files.ts';
 import { expect, test } from '../support/test.ts';
 
@@ -32,7 +32,7 @@ test('a second run into a folder a live run holds is refused at once (exit 2), a
       OICP_REPORTS_DIR: reportsDir,
     });
     await waitFor(() => mock.requestCount() >= 1, 60_000);
-    const second = await runCommand({
+    const second = await runConformance({
       OICP_BASE_URL: mock.url,
       OICP_SCENARIOS: RFID_FILE,
       OICP_REPORTS_DIR: reportsDir,
@@ -121,7 +121,7 @@ test("a run stopped by a configuration error leaves none of the previous run's r
     expect(recorded).not.toContain('screenshots');
     fs.writeFileSync(path.join(reportsDir, 'my-notes.txt'), 'kept');
 
-    const stopped = await runCommand({
+    const stopped = await runConformance({
       OICP_BASE_URL: mock.url,
       OICP_SCENARIOS: brokenScenarios(),
       OICP_REPORTS_DIR: reportsDir,

@@ -82,30 +82,6 @@ export function runEnvironment(env: Record<string, string>): Record<string, stri
   return childEnv;
 }
 
-/**
- * The conformance command in this process (`conformance(argv, env)`), its lines captured: for what the
- * command decides before Playwright starts — configuration errors, preflight, the reports folder. Runs that
- * get further start Playwright as a child process, as the command always does.
- */
-export async function runCommand(
-  env: Record<string, string>,
-  options: { args?: string[] } = {},
-): Promise<Omit<ConformanceRun, 'results' | 'record'>> {
-  const runEnv = runEnvironment(env);
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const exitCode = await conformance(options.args ?? [], runEnv, {
-    log: (text) => stdout.push(`${text}\n`),
-    error: (text) => stderr.push(`${text}\n`),
-  });
-  return {
-    exitCode,
-    stdout: stdout.join(''),
-    stderr: stderr.join(''),
-    reportsDir: runEnv.OICP_REPORTS_DIR as string,
-  };
-}
-
 /** Playwright's own --reporter replaces the configured ones: the same run, without the Allure results and report. */
 function runArgs(options: { args?: string[]; recordOnly?: boolean }): string[] {
   const args = [...(options.args ?? [])];
@@ -128,10 +104,11 @@ function runOutcome(
 }
 
 /**
- * A whole conformance run, as `npm run conformance` makes it, with its own reports folder: the command
+ * A conformance run, as `npm run conformance` makes it, with its own reports folder: the command
  * (`conformance(argv, env, output)`) in this process, the mock and Playwright as its child processes, every
- * line captured — the command's, Playwright's and the mock's. What only the process itself shows (its exit,
- * signals, the entry point's own lines) is for runConformanceProcess.
+ * line captured — the command's, Playwright's and the mock's. For what the command decides before Playwright
+ * starts (configuration errors, preflight, the reports folder) as much as for whole runs. What only the
+ * process itself shows (its exit, signals, the entry point's own lines) is for runConformanceProcess.
  */
 export async function runConformance(
   env: Record<string, string>,
