@@ -10,7 +10,8 @@ import { loadSuite } from './src/run/suite.ts';
 
 // Wiring only: the profile decides the target; src/ holds the machinery. `npm run conformance` has read the
 // settings file, checked the configuration, chosen the embedded mock's port and started the mock (it stops
-// it too) before Playwright loads this file; Playwright's workers load it as well (TEST_WORKER_INDEX set).
+// it too) before Playwright loads this file — the embedded mock may still be coming up, and the global setup
+// waits for it; Playwright's workers load this file as well (TEST_WORKER_INDEX set).
 if (!process.env.TEST_WORKER_INDEX) {
   // `npx playwright test` alone would write its results beside an earlier run's reports, with no mock, no
   // Allure report and no summary: refused, before anything runs or is written. The CLI names its run.

@@ -37,7 +37,9 @@ import { acquireReportsLock, ReportsFolderBusy } from '../reports-folder/reports
 import { describeStop, FailFast } from '../run/fail-fast.ts';
 import { INTERRUPTED_EXIT_CODE, interruptionSummary, isInterruptSignal } from '../run/interruption.ts';
 import {
+  AWAIT_MOCK_VARIABLE,
   localTargetPort,
+  type MockLaunch,
   MockStartError,
   MockStartInterrupted,
   mockLaunch,
@@ -272,8 +274,10 @@ interface ScenariosRan {
 
 /**
  * Starts the run's mock (unless Playwright only lists the scenarios), runs Playwright, stops the mock.
- * An exit code when the run ended before Playwright started: a mock that could not start (a configuration
- * error), or a signal while it started.
+ * The embedded mock comes up while Playwright starts (its global setup waits for the mock before any
+ * scenario is loaded); another team's mock (OICP_MOCK_COMMAND), which may take up to a minute, is waited for
+ * first, outside Playwright's time limits. An exit code when the run ended before a scenario ran: a mock that
+ * could not start (a configuration error), or a signal while it started.
  */
 async function runScenarios(
   invocation: Invocation,
@@ -281,16 +285,41 @@ async function runScenarios(
   signals: SignalWatch,
 ): Promise<ScenariosRan | number> {
   const { argv, output } = invocation;
-  let mock: RunningMockProcess | undefined;
-  try {
-    const launch = mockLaunch(suite.profile, invocation.env);
-    if (launch && !argv.includes('--list'))
-      mock = await startMockProcess(launch, {
+  const launch = argv.includes('--list') ? undefined : mockLaunch(suite.profile, invocation.env);
+  const mockStarting = launch
+    ? startMockProcess(launch, {
         interrupted: new Promise((resolve) => signals.onFirst(resolve)),
         env: invocation.env,
         log: (line) => output.error(line),
-      });
+      })
+    : undefined;
+  mockStarting?.catch(() => {});
+  const startPlaywright = (options: { awaitMock?: MockLaunch['ready']; mockReady?: Promise<unknown> }) =>
+    runPlaywright(
+      require.resolve('@playwright/test/cli'),
+      ['test', '--config', path.join(projectRoot, 'playwright.config.ts'), ...keepingRunReporter(argv)],
+      {
+        cwd: projectRoot,
+        env: {
+          ...playwrightEnv(invocation),
+          ...(options.awaitMock ? { [AWAIT_MOCK_VARIABLE]: JSON.stringify(options.awaitMock) } : {}),
+        },
+        signals,
+        ...(options.mockReady ? { ready: options.mockReady } : {}),
+        // The console: Playwright writes to the terminal itself. Any other output (a test's) gets its lines.
+        ...(output === console ? {} : { output }),
+      },
+    );
+  let mock: RunningMockProcess | undefined;
+  let started = Date.now();
+  let playwrightRun: Promise<PlaywrightOutcome> | undefined;
+  try {
+    if (launch?.embedded)
+      playwrightRun = startPlaywright({ awaitMock: launch.ready, mockReady: mockStarting });
+    mock = await mockStarting;
   } catch (error) {
+    // A Playwright started beside the mock is still waiting for it: stopped, nothing ran.
+    await playwrightRun;
     if (error instanceof MockStartInterrupted && signals.signal) {
       output.error(`\n${interruptionSummary(signals.signal, undefined)}.`);
       return INTERRUPTED_EXIT_CODE[signals.signal];
@@ -299,18 +328,11 @@ async function runScenarios(
     output.error(`Configuration error: ${error.message}\nNothing was sent.`);
     return 2;
   }
-  const started = Date.now();
-  const playwright = await runPlaywright(
-    require.resolve('@playwright/test/cli'),
-    ['test', '--config', path.join(projectRoot, 'playwright.config.ts'), ...keepingRunReporter(argv)],
-    {
-      cwd: projectRoot,
-      env: playwrightEnv(invocation),
-      signals,
-      // The console: Playwright writes to the terminal itself. Any other output (a test's) gets its lines.
-      ...(output === console ? {} : { output }),
-    },
-  ).finally(() => mock?.stop());
+  if (!playwrightRun) {
+    started = Date.now();
+    playwrightRun = startPlaywright({});
+  }
+  const playwright = await playwrightRun.finally(() => mock?.stop());
   return { playwright, started };
 }
 

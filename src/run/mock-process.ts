@@ -14,6 +14,7 @@ import { projectRoot } from '../paths.ts';
  * holding the port of the next run. Started here, the mock is the leader of a process group of its own
  * (`detached`), so that stopping it stops whatever it started as well (a shell, npm, a server it spawned),
  * whatever happened to Playwright; a keyboard's Ctrl-C does not reach it before the run is done with it.
+ * The embedded mock comes up while Playwright starts (AWAIT_MOCK_VARIABLE); another team's, first.
  */
 
 /** A mock that takes longer than this to answer stops the run. */
@@ -24,6 +25,8 @@ const STOP_GRACE_MS = 5_000;
 export interface MockLaunch {
   /** How the console names it. */
   name: string;
+  /** The suite's own mock, up in well under a second: Playwright may start beside it. */
+  embedded: boolean;
   command: string;
   args: string[];
   /** OICP_MOCK_COMMAND is a shell command line. */
@@ -53,6 +56,7 @@ export function mockLaunch(profile: Profile, env: NodeJS.ProcessEnv = process.en
     // when OICP_MOCK_READY_URL (else the target) answers.
     return {
       name: "OICP_MOCK_COMMAND's mock",
+      embedded: false,
       command: profile.mockCommand,
       args: [],
       shell: true,
@@ -63,6 +67,7 @@ export function mockLaunch(profile: Profile, env: NodeJS.ProcessEnv = process.en
   const port = new URL(profile.baseUrl).port || '80';
   return {
     name: 'the embedded mock',
+    embedded: true,
     command: process.execPath,
     // The registry the profile took its values from (OICP_MOCK_REGISTRY, else data/mock/registry.yaml).
     args: [
@@ -113,6 +118,23 @@ function isReady(ready: MockLaunch['ready']): Promise<boolean> {
   return 'url' in ready
     ? answers(ready.url, ready.insecure)
     : acceptsConnections(ready.host, ready.port, 2_000);
+}
+
+/**
+ * Set by the conformance command for a Playwright it starts beside the embedded mock: the mock's readiness
+ * (MockLaunch['ready'], as JSON), which Playwright's global setup waits for before any scenario is loaded.
+ */
+export const AWAIT_MOCK_VARIABLE = 'OICP_RUN_AWAIT_MOCK';
+
+/**
+ * Waits until the mock named by AWAIT_MOCK_VARIABLE in `env` is ready; at once when none is named. No time
+ * limit of its own: the command that started the mock stops Playwright if the mock never comes up.
+ */
+export async function untilAwaitedMockReady(env: NodeJS.ProcessEnv): Promise<void> {
+  const awaited = env[AWAIT_MOCK_VARIABLE];
+  if (!awaited) return;
+  const ready = JSON.parse(awaited) as MockLaunch['ready'];
+  while (!(await isReady(ready))) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 function readyWords(ready: MockLaunch['ready']): string {

@@ -95,6 +95,12 @@ export function runPlaywright(
     signals: SignalWatch;
     graceMs?: number;
     output?: LineOutput;
+    /**
+     * The mock Playwright was started beside, coming up. Until it is, a signal is not forwarded (the command
+     * handles it); if it never is, Playwright — still waiting in its global setup, nothing loaded or run — is
+     * killed.
+     */
+    ready?: Promise<unknown>;
   },
 ): Promise<PlaywrightOutcome> {
   const graceMs = options.graceMs ?? PLAYWRIGHT_GRACE_MS;
@@ -123,13 +129,22 @@ export function runPlaywright(
     let exited = false;
     let forcedAfterMs: number | undefined;
     let timer: NodeJS.Timeout | undefined;
+    const ready = options.ready ?? Promise.resolve();
+    ready.catch(() => {
+      if (!exited) child.kill('SIGKILL');
+    });
     options.signals.onFirst((signal) => {
-      if (exited) return;
-      child.kill(signal);
-      timer = setTimeout(() => {
-        forcedAfterMs = graceMs;
-        child.kill('SIGKILL');
-      }, graceMs);
+      ready.then(
+        () => {
+          if (exited) return;
+          child.kill(signal);
+          timer = setTimeout(() => {
+            forcedAfterMs = graceMs;
+            child.kill('SIGKILL');
+          }, graceMs);
+        },
+        () => {},
+      );
     });
     child.on('exit', () => {
       exited = true;
