@@ -66,6 +66,8 @@ Environment (override the profile data/environments/<OICP_ENV>.yaml):
                            A local target's port must be free before it starts
   OICP_MOCK_READY_URL      with OICP_MOCK_COMMAND: a URL that answers 2xx-403 once that mock is ready
   OICP_QA_*                the QA profile's test data (listed in data/environments/qa.env.example)
+  OICP_RUN_AWAIT_MOCK      set by the run itself for Playwright: the embedded mock it waits for before
+                           the first scenario; not to be set by hand
   OICP_RUN_ID              set by the run itself for Playwright (which refuses to run without it: use
                            npm run conformance, not npx playwright test); not to be set by hand
 
