@@ -255,14 +255,15 @@ async function preflight(invocation: Invocation): Promise<LoadedSuite | undefine
 }
 
 /**
- * Playwright's environment: this run's id (without it, playwright.config.ts refuses to run), and no worker
- * index a parent Playwright (the suite's own tests) left behind — the configuration would take its main
- * process for a worker.
+ * Playwright's environment: this run's id (without it, playwright.config.ts refuses to run), no worker index
+ * a parent Playwright (the suite's own tests) left behind — the configuration would take its main process for
+ * a worker — and no mock to wait for but the one this run names.
  */
 function playwrightEnv(invocation: Invocation): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...invocation.env, OICP_RUN_ID: invocation.runId };
   delete env.TEST_WORKER_INDEX;
   delete env.TEST_PARALLEL_INDEX;
+  delete env[AWAIT_MOCK_VARIABLE];
   return env;
 }
 
