@@ -55,24 +55,3 @@ test('a local target port another process holds stops the run before Playwright 
     await leftover.close();
   }
 });
-
-test('an embedded mock that ends before it is ready is a configuration error: exit 2, what it said, nothing sent, no report', async () => {
-  // The mock itself refuses the fault mode (the command leaves the mock's own options to the mock).
-  const run = await runConformance({ OICP_MOCK_FAULT: 'no-such-fault', OICP_SCENARIOS: RFID_FILE });
-  expect(run.exitCode, run.stdout + run.stderr).toBe(2);
-  expect(run.stderr).toContain(
-    'Configuration error: the embedded mock ended before it was ready (exit code 2)',
-  );
-  expect(run.stderr).toMatch(/^\[mock\] .*no-such-fault/m);
-  expect(run.stderr).toContain('Nothing was sent.');
-  expect(readRunRecord(run.reportsDir)).toBeUndefined();
-  for (const artefact of [
-    'run.json',
-    'results.json',
-    'junit.xml',
-    'allure-report',
-    'allure-results',
-    'exchanges.jsonl',
-  ])
-    expect(fs.existsSync(path.join(run.reportsDir, artefact)), artefact).toBe(false);
-});
