@@ -8,8 +8,8 @@ export type AllureMetadata = RuntimeMetadataMessage['data'];
 /**
  * Sends the metadata of the running test as one Allure runtime message. Each message is an attachment with a
  * step of its own in Playwright, which captures a stack trace for it: one message per moment of a scenario
- * (its description, its answer, its verdicts) instead of one per label or parameter keeps the evidence from
- * costing more than the exchange. Without a message runtime (none configured), the same through the
+ * (what it is, at its start; what became of it, at its end: AllureEvidence) instead of one per label or
+ * parameter keeps the evidence from costing more than the exchange. Without a message runtime (none configured), the same through the
  * one-at-a-time API.
  *
  * A message runtime is told by its `sendMessage`, not by `instanceof`: allure-playwright registers the
