@@ -17,22 +17,23 @@ test('without a mock to wait for, the global setup goes on at once', async () =>
 });
 
 test('the global setup waits until the mock beside it answers its readiness URL', async () => {
-  // A port that is free now, taken by the "mock" a moment later.
-  const probe = await listen(http.createServer());
-  const { port } = probe;
-  await probe.close();
-  let listening = false;
-  const waiting = untilAwaitedMockReady({
-    [AWAIT_MOCK_VARIABLE]: JSON.stringify({ url: `http://127.0.0.1:${port}/health`, insecure: false }),
-  }).then(() => listening);
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const mock = http.createServer((_request, response) => response.end('ok'));
-  await new Promise<void>((resolve) => mock.listen(port, '127.0.0.1', resolve));
-  listening = true;
+  // A mock still coming up: its port is open, its readiness URL not yet answering 2xx–403.
+  let up = false;
+  const mock = await listen(
+    http.createServer((_request, response) => {
+      response.statusCode = up ? 200 : 503;
+      response.end();
+    }),
+  );
   try {
+    const waiting = untilAwaitedMockReady({
+      [AWAIT_MOCK_VARIABLE]: JSON.stringify({ url: `${mock.url}/health`, insecure: false }),
+    }).then(() => up);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    up = true;
     expect(await waiting).toBe(true);
   } finally {
-    await new Promise((resolve) => mock.close(resolve));
+    await mock.close();
   }
 });
 
