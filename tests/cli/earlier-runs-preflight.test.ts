@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startMock } from '../../mock/server.ts';
 import { runConformance } from '../support/conformance-run.ts';
+import { exchangeRecord } from '../support/exchange-record.ts';
 import { expect, test } from '../support/test.ts';
 
 // The earlier runs a comparison or a replay names, checked by the conformance command in this process before
@@ -15,18 +16,14 @@ test('a setting naming an earlier run that is not there stops the run before any
   const recording = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-recording-')), 'exchanges.jsonl');
   fs.writeFileSync(
     recording,
-    `${JSON.stringify({
-      format: 'oicp-exchange/1',
-      runId: 'r',
-      scenario: 's',
-      profile: 'mock',
-      target: 'http://127.0.0.1:1',
-      request: { method: 'POST', url: 'http://127.0.0.1:1/p', path: '/p', headers: {}, body: {}, bytes: 2 },
-      noAnswer: { kind: 'timeout', message: 'none', elapsedMs: 1 },
-      attempts: 1,
-      verdict: 'failed',
-      generated: [],
-    })}\n`,
+    `${JSON.stringify(
+      exchangeRecord('s', {
+        // No answer: JSON leaves the answer out.
+        answer: undefined,
+        noAnswer: { kind: 'timeout', message: 'none', elapsedMs: 1 },
+        verdict: 'failed',
+      }),
+    )}\n`,
   );
   try {
     const run = await runConformance({

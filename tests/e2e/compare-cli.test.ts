@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EXCHANGE_FORMAT } from '../../src/exchange/log-entry.ts';
 import { projectRoot } from '../../src/paths.ts';
+import { exchangeRecord } from '../support/exchange-record.ts';
 import { expect, test } from '../support/test.ts';
 
 // `npm run compare` as a process: its exit codes through the shell, and a hostile log refused within a small
@@ -20,25 +20,18 @@ function compareCli(args: string[], heapMb = 256) {
 }
 
 function record(scenario: string, code: string): string {
-  return JSON.stringify({
-    format: EXCHANGE_FORMAT,
-    runId: 'r',
-    scenario,
-    profile: 'mock',
-    target: 'http://127.0.0.1:1',
-    request: { method: 'POST', url: 'http://127.0.0.1:1/p', path: '/p', headers: {}, body: {}, bytes: 2 },
-    answer: {
-      status: 200,
-      reason: 'OK',
-      headers: { 'content-type': 'application/json' },
-      body: { AuthorizationStatus: 'NotAuthorized', StatusCode: { Code: code } },
-      bytes: 2,
-      elapsedMs: 1,
-    },
-    attempts: 1,
-    verdict: 'passed',
-    generated: [],
-  });
+  return JSON.stringify(
+    exchangeRecord(scenario, {
+      answer: {
+        status: 200,
+        reason: 'OK',
+        headers: { 'content-type': 'application/json' },
+        body: { AuthorizationStatus: 'NotAuthorized', StatusCode: { Code: code } },
+        bytes: 2,
+        elapsedMs: 1,
+      },
+    }),
+  );
 }
 
 test('exit codes through the shell: 0 for a comparison, 1 for drift with --fail-on-outcome-drift, 2 for a wrong command line', () => {

@@ -6,6 +6,7 @@ import { loadProfile } from '../../src/config/profile.ts';
 import { InputError } from '../../src/input/errors.ts';
 import { reportPaths } from '../../src/reports-folder/paths.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { exchangeRecord } from '../support/exchange-record.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 import { expect, test } from '../support/test.ts';
 
@@ -13,18 +14,7 @@ import { expect, test } from '../support/test.ts';
 // sent; a replay makes the embedded mock the target of any profile.
 
 const registry = schemaRegistry();
-const RECORD = {
-  format: 'oicp-exchange/1',
-  runId: 'r',
-  scenario: 's',
-  profile: 'mock',
-  target: 'http://127.0.0.1:1',
-  request: { method: 'POST', url: 'http://127.0.0.1:1/p', path: '/p', headers: {}, body: {}, bytes: 2 },
-  answer: { status: 200, reason: 'OK', headers: {}, body: {}, bytes: 2, elapsedMs: 1 },
-  attempts: 1,
-  verdict: 'passed',
-  generated: [],
-};
+const RECORD = exchangeRecord('s');
 
 function problems(env: Record<string, string | undefined>, reportsDir: string): string[] {
   try {

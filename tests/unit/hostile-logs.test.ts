@@ -5,7 +5,7 @@ import path from 'node:path';
 import { checkEarlierRunSettings } from '../../src/config/earlier-runs.ts';
 import { verdictWords } from '../../src/drift/compare.ts';
 import { compareExchangeLogs, compareWithEarlierRun } from '../../src/drift/run-comparison.ts';
-import { EXCHANGE_FORMAT, type ExchangeRecord, LOGGED_BODY_LIMIT } from '../../src/exchange/log-entry.ts';
+import { type ExchangeRecord, LOGGED_BODY_LIMIT } from '../../src/exchange/log-entry.ts';
 import { readExchangeLog } from '../../src/exchange/log-file.ts';
 import { InputError } from '../../src/input/errors.ts';
 import {
@@ -18,6 +18,7 @@ import { readRegularFile } from '../../src/input/read-file.ts';
 import { reportPaths } from '../../src/reports-folder/paths.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { type CompareRun, runCompare } from '../support/compare-run.ts';
+import { exchangeRecord } from '../support/exchange-record.ts';
 import { unblockFifoAfter } from '../support/hang-guard.ts';
 import { inputErrorOf } from '../support/input-error.ts';
 import { expect, test } from '../support/test.ts';
@@ -31,13 +32,7 @@ const registry = schemaRegistry();
 const RAW_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
 function record(scenario: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    format: EXCHANGE_FORMAT,
-    runId: 'r',
-    scenario,
-    profile: 'mock',
-    target: 'http://127.0.0.1:1',
-    request: { method: 'POST', url: 'http://127.0.0.1:1/p', path: '/p', headers: {}, body: {}, bytes: 2 },
+  return exchangeRecord(scenario, {
     answer: {
       status: 200,
       reason: 'OK',
@@ -46,11 +41,8 @@ function record(scenario: string, extra: Record<string, unknown> = {}): Record<s
       bytes: 2,
       elapsedMs: 1,
     },
-    attempts: 1,
-    verdict: 'passed',
-    generated: [],
     ...extra,
-  };
+  });
 }
 
 function tempDir(): string {
