@@ -10,7 +10,7 @@ import { readExchangeLog } from '../../src/exchange/log-file.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { runCompare } from '../support/compare-run.ts';
 import { type ConformanceRun, runConformance } from '../support/conformance-run.ts';
-import { makePki } from '../support/pki.ts';
+import { testPki } from '../support/pki.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 import { expect, test } from '../support/test.ts';
 
@@ -340,7 +340,7 @@ test.describe('against the mock answering refusals with the wrong code, recorded
 });
 
 test('a QA run replayed in CI: the same verdicts with the QA profile, without certificate or QA', async () => {
-  const pki = makePki();
+  const pki = testPki();
   const mock = await startMock({
     port: 0,
     fault: 'wrong-refusal-code',
@@ -368,6 +368,5 @@ test('a QA run replayed in CI: the same verdicts with the QA profile, without ce
     expect(verdictsOf(replayed), replayed.stdout + replayed.stderr).toEqual(verdictsOf(recorded));
   } finally {
     await mock.close();
-    pki.remove();
   }
 });

@@ -6,7 +6,7 @@ import { DEFAULT_MOCK_REGISTRY } from '../../src/config/mock-registry-variables.
 import { projectRoot } from '../../src/paths.ts';
 import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
-import { makePki } from '../support/pki.ts';
+import { testPki } from '../support/pki.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 import { expect, test } from '../support/test.ts';
 
@@ -132,22 +132,18 @@ test('without the registry entry the card is unknown: the failure names the UID 
 test('step 4: against the QA profile the new scenarios are skipped, naming the profile file that lacks the variables', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-new-card-'));
   const registry = registryWithDocumentedCards(dir);
-  const pki = makePki();
-  try {
-    const { scenarios } = loadSuiteFresh({
-      ...qaEnvironmentFromMockData(),
-      OICP_CLIENT_PFX: pki.pfx,
-      OICP_CLIENT_PASSPHRASE: pki.passphrase,
-      OICP_MOCK_REGISTRY: registry,
-      OICP_SCENARIOS: documentedScenarios(dir).file,
-    });
-    expect(scenarios).toHaveLength(2);
-    // (Other tests may have fixture profiles of their own that define the same names: 'mock' is among those named.)
-    for (const scenario of scenarios)
-      expect(scenario.skipReason).toMatch(
-        /^profile 'qa' has no variable \{\{\w+\}\}.* \(defined in profile .*'mock'.*; add it to data\/environments\/qa\.yaml\)$/,
-      );
-  } finally {
-    pki.remove();
-  }
+  const pki = testPki();
+  const { scenarios } = loadSuiteFresh({
+    ...qaEnvironmentFromMockData(),
+    OICP_CLIENT_PFX: pki.pfx,
+    OICP_CLIENT_PASSPHRASE: pki.passphrase,
+    OICP_MOCK_REGISTRY: registry,
+    OICP_SCENARIOS: documentedScenarios(dir).file,
+  });
+  expect(scenarios).toHaveLength(2);
+  // (Other tests may have fixture profiles of their own that define the same names: 'mock' is among those named.)
+  for (const scenario of scenarios)
+    expect(scenario.skipReason).toMatch(
+      /^profile 'qa' has no variable \{\{\w+\}\}.* \(defined in profile .*'mock'.*; add it to data\/environments\/qa\.yaml\)$/,
+    );
 });

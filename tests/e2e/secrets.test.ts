@@ -7,7 +7,7 @@ import { startMock } from '../../mock/server.ts';
 import { loadProfile } from '../../src/config/profile.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
-import { makePki } from '../support/pki.ts';
+import { testPki } from '../support/pki.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 import { expect, test } from '../support/test.ts';
 
@@ -42,7 +42,7 @@ function readable(file: string): string {
 }
 
 test('no PIN, hashed PIN or passphrase reaches any report file or the console', async () => {
-  const pki = makePki();
+  const pki = testPki();
   // The mock's own data, with the QR contract's PIN replaced by the distinctive secret.
   const data = parse(fs.readFileSync('data/mock/registry.yaml', 'utf8')) as MockRegistryData;
   const mockValues = loadProfile(schemaRegistry(), {}).variables;
@@ -144,6 +144,5 @@ scenarios:
     expect(report).toContain('PIN: "***"');
   } finally {
     await mock.close();
-    pki.remove();
   }
 });

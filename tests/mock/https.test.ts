@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { type RunningMock, readTlsFiles, startMock } from '../../mock/server.ts';
-import type { TestPki } from '../support/pki.ts';
-import { sharedPki } from '../support/shared-pki.ts';
+import { type TestPki, testPki } from '../support/pki.ts';
 import { expect, test } from '../support/test.ts';
 import { authorizeStartPath, rfidRequest } from './support.ts';
 
@@ -78,7 +77,7 @@ test.describe('HTTPS with client certificates', () => {
   let mock: RunningMock;
 
   test.beforeAll(async () => {
-    pki = sharedPki();
+    pki = testPki();
     mock = await startMock({ tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert } });
   });
 
@@ -180,7 +179,7 @@ test.describe('TLS file problems name the file', () => {
   let pki: TestPki;
 
   test.beforeAll(() => {
-    pki = sharedPki();
+    pki = testPki();
   });
 
   test('the PEM files are read when they are fine', () => {

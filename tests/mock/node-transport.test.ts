@@ -8,8 +8,7 @@ import { decodeAnswer, prepareRequest } from '../../src/exchange/request.ts';
 import type { TlsSettings } from '../../src/exchange/types.ts';
 import { TransportError } from '../../src/exchange/types.ts';
 import { type Listening, listen } from '../support/listen.ts';
-import type { TestPki } from '../support/pki.ts';
-import { sharedPki } from '../support/shared-pki.ts';
+import { type TestPki, testPki } from '../support/pki.ts';
 import { expect, test } from '../support/test.ts';
 import { buildScenario } from '../unit/helpers/exchange.ts';
 
@@ -250,7 +249,7 @@ test.describe('TLS failures, each with its own advice', () => {
   test.describe.configure({ mode: 'default' });
   let pki: TestPki;
   test.beforeAll(() => {
-    pki = sharedPki();
+    pki = testPki();
   });
 
   async function httpsServer(cert: { cert: string; key: string }, requestCert = false) {

@@ -1,8 +1,8 @@
 import { type RunningMock, startMock } from '../../mock/server.ts';
-import { makePki, type TestPki } from './pki.ts';
+import { type TestPki, testPki } from './pki.ts';
 import { RFID_FILE } from './scenario-files.ts';
 
-/** A throwaway PKI and the mock in HTTPS mode, which demands client certificates from its CA. */
+/** The self-tests' PKI and the mock in HTTPS mode, which demands client certificates from its CA. */
 export interface TlsTarget {
   pki: TestPki;
   mock: RunningMock;
@@ -12,7 +12,7 @@ export interface TlsTarget {
 }
 
 export async function startTlsTarget(): Promise<TlsTarget> {
-  const pki = makePki();
+  const pki = testPki();
   const mock = await startMock({
     port: 0,
     tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert },
@@ -26,9 +26,6 @@ export async function startTlsTarget(): Promise<TlsTarget> {
       OICP_CA_CERT: pki.caCert,
       ...extra,
     }),
-    close: async () => {
-      await mock.close();
-      pki.remove();
-    },
+    close: () => mock.close(),
   };
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InputError, type InputProblem } from '../../src/input/errors.ts';
 import { loadSuiteFresh } from '../../src/run/suite.ts';
-import { makePki, type TestPki } from '../support/pki.ts';
+import { type TestPki, testPki } from '../support/pki.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 import { expect, test } from '../support/test.ts';
 
@@ -226,9 +226,8 @@ test('a PIN written unquoted is never echoed in the message', () => {
 test.describe('with the QA profile', () => {
   let pki: TestPki;
   test.beforeAll(() => {
-    pki = makePki();
+    pki = testPki();
   });
-  test.afterAll(() => pki.remove());
   const qa = (extra: Record<string, string>) => ({
     ...qaEnvironmentFromMockData(),
     OICP_CLIENT_PFX: pki.pfx,

@@ -6,7 +6,7 @@ import { operationUrl } from '../../src/exchange/request.ts';
 import { InputError } from '../../src/input/errors.ts';
 import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
-import { makePki, type TestPki } from '../support/pki.ts';
+import { type TestPki, testPki } from '../support/pki.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 import { expect, test } from '../support/test.ts';
 
@@ -32,9 +32,8 @@ function qaEnvironment(): Record<string, string> {
 
 let pki: TestPki;
 test.beforeAll(() => {
-  pki = makePki();
+  pki = testPki();
 });
-test.afterAll(() => pki.remove());
 
 test('the default profile is the embedded mock, started by the run', () => {
   const profile = loadProfile(registry, {});
