@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { projectRoot } from '../../src/paths.ts';
+import { runCompare } from '../support/compare-run.ts';
 import { runConformance } from '../support/conformance-run.ts';
 import { echoTarget, HASHED_VALUE, leaksIn, PIN, RAW_BODY_PIN, SALT } from '../support/echo-target.ts';
 import { expect, test } from '../support/test.ts';
@@ -98,12 +97,8 @@ test('no secret reaches an exchange log, a drift table, a calibration or a repla
       { recordOnly: true },
     );
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-secrets-compare-'));
-    const compare = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/compare.ts', first.reportsDir, replay.reportsDir, '--out', out],
-      { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 },
-    );
-    expect(compare.status, compare.stderr).toBe(0);
+    const compare = runCompare([first.reportsDir, replay.reportsDir, '--out', out]);
+    expect(compare.exitCode, compare.stderr).toBe(0);
 
     const evidence = [
       ...[first, second, replay].flatMap((run) =>

@@ -7,17 +7,22 @@ import type { Calibration } from '../../src/calibration/calibrate.ts';
 import { profileFile } from '../../src/config/profile.ts';
 import type { Drift, DriftGroup } from '../../src/drift/compare.ts';
 import { readExchangeLog } from '../../src/exchange/log-file.ts';
+import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { runCompare } from '../support/compare-run.ts';
 import { type ConformanceRun, runConformance } from '../support/conformance-run.ts';
+import { runEnvironmentInProcess, runInProcess } from '../support/in-process-run.ts';
 import { testPki } from '../support/pki.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 import { expect, test } from '../support/test.ts';
 
-// Mock versus QA, end to end through the real conformance command: every run records its exchanges; two runs
-// compared (the compare command, in this process) give the drift groups the faults between them explain; the
-// calibration a run proposes, pasted into a profile, makes the next run confirm it; a replay of a recorded run
-// reproduces that run's verdicts exactly. A setting naming an earlier run that is not there stops the command
+// Mock versus QA: every run records its exchanges; two runs compared (the compare command, in this process) give
+// the drift groups the faults between them explain; a run compared with an earlier one carries the drift in its
+// report; the calibration a run proposes, pasted into a profile, makes the next run confirm it; a replay of a
+// recorded run reproduces that run's verdicts exactly. What the command does with an earlier run (compare,
+// calibrate, replay) goes through the real command; the recordings it is given are made in this process
+// (tests/support/in-process-run.ts: the runner, transport and exchange log of a worker) where the test judges
+// the recording, not how it was made. A setting naming an earlier run that is not there stops the command
 // before anything is sent: tests/cli/earlier-runs-preflight.test.ts.
 
 const FIXTURE = 'tests/fixtures/scenarios/mock-vs-qa.yaml';
@@ -25,7 +30,31 @@ const registry = schemaRegistry();
 
 test.describe.configure({ mode: 'parallel' });
 
-/** One run of the fixture against the in-process mock in a fault mode (null: none). */
+/**
+ * A recording of the fixture against the in-process mock in a fault mode (null: none), made in this process:
+ * its exchange log, run record and run-level checks, as a run of the command leaves them. `without`: a scenario
+ * left out, as `--grep-invert` leaves it out.
+ */
+async function recordAgainst(
+  fault: FaultName | null,
+  options: { without?: string } = {},
+): Promise<ConformanceRun> {
+  const mock = await startMock({ port: 0, fault });
+  try {
+    const suite = loadSuiteFresh({
+      OICP_SETTINGS_FILE: 'none',
+      OICP_BASE_URL: mock.url,
+      OICP_SCENARIOS: FIXTURE,
+    });
+    return await runInProcess([
+      { ...suite, scenarios: suite.scenarios.filter((s) => s.id !== options.without) },
+    ]);
+  } finally {
+    await mock.close();
+  }
+}
+
+/** One run of the fixture through the conformance command, against the in-process mock in a fault mode. */
 async function runAgainst(
   fault: FaultName | null,
   env: Record<string, string> = {},
@@ -43,14 +72,14 @@ async function runAgainst(
 }
 
 /**
- * Recordings several tests read, each made once per worker: the fixture against the fault-free mock, and
- * against the mock answering refusals with the wrong code. Only read after they are made (compared with,
- * replayed, calibrated from), never written to; each test that shares one sits in a group of its own that runs
- * in one worker, in order.
+ * Recordings several tests read, each made once per worker: the fixture against the fault-free mock (in this
+ * process), and through the command against the mock answering refusals with the wrong code (its calibration
+ * is the command's). Only read after they are made (compared with, replayed, calibrated from), never written
+ * to; each test that shares one sits in a group of its own that runs in one worker, in order.
  */
 let faultFreeRun: Promise<ConformanceRun> | undefined;
 const faultFree = () => {
-  faultFreeRun ??= runAgainst(null);
+  faultFreeRun ??= recordAgainst(null);
   return faultFreeRun;
 };
 let wrongRefusalRun: Promise<ConformanceRun> | undefined;
@@ -120,17 +149,13 @@ test.describe('against the fault-free mock, recorded once', () => {
   test.describe.configure({ mode: 'default' });
 
   test('two runs against the mock in different fault modes give the drift groups their faults explain', async () => {
-    // Five independent runs (each its own mock on a free port, its own reports folder): two at a time.
-    const [base, refusals] = await Promise.all([
-      faultFree(),
-      runAgainst('wrong-refusal-code', {}, { args: ['--grep-invert', 'fixture-drift-invalid'] }),
-    ]);
+    // Five recordings, each against its own mock on a free port, with its own reports folder.
+    const base = await faultFree();
     expect(base.exitCode, base.stdout + base.stderr).toBe(0);
-    const [extraFields, provider, latin1] = await Promise.all([
-      runAgainst('unknown-answer-properties'),
-      runAgainst('wrong-provider-id'),
-      runAgainst('latin1-charset'),
-    ]);
+    const refusals = await recordAgainst('wrong-refusal-code', { without: 'fixture-drift-invalid' });
+    const extraFields = await recordAgainst('unknown-answer-properties');
+    const provider = await recordAgainst('wrong-provider-id');
+    const latin1 = await recordAgainst('latin1-charset');
 
     // Outcome: the two refusals carry 106; the invalid request did not run in B.
     const outcome = compare(base.reportsDir, refusals.reportsDir, compareOut());
@@ -323,7 +348,7 @@ test.describe('against the mock answering refusals with the wrong code, recorded
 
   test('a replay of a recorded run reproduces its verdicts exactly, the run-level checks included', async () => {
     for (const fault of ['wrong-refusal-code', 'repeated-session-id'] as const) {
-      const recorded = await (fault === 'wrong-refusal-code' ? wrongRefusal() : runAgainst(fault));
+      const recorded = await (fault === 'wrong-refusal-code' ? wrongRefusal() : recordAgainst(fault));
       const replayed = await runConformance(
         { OICP_MOCK_REPLAY: recorded.reportsDir, OICP_SCENARIOS: FIXTURE },
         { recordOnly: true },
@@ -348,17 +373,14 @@ test('a QA run replayed in CI: the same verdicts with the QA profile, without ce
   });
   try {
     const qa = qaEnvironmentFromMockData();
-    const recorded = await runConformance(
-      {
-        ...qa,
-        OICP_BASE_URL: mock.url,
-        OICP_CA_CERT: pki.caCert,
-        OICP_CLIENT_PFX: pki.pfx,
-        OICP_CLIENT_PASSPHRASE: pki.passphrase,
-        OICP_SCENARIOS: FIXTURE,
-      },
-      { recordOnly: true },
-    );
+    const recorded = await runEnvironmentInProcess({
+      ...qa,
+      OICP_BASE_URL: mock.url,
+      OICP_CA_CERT: pki.caCert,
+      OICP_CLIENT_PFX: pki.pfx,
+      OICP_CLIENT_PASSPHRASE: pki.passphrase,
+      OICP_SCENARIOS: FIXTURE,
+    });
     expect(recorded.record?.scenarios.length, recorded.stdout + recorded.stderr).toBe(5);
     // The PINs are masked in the recording: any PIN matches in the replay.
     const replayed = await runConformance(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ExchangeLogWriter } from '../../src/exchange/log-file.ts';
+import { ExchangeLogWriter, mergeExchangeParts } from '../../src/exchange/log-file.ts';
 import { NodeTransport } from '../../src/exchange/node-transport.ts';
 import { failureCategory } from '../../src/record/failure-category.ts';
 import {
@@ -55,7 +55,7 @@ interface Job {
  * Runs every scenario of the given suites, in order, against the target of each suite's profile; returns the
  * run the way `runConformance` returns a child run: the run record, what the command prints after the run
  * (the console summary and the run-level checks) and its exit code, and a private reports folder holding
- * `run-checks.json`.
+ * `run-checks.json` and the exchange log (`exchanges.jsonl`, for a comparison or a replay).
  */
 export async function runInProcess(
   suites: readonly LoadedSuite[],
@@ -106,6 +106,12 @@ export async function runInProcess(
     scenarios: records,
     errors: [],
   };
+  // The exchange log the run's reporter leaves (exchanges.jsonl): what a comparison or a replay reads.
+  mergeExchangeParts(
+    reports.runState,
+    reports.exchangeLog,
+    records.map((r) => r.id),
+  );
   // What the conformance command does after Playwright, minus the Allure report and coverage files.
   const runChecks = judgeRun(reports, record, first.profile.name, started);
   const stop = FailFast.stopOf(reports.runState);
