@@ -12,13 +12,14 @@ import { expandTree } from '../../src/report/report-page.ts';
 import { type ConformanceRun, runConformance } from '../support/conformance-run.ts';
 import { expect, test } from '../support/test.ts';
 
-// The certification evidence: one HTML file that opens from disk, offline, and calls no one. The run
-// uses the tests' own scenarios against the mock in a fault mode, so that one check fails with a known
-// expected/received.
+// The certification evidence: one HTML file that opens from disk, offline, and calls no one; and the console
+// of the same run. The run uses the tests' own scenarios against the mock in a fault mode, so that one check
+// fails with a known expected/received; it is made once for the tests of this file, which run in order in one
+// worker (a worker that a failed test leaves is replaced, and the run made again for the tests after it).
 const SCENARIOS = 'tests/e2e/fixtures/report-scenarios.yaml';
 const REFUSED_TITLE = 'An unknown card of the report fixture is refused with code 102';
 
-test.describe.configure({ mode: 'serial' });
+test.describe.configure({ mode: 'default' });
 
 let run: ConformanceRun;
 test.beforeAll(async () => {
@@ -153,4 +154,47 @@ test('overlapping attempts each learn of their own exit call, and process.exit i
   releaseSecond();
   expect((await second).exitAttempted).toBe(false);
   expect(process.exit).toBe(realExit);
+});
+
+test('failures and advisories are named; no code frame, stack or error-context of the suite reaches the console', async () => {
+  // As configured: the console reporter and every report.
+  const all = run;
+  expect(all.exitCode).toBe(1);
+  const out = all.stdout + all.stderr;
+  expect(all.stdout).toContain(
+    '  ✘ report-fixture-unknown-card-refused · An unknown card of the report fixture is refused with code 102 · [Unexpected status / code]\n' +
+      '      authorizationStatusAsExpected: expected AuthorizationStatus "NotAuthorized", received AuthorizationStatus "Authorized" (+1 more: statusCodeAsExpected)',
+  );
+  expect(all.stdout).toContain(
+    'Advisories (best-practice findings; they do not fail the run; every one is in the report):\n' +
+      '  ! requestCarriesEvseId · 1 scenario · e.g. expected an EvseID in the request, received EvseID (absent)\n' +
+      '      report-fixture-without-evse-id\n',
+  );
+  // One line per scenario naming its YAML file and line, and one list of failures (the summary's): no
+  // second list after the run, no line naming the spec that turns scenarios into tests.
+  expect(all.stdout).toMatch(
+    new RegExp(
+      `^ {2}✘ \\d/3 ${SCENARIOS.replace(/[.]/g, '\\.')}:\\d+ › .* \\[report-fixture-unknown-card-refused\\] \\(\\d+ms\\)$`,
+      'm',
+    ),
+  );
+  expect(all.stdout).not.toContain('authorize-start.spec.ts');
+  expect(all.stdout.match(/report-fixture-unknown-card-refused/g)).toHaveLength(2);
+  // Every path it prints is absolute; the gate says what it counts; the last line says it was a selection.
+  expect(all.stdout).toMatch(new RegExp(`Table: ${all.reportsDir.replace(/[.]/g, '\\.')}/coverage\\.md`));
+  expect(all.stdout).toContain(
+    '  ✘ certification/maxFailures: 1 scenario tagged @certification failed, the gate allows none',
+  );
+  expect(all.stdout.trimEnd().split('\n').at(-1)).toBe(
+    `selection: 3 of 3 scenarios ran (OICP_SCENARIOS=${SCENARIOS}) — not a full run`,
+  );
+  expect(all.stdout).toContain('2 passed, 1 failed, 1 advisory finding(s)');
+  expect(out).not.toMatch(/^\s+at /m);
+  expect(out).not.toMatch(/^\s*>?\s*\d+ \|/m);
+  expect(out).not.toContain('scenario-runner.ts');
+  expect(out).not.toContain('Error Context');
+  expect(out).not.toContain('error-context');
+  // Every line fits a wide terminal (200 columns) when there is no terminal.
+  for (const line of all.stdout.split('\n').filter((l) => /^\s+[✘!]|^Coverage/.test(l)))
+    expect(line.length, line).toBeLessThanOrEqual(200);
 });
