@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { _, Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { schemasDir } from '../paths.ts';
+import { VALIDATOR_CACHE_DIR, ValidatorCache } from './validator-cache.ts';
 
 // ajv-formats is published as CommonJS with a default export; under NodeNext the callable sits on .default.
 const addFormats: FormatsPlugin =
@@ -88,14 +89,53 @@ function candidatesOf(error: ErrorObject): string[] | undefined {
     .map(([name]) => name);
 }
 
-function plainAjv(): Ajv2020 {
-  // verbose: the errors carry the failing value and their schema, for messages that say what was meant.
-  // validateSchema: false — the schemas are the suite's own, checked against the JSON Schema meta-schema by
-  // its tests (tests/unit/schemas.test.ts); checking them again in every process that starts (the command,
-  // Playwright's main process, each worker) took a tenth of a second each time.
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, validateSchema: false });
+// verbose: the errors carry the failing value and their schema, for messages that say what was meant.
+// validateSchema: false — the schemas are the suite's own, checked against the JSON Schema meta-schema by its
+// tests (tests/unit/schemas.test.ts); checking them again in every process that starts (the command,
+// Playwright's main process, each worker) took a tenth of a second each time.
+const AJV_OPTIONS = { allErrors: true, verbose: true, validateSchema: false } as const;
+
+/** ajv with every schema of a registry. The formats are ajv-formats' full set, named for standalone code. */
+function plainAjv(schemas: readonly JsonSchema[]): Ajv2020 {
+  const ajv = new Ajv2020({
+    ...AJV_OPTIONS,
+    code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
+  });
   addFormats(ajv);
+  for (const schema of schemas) ajv.addSchema(schema);
   return ajv;
+}
+
+/**
+ * The validators of one view of the schemas (as written, or opened for answers): loaded from the cache of an
+ * earlier process when it has them, else compiled — by an ajv instance built on the first compile — and
+ * stored there.
+ */
+class Validators {
+  private ajv: Ajv2020 | undefined;
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly cache: ValidatorCache | undefined;
+
+  constructor(
+    private readonly schemas: readonly JsonSchema[],
+    cacheRoot: string | undefined,
+  ) {
+    this.cache = cacheRoot
+      ? ValidatorCache.of(cacheRoot, { ...AJV_OPTIONS, formats: 'ajv-formats full' }, schemas)
+      : undefined;
+  }
+
+  get(id: string): ValidateFunction {
+    let validate = this.validators.get(id) ?? this.cache?.load(id);
+    if (!validate) {
+      this.ajv ??= plainAjv(this.schemas);
+      validate = this.ajv.getSchema(id);
+      if (!validate) throw new Error(`no schema with $id ${id}`);
+      this.cache?.store(id, this.ajv, validate);
+    }
+    this.validators.set(id, validate);
+    return validate;
+  }
 }
 
 /**
@@ -123,27 +163,33 @@ function propertyPath(parent: string, key: string | number): string {
  * Every schema under schemas/, loaded into plain ajv (draft 2020-12) instances and compiled on first use by
  * `$id`: once as written (requests, our own files) and once opened for answers (no `additionalProperties:
  * false`, E-12). Plain ajv options on purpose: the schemas must work in anyone's ajv, so patterns are written
- * unicode-safe instead of relaxing `unicodeRegExp` (docs/errata.md, E-04).
+ * unicode-safe instead of relaxing `unicodeRegExp` (docs/errata.md, E-04). The validators of the suite's own
+ * schemas are kept between processes (validator-cache.ts); a registry of another folder compiles its own.
  */
 export class SchemaRegistry {
-  private readonly ajv = plainAjv();
-  private readonly answerAjv = plainAjv();
-  private readonly compiled = new Map<string, ValidateFunction>();
-  private readonly compiledForAnswers = new Map<string, ValidateFunction>();
+  private readonly asWritten: Validators;
+  private readonly forAnswers: Validators;
   private readonly documents = new Map<string, JsonSchema>();
   readonly ids: readonly string[];
 
-  constructor(dir: string = schemasDir) {
-    const ids: string[] = [];
+  constructor(
+    dir: string = schemasDir,
+    cacheRoot: string | undefined = dir === schemasDir ? VALIDATOR_CACHE_DIR : undefined,
+  ) {
     for (const file of listSchemaFiles(dir)) {
       const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as JsonSchema;
       if (typeof schema.$id !== 'string') throw new Error(`${file}: schema has no $id`);
-      this.ajv.addSchema(schema);
-      this.answerAjv.addSchema(openedForAnswers(schema) as JsonSchema);
+      if (this.documents.has(schema.$id))
+        throw new Error(`${file}: another schema has the $id ${schema.$id}`);
       this.documents.set(schema.$id, schema);
-      ids.push(schema.$id);
     }
-    this.ids = ids;
+    const schemas = [...this.documents.values()];
+    this.ids = [...this.documents.keys()];
+    this.asWritten = new Validators(schemas, cacheRoot);
+    this.forAnswers = new Validators(
+      schemas.map((schema) => openedForAnswers(schema) as JsonSchema),
+      cacheRoot,
+    );
   }
 
   /** The schema document itself (for tools that read the rules, such as the negative-case generator). */
@@ -154,7 +200,7 @@ export class SchemaRegistry {
   }
 
   validator(id: string): ValidateFunction {
-    return compiledBy(this.ajv, this.compiled, id);
+    return this.asWritten.get(id);
   }
 
   /** Validates as written and returns the violations, most specific first; an empty list means valid. */
@@ -167,7 +213,7 @@ export class SchemaRegistry {
    * OICP does not list never fails an answer (E-12). `unknownProperties` names those properties.
    */
   answerViolations(id: string, value: unknown): SchemaViolation[] {
-    return violationsOf(compiledBy(this.answerAjv, this.compiledForAnswers, id), value);
+    return violationsOf(this.forAnswers.get(id), value);
   }
 
   /**
@@ -317,16 +363,6 @@ interface SchemaAt {
   documentId: string;
 }
 
-function compiledBy(ajv: Ajv2020, cache: Map<string, ValidateFunction>, id: string): ValidateFunction {
-  let validate = cache.get(id);
-  if (!validate) {
-    validate = ajv.getSchema(id);
-    if (!validate) throw new Error(`no schema with $id ${id}`);
-    cache.set(id, validate);
-  }
-  return validate;
-}
-
 function violationsOf(validate: ValidateFunction, value: unknown): SchemaViolation[] {
   if (validate(value)) return [];
   return pruneAlternatives((validate.errors ?? []).map(describe));
@@ -354,7 +390,7 @@ function pruneAlternatives(list: SchemaViolation[]): SchemaViolation[] {
 }
 
 let shared: SchemaRegistry | undefined;
-/** One registry per process (one per Playwright worker): schemas compile once. */
+/** One registry per process (one per Playwright worker): each validator is compiled, or loaded, once. */
 export function schemaRegistry(): SchemaRegistry {
   shared ??= new SchemaRegistry();
   return shared;
