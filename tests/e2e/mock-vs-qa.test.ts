@@ -32,12 +32,12 @@ test.describe.configure({ mode: 'parallel' });
 
 /**
  * A recording of the fixture against the in-process mock in a fault mode (null: none), made in this process:
- * its exchange log, run record and run-level checks, as a run of the command leaves them. `without`: a scenario
- * left out, as `--grep-invert` leaves it out.
+ * its exchange log, run record, run-level checks and summary, as a run of the command leaves them. `without`:
+ * a scenario left out, as `--grep-invert` leaves it out; `env`: settings of the run (a profile).
  */
 async function recordAgainst(
   fault: FaultName | null,
-  options: { without?: string } = {},
+  options: { without?: string; env?: Record<string, string> } = {},
 ): Promise<ConformanceRun> {
   const mock = await startMock({ port: 0, fault });
   try {
@@ -45,6 +45,7 @@ async function recordAgainst(
       OICP_SETTINGS_FILE: 'none',
       OICP_BASE_URL: mock.url,
       OICP_SCENARIOS: FIXTURE,
+      ...options.env,
     });
     return await runInProcess([
       { ...suite, scenarios: suite.scenarios.filter((s) => s.id !== options.without) },
@@ -335,8 +336,8 @@ test.describe('against the mock answering refusals with the wrong code, recorded
       );
 
       // Against a target that answers as the catalogue expects, the calibrated expectation is the one not
-      // confirmed — and says it is the profile's.
-      const third = await runAgainst(null, { OICP_ENV: name });
+      // confirmed — and says it is the profile's (the run's summary, judged in this process).
+      const third = await recordAgainst(null, { env: { OICP_ENV: name } });
       expect(third.exitCode).toBe(0);
       expect(third.stdout).toContain(
         `? fixture-drift-unknown-card · statusCode (observed, profile '${name}'): expected StatusCode.Code "106", received StatusCode.Code "102"`,
