@@ -1,4 +1,6 @@
+import { startMock } from '../../mock/server.ts';
 import { runConformance, scenarioResults } from '../support/conformance-run.ts';
+import { runEnvironmentInProcess } from '../support/in-process-run.ts';
 import { freePort, isListening } from '../support/listen.ts';
 import { expect, test } from '../support/test.ts';
 
@@ -21,16 +23,19 @@ test("OICP_MOCK_COMMAND starts another team's mock, waits for it, and stops it a
 });
 
 test('when the external mock lacks test data, each affected scenario says so and names the values it relies on', async () => {
-  const port = await freePort();
-  const run = await runConformance(
-    {
-      // A mock that authorizes every card: it does not know the refused cards the scenarios rely on.
-      OICP_MOCK_COMMAND: `node --import tsx mock/cli.ts --port ${port} --fault authorize-everything`,
-      OICP_BASE_URL: `http://127.0.0.1:${port}`,
+  // A mock that authorizes every card: it does not know the refused cards the scenarios rely on. What the
+  // scenarios say of it is the runner's, judged in this process; starting and stopping the command is the test above.
+  const mock = await startMock({ port: 0, fault: 'authorize-everything' });
+  let run: Awaited<ReturnType<typeof runEnvironmentInProcess>>;
+  try {
+    run = await runEnvironmentInProcess({
+      OICP_MOCK_COMMAND: 'another-teams-mock --port 0',
+      OICP_BASE_URL: mock.url,
       OICP_SCENARIOS: RFID_FILE,
-    },
-    { recordOnly: true },
-  );
+    });
+  } finally {
+    await mock.close();
+  }
   expect(run.exitCode).toBe(1);
   const failed = scenarioResults(run).filter((r) => r.status !== 'passed');
   expect(failed.map((r) => r.id).sort()).toEqual(['fixture-rfid-no-contract', 'fixture-rfid-unknown-uid']);
