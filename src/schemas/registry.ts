@@ -117,11 +117,12 @@ class Validators {
   private readonly cache: ValidatorCache | undefined;
 
   constructor(
+    view: string,
     private readonly schemas: readonly JsonSchema[],
     cacheRoot: string | undefined,
   ) {
     this.cache = cacheRoot
-      ? ValidatorCache.of(cacheRoot, { ...AJV_OPTIONS, formats: 'ajv-formats full' }, schemas)
+      ? ValidatorCache.of(cacheRoot, view, { ...AJV_OPTIONS, formats: 'ajv-formats full' }, schemas)
       : undefined;
   }
 
@@ -185,8 +186,9 @@ export class SchemaRegistry {
     }
     const schemas = [...this.documents.values()];
     this.ids = [...this.documents.keys()];
-    this.asWritten = new Validators(schemas, cacheRoot);
+    this.asWritten = new Validators('as-written', schemas, cacheRoot);
     this.forAnswers = new Validators(
+      'for-answers',
       schemas.map((schema) => openedForAnswers(schema) as JsonSchema),
       cacheRoot,
     );

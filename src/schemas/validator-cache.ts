@@ -18,6 +18,9 @@ const require = createRequire(import.meta.url);
 /** Beside the caches of the other tools (TypeScript, dependency-cruiser, knip): never part of a report. */
 export const VALIDATOR_CACHE_DIR = path.join(projectRoot, 'node_modules', '.cache', 'oicp-validators');
 
+/** The name of a fingerprint's folder. */
+const FINGERPRINT = /^[0-9a-f]{32}$/;
+
 /** Changed when the code the registry asks ajv for changes in a way its options and schemas do not show. */
 const LAYOUT = '1';
 
@@ -35,15 +38,19 @@ function versionOf(name: string): string {
  * be read or written is no cache: the validator is compiled, as without one.
  */
 export class ValidatorCache {
-  private constructor(private readonly folder: string) {}
+  private constructor(
+    private readonly root: string,
+    private readonly folder: string,
+  ) {}
 
-  /** The cache of the validators of `schemas` compiled with `options`, under `root`. */
-  static of(root: string, options: unknown, schemas: readonly unknown[]): ValidatorCache {
+  /** The cache of the validators of one view of `schemas` compiled with `options`, under `root`. */
+  static of(root: string, view: string, options: unknown, schemas: readonly unknown[]): ValidatorCache {
     const fingerprint = createHash('sha256');
     for (const part of [LAYOUT, versionOf('ajv'), versionOf('ajv-formats'), JSON.stringify(options)])
       fingerprint.update(part).update('\0');
     for (const schema of schemas) fingerprint.update(JSON.stringify(schema)).update('\0');
-    return new ValidatorCache(path.join(root, fingerprint.digest('hex').slice(0, 32)));
+    const views = path.join(root, view);
+    return new ValidatorCache(views, path.join(views, fingerprint.digest('hex').slice(0, 32)));
   }
 
   /** The validator of `id` as an earlier process stored it; undefined when there is none, or none usable. */
@@ -61,11 +68,25 @@ export class ValidatorCache {
   /** Stores the validator `ajv` compiled for `id`, whole or not at all (a reader never sees half a file). */
   store(id: string, ajv: Ajv2020, validate: ValidateFunction): void {
     try {
-      fs.mkdirSync(this.folder, { recursive: true });
+      if (fs.mkdirSync(this.folder, { recursive: true }) !== undefined) this.removeOtherFingerprints();
       writeFileAtomic(this.fileOf(id), standaloneCode(ajv, validate));
     } catch {
       // Read-only or full: the next process compiles it again.
     }
+  }
+
+  /**
+   * A new fingerprint (a schema or ajv changed) makes the validators of the others dead weight: removed when
+   * its folder is made. A process that still used one compiles its validators again.
+   */
+  private removeOtherFingerprints(): void {
+    for (const entry of fs.readdirSync(this.root, { withFileTypes: true }))
+      if (
+        entry.isDirectory() &&
+        FINGERPRINT.test(entry.name) &&
+        path.join(this.root, entry.name) !== this.folder
+      )
+        fs.rmSync(path.join(this.root, entry.name), { recursive: true, force: true });
   }
 
   private fileOf(id: string): string {

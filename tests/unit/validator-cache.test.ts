@@ -94,7 +94,7 @@ test('a cache file that does not load is compiled again and replaced; a cache th
   expect(new SchemaRegistry(schemasDir, blocked).violations(OICP.request, invalid)).toEqual(expected);
 });
 
-test('a changed schema gets validators of its own, never the ones stored for the old text', () => {
+test('a changed schema gets validators of its own, never the ones stored for the old text, which are removed', () => {
   const root = cacheRoot();
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-schemas-'));
   fs.cpSync(schemasDir, copy, { recursive: true });
@@ -103,13 +103,24 @@ test('a changed schema gets validators of its own, never the ones stored for the
     Identification: { RFIDMifareFamilyIdentification: { UID: '1234ABCD' } },
   };
   expect(new SchemaRegistry(copy, root).violations(OICP.request, request)).toEqual([]);
+  const view = path.join(root, 'as-written');
+  const [before] = fs.readdirSync(view);
   const file = path.join(copy, 'oicp', 'eRoamingAuthorizeStart.schema.json');
   const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as { required: string[] };
   schema.required.push('EvseID');
   fs.writeFileSync(file, JSON.stringify(schema));
   const changed = new SchemaRegistry(copy, root).violations(OICP.request, request);
   expect(changed.map((v) => v.property)).toEqual(['EvseID']);
-  expect(fs.readdirSync(root)).toHaveLength(2);
+  // A folder of its own; the old one, dead weight now, is gone (a folder that is no fingerprint is left).
+  const after = fs.readdirSync(view);
+  expect(after).toHaveLength(1);
+  expect(after[0]).not.toBe(before);
+  fs.mkdirSync(path.join(view, 'not-a-fingerprint'));
+  schema.required.push('SessionID');
+  fs.writeFileSync(file, JSON.stringify(schema));
+  new SchemaRegistry(copy, root).violations(OICP.request, request);
+  expect(fs.readdirSync(view)).toContain('not-a-fingerprint');
+  expect(fs.readdirSync(view)).toHaveLength(2);
 });
 
 test("only the suite's own schemas are cached by default: a registry of another folder compiles its own", () => {
@@ -117,10 +128,12 @@ test("only the suite's own schemas are cached by default: a registry of another 
   const own = new SchemaRegistry();
   own.violations(OICP.request, {});
   own.answerViolations(OICP.request, {});
+  // The views and their fingerprints' folders.
   const folders = () =>
     fs
-      .readdirSync(VALIDATOR_CACHE_DIR)
-      .filter((f) => !f.startsWith('.'))
+      .readdirSync(VALIDATOR_CACHE_DIR, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => path.join(entry.parentPath, entry.name))
       .sort();
   const before = folders();
   // Another folder of schemas (a changed copy: another fingerprint) adds no folder there.
