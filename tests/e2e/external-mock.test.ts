@@ -1,5 +1,5 @@
 import { startMock } from '../../mock/server.ts';
-import { runConformance, scenarioResults } from '../support/conformance-run.ts';
+import { type ConformanceRun, runConformance, scenarioResults } from '../support/conformance-run.ts';
 import { runEnvironmentInProcess } from '../support/in-process-run.ts';
 import { freePort, isListening } from '../support/listen.ts';
 import { expect, test } from '../support/test.ts';
@@ -26,7 +26,7 @@ test('when the external mock lacks test data, each affected scenario says so and
   // A mock that authorizes every card: it does not know the refused cards the scenarios rely on. What the
   // scenarios say of it is the runner's, judged in this process; starting and stopping the command is the test above.
   const mock = await startMock({ port: 0, fault: 'authorize-everything' });
-  let run: Awaited<ReturnType<typeof runEnvironmentInProcess>>;
+  let run: ConformanceRun;
   try {
     run = await runEnvironmentInProcess({
       OICP_MOCK_COMMAND: 'another-teams-mock --port 0',
