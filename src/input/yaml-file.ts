@@ -4,64 +4,49 @@ import type { SchemaRegistry, SchemaViolation } from '../schemas/registry.ts';
 import { closestAll } from '../text.ts';
 import { displayPath, InputError, type InputProblem } from './errors.ts';
 import { readInputFile } from './read-file.ts';
+import {
+  type ParsedYaml,
+  type Places,
+  projectYamlCache,
+  type Written,
+  type YamlCache,
+} from './yaml-cache.ts';
 
 /** How many alias expansions a YAML input may make; a hand-written file uses a handful at most. */
 const MAX_ALIAS_COUNT = 100;
+
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true } as const;
 
 /** A YAML file whose values can be traced back to their line and column. */
 export class YamlSource {
   readonly file: string;
   readonly displayPath: string;
   readonly data: unknown;
-  private readonly doc: Document.Parsed;
-  private readonly lines: LineCounter;
+  private readonly text: string;
+  private readonly places: Places;
+  /** Parsed again only for what the places do not hold: how a scalar was written, asked when a value is wrong. */
+  private doc?: Document.Parsed;
 
-  private constructor(file: string, doc: Document.Parsed, lines: LineCounter, what: string) {
+  private constructor(file: string, text: string, parsed: ParsedYaml, doc?: Document.Parsed) {
     this.file = file;
     this.displayPath = displayPath(file);
+    this.text = text;
+    this.data = parsed.data;
+    this.places = parsed.places;
     this.doc = doc;
-    this.lines = lines;
-    try {
-      // yaml refuses documents whose aliases would expand beyond reason (a "billion laughs" bomb).
-      this.data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (error) {
-      throw new InputError(`Invalid YAML in ${what}; nothing was sent`, [
-        {
-          file: this.displayPath,
-          field: '',
-          message: /alias/i.test((error as Error).message)
-            ? `its aliases (*name) expand to too much data (${(error as Error).message})`
-            : (error as Error).message,
-        },
-      ]);
-    }
   }
 
   /**
-   * Reads and parses a YAML file. Syntax errors, duplicate keys and unreadable files become an
-   * InputError naming the file, line and column.
+   * Reads and parses a YAML file (or takes what an earlier process stored of it, see yaml-cache.ts). Syntax
+   * errors, duplicate keys and unreadable files become an InputError naming the file, line and column.
    */
-  static read(file: string, what: string): YamlSource {
-    const display = displayPath(file);
+  static read(file: string, what: string, cache: YamlCache = projectYamlCache): YamlSource {
     const text = readInputFile(file, what).toString('utf8');
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-      throw new InputError(
-        `Invalid YAML in ${what}`,
-        doc.errors.map((e) => {
-          const pos = lines.linePos(e.pos[0]);
-          return {
-            file: display,
-            line: pos.line,
-            column: pos.col,
-            field: '',
-            message: e.message.split('\n')[0] ?? e.code,
-          };
-        }),
-      );
-    }
-    return new YamlSource(file, doc, lines, what);
+    const stored = cache.load(file, text);
+    if (stored) return new YamlSource(file, text, stored);
+    const { doc, parsed } = parse(text, displayPath(file), what);
+    cache.store(file, text, parsed);
+    return new YamlSource(file, text, parsed, doc);
   }
 
   /**
@@ -72,36 +57,36 @@ export class YamlSource {
     segments: (string | number)[],
     options: { atKey?: boolean } = {},
   ): { line?: number; column?: number } {
-    const range = this.nodeAt(segments, options)?.range;
-    if (!range) return {};
-    const pos = this.lines.linePos(range[0]);
-    return { line: pos.line, column: pos.col };
+    const walked: string[] = [];
+    let found = this.places.get(placeKey(walked));
+    if (!found) return {};
+    for (const [index, segment] of segments.entries()) {
+      // A list's items are found by number, as yaml finds them: "1", 1 and "1.0" name the same item.
+      const step = found.list ? String(Number(segment)) : String(segment);
+      const next = this.places.get(placeKey([...walked, step]));
+      if (!next) break;
+      walked.push(step);
+      found = next;
+      if (options.atKey && index === segments.length - 1)
+        return { line: next.keyLine, column: next.keyColumn };
+    }
+    return { line: found.line, column: found.column };
   }
 
   /** The text a scalar was written as (`0000`, `"1234"`), when the path leads to one. */
   writtenAs(segments: (string | number)[]): string | undefined {
-    const node = this.nodeAt(segments);
-    return isScalar(node) ? node.source : undefined;
-  }
-
-  /** The node at a path, or the closest existing ancestor (see locate). */
-  private nodeAt(segments: (string | number)[], options: { atKey?: boolean } = {}): Node | undefined {
+    this.doc ??= parseDocument(this.text, PARSE_OPTIONS);
     let node: unknown = this.doc.contents;
-    for (const [index, segment] of segments.entries()) {
-      let next: unknown;
-      if (isMap(node)) {
-        const pair = node.items.find(
-          (item) => isScalar(item.key) && String(item.key.value) === String(segment),
-        );
-        // A key written without a value (`UID:`) is located at the key: the empty value has no place of its own.
-        const empty = isScalar(pair?.value) && pair.value.value === null && !pair.value.source;
-        next =
-          (options.atKey && index === segments.length - 1) || empty ? pair?.key : (pair?.value ?? pair?.key);
-      } else if (isSeq(node)) next = node.get(Number(segment), true);
-      if (next === undefined || next === null) break;
+    for (const segment of segments) {
+      const next = isMap(node)
+        ? node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment))?.value
+        : isSeq(node)
+          ? node.get(Number(segment), true)
+          : undefined;
+      if (next === undefined || next === null) return undefined;
       node = next;
     }
-    return (node ?? undefined) as Node | undefined;
+    return isScalar(node) ? node.source : undefined;
   }
 
   problem(segments: (string | number)[], message: string, options: { atKey?: boolean } = {}): InputProblem {
@@ -225,4 +210,86 @@ function fieldName(segments: (string | number)[]): string {
       typeof s === 'number' || /^\d+$/.test(String(s)) ? `[${s}]` : `${i === 0 ? '' : '.'}${s}`,
     )
     .join('');
+}
+
+/** Parses a YAML text into its data and places; an InputError for what yaml refuses. */
+function parse(text: string, display: string, what: string): { doc: Document.Parsed; parsed: ParsedYaml } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter: lines });
+  if (doc.errors.length > 0) {
+    throw new InputError(
+      `Invalid YAML in ${what}`,
+      doc.errors.map((e) => {
+        const pos = lines.linePos(e.pos[0]);
+        return {
+          file: display,
+          line: pos.line,
+          column: pos.col,
+          field: '',
+          message: e.message.split('\n')[0] ?? e.code,
+        };
+      }),
+    );
+  }
+  let data: unknown;
+  try {
+    // yaml refuses documents whose aliases would expand beyond reason (a "billion laughs" bomb).
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw new InputError(`Invalid YAML in ${what}; nothing was sent`, [
+      {
+        file: display,
+        field: '',
+        message: /alias/i.test((error as Error).message)
+          ? `its aliases (*name) expand to too much data (${(error as Error).message})`
+          : (error as Error).message,
+      },
+    ]);
+  }
+  return { doc, parsed: { data, places: placesOf(doc, lines) } };
+}
+
+function placeKey(segments: readonly string[]): string {
+  return JSON.stringify(segments);
+}
+
+/**
+ * Every place a path can lead to, found the way a reader of the file would point at it: a map's value by the
+ * first key written as that text, a list's item by its index. A key written without a value (`UID:`) is placed
+ * at the key, the empty value having no place of its own; a path never goes into a scalar or an alias (`*name`).
+ */
+function placesOf(doc: Document.Parsed, lines: LineCounter): Places {
+  const places = new Map<string, Written>();
+  const at = (node: Node | null | undefined) => {
+    const pos = node?.range ? lines.linePos(node.range[0]) : undefined;
+    return pos && { line: pos.line, column: pos.col };
+  };
+  const visit = (node: Node, keyNode: Node, segments: string[]) => {
+    const value = at(node);
+    const key = at(keyNode) ?? value;
+    if (!value || !key) return;
+    places.set(placeKey(segments), {
+      ...value,
+      keyLine: key.line,
+      keyColumn: key.column,
+      ...(isSeq(node) ? { list: true as const } : {}),
+    });
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (!isScalar(pair.key)) continue;
+        const name = String(pair.key.value);
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const empty = isScalar(pair.value) && pair.value.value === null && !pair.value.source;
+        visit(empty || !pair.value ? pair.key : (pair.value as Node), pair.key, [...segments, name]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => {
+        if (item) visit(item as Node, item as Node, [...segments, String(index)]);
+      });
+    }
+  };
+  if (doc.contents) visit(doc.contents, doc.contents, []);
+  return places;
 }
