@@ -6,8 +6,9 @@ import { expect, test } from '../support/test.ts';
 // A dead target ends the run after a few failures of one kind, with one message naming cause and URL;
 // the remaining scenarios are reported as not run: here through the real command and Playwright's workers,
 // and for each kind of dead target through the runner in the test's process (tests/mock/dead-target-runs.test.ts).
-// And the embedded mock never collides with a port in use (a port that is, named explicitly:
-// tests/cli/ports.test.ts).
+// The embedded mock never collides with a port in use: it takes a free one (tests/e2e/new-test-card.test.ts,
+// whose run starts it without OICP_MOCK_PORT), and a port in use named explicitly is refused
+// (tests/cli/ports.test.ts).
 
 const BATCH = 'tests/fixtures/scenarios/batch.yaml';
 const BATCH_SIZE = 8;
@@ -30,15 +31,4 @@ test('a refused port: the run stops after two failures, names the cause once, th
   );
   expect(run.stdout).toContain('The remaining scenarios were not run.');
   expect(run.stdout.match(/^✘ The run stopped after/gm)).toHaveLength(1);
-});
-
-test('without OICP_MOCK_PORT the embedded mock takes a free port, not the old default 8787', async () => {
-  // No test binds a fixed port: a run that fell back to 8787 would either report it here or, with 8787 held
-  // by someone else on this machine, fail to start its mock; either way the test fails.
-  const run = await runConformance({ OICP_SCENARIOS: BATCH }, { recordOnly: true });
-  expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-  const port = /target http:\/\/127\.0\.0\.1:(\d+) \(embedded mock\)/.exec(run.stdout)?.[1];
-  expect(port).toBeDefined();
-  expect(port).not.toBe('8787');
-  expect(scenariosByOutcome(run).results.filter((r) => r.status === 'passed')).toHaveLength(BATCH_SIZE);
 });

@@ -99,6 +99,12 @@ test('the documented steps add a card in one edit: the run starts the embedded m
       .map((r) => `${r.id} ${r.status}`)
       .sort(),
   ).toEqual(scenarios.ids.map((id) => `${id} passed`).sort());
+  // Without OICP_MOCK_PORT the embedded mock takes a free port, never the old default 8787. No test binds a
+  // fixed port: a run that fell back to 8787 would either show it here or, with 8787 held by someone else on
+  // this machine, fail to start its mock; either way the test fails.
+  const port = /target http:\/\/127\.0\.0\.1:(\d+) \(embedded mock\)/.exec(run.stdout)?.[1];
+  expect(port, run.stdout).toBeDefined();
+  expect(port).not.toBe('8787');
 });
 
 test('without the registry entry the card is unknown: the failure names the UID it sent and where to add it', async () => {
