@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FaultName } from '../../mock/faults.ts';
+import { loadReplayLog } from '../../mock/replay.ts';
 import { startMock } from '../../mock/server.ts';
 import type { Calibration } from '../../src/calibration/calibrate.ts';
 import { profileFile } from '../../src/config/profile.ts';
@@ -20,7 +21,8 @@ import { expect, test } from '../support/test.ts';
 // the drift groups the faults between them explain; a run compared with an earlier one carries the drift in its
 // report; the calibration a run proposes, pasted into a profile, makes the next run confirm it; a replay of a
 // recorded run reproduces that run's verdicts exactly. What the command does with an earlier run (compare,
-// calibrate, replay) goes through the real command; the recordings it is given are made in this process
+// calibrate, replay) goes through the real command, once each; the recordings it is given, and the other
+// replays (a mock replaying in this process, with the replay's settings), are made in this process
 // (tests/support/in-process-run.ts: the runner, transport and exchange log of a worker) where the test judges
 // the recording, not how it was made. A setting naming an earlier run that is not there stops the command
 // before anything is sent: tests/cli/earlier-runs-preflight.test.ts.
@@ -350,11 +352,16 @@ test.describe('against the mock answering refusals with the wrong code, recorded
   test('a replay of a recorded run reproduces its verdicts exactly, the run-level checks included', async () => {
     for (const fault of ['wrong-refusal-code', 'repeated-session-id'] as const) {
       const recorded = await (fault === 'wrong-refusal-code' ? wrongRefusal() : recordAgainst(fault));
-      const replayed = await runConformance(
-        { OICP_MOCK_REPLAY: recorded.reportsDir, OICP_SCENARIOS: FIXTURE },
-        { recordOnly: true },
-      );
-      expect(replayed.stdout).toContain('(embedded mock replaying');
+      // Through the command once (it starts the embedded mock replaying); the other recording is replayed by
+      // a replaying mock in this process, the run judged as the command's workers judge it.
+      const replayed =
+        fault === 'wrong-refusal-code'
+          ? await runConformance(
+              { OICP_MOCK_REPLAY: recorded.reportsDir, OICP_SCENARIOS: FIXTURE },
+              { recordOnly: true },
+            )
+          : await replayInProcess(recorded.reportsDir, { OICP_SCENARIOS: FIXTURE });
+      if (fault === 'wrong-refusal-code') expect(replayed.stdout).toContain('(embedded mock replaying');
       expect(Object.keys(verdictsOf(recorded))).toHaveLength(5);
       expect(verdictsOf(replayed), `${fault}\n${replayed.stdout}${replayed.stderr}`).toEqual(
         verdictsOf(recorded),
@@ -364,6 +371,23 @@ test.describe('against the mock answering refusals with the wrong code, recorded
     }
   });
 });
+
+/**
+ * A run against a mock in this process replaying a recording (mock/replay.ts), with the settings of a replay
+ * (OICP_MOCK_REPLAY and the replaying mock's port): the profile the command would load for it.
+ */
+async function replayInProcess(recording: string, env: Record<string, string>): Promise<ConformanceRun> {
+  const mock = await startMock({ port: 0, replay: loadReplayLog(recording) });
+  try {
+    return await runEnvironmentInProcess({
+      ...env,
+      OICP_MOCK_REPLAY: recording,
+      OICP_MOCK_PORT: String(new URL(mock.url).port),
+    });
+  } finally {
+    await mock.close();
+  }
+}
 
 test('a QA run replayed in CI: the same verdicts with the QA profile, without certificate or QA', async () => {
   const pki = testPki();
@@ -383,11 +407,13 @@ test('a QA run replayed in CI: the same verdicts with the QA profile, without ce
       OICP_SCENARIOS: FIXTURE,
     });
     expect(recorded.record?.scenarios.length, recorded.stdout + recorded.stderr).toBe(5);
-    // The PINs are masked in the recording: any PIN matches in the replay.
-    const replayed = await runConformance(
-      { ...qa, OICP_QA_WRONG_PIN: '9999', OICP_MOCK_REPLAY: recorded.reportsDir, OICP_SCENARIOS: FIXTURE },
-      { recordOnly: true },
-    );
+    // The PINs are masked in the recording: any PIN matches in the replay. The QA profile without its
+    // certificate: a replay needs none (the command starting the replaying mock: the test above).
+    const replayed = await replayInProcess(recorded.reportsDir, {
+      ...qa,
+      OICP_QA_WRONG_PIN: '9999',
+      OICP_SCENARIOS: FIXTURE,
+    });
     expect(verdictsOf(replayed), replayed.stdout + replayed.stderr).toEqual(verdictsOf(recorded));
   } finally {
     await mock.close();

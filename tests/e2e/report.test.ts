@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startMock } from '../../mock/server.ts';
 import { OPERATION_DOC, scenarioTestCaseId } from '../../src/report/allure-labels.ts';
 import { allureReportData, allureReportJson } from '../../src/report/report-data.ts';
-import { type ConformanceRun, runConformance } from '../support/conformance-run.ts';
+import { type ConformanceRun, runConformance, scenarioResults } from '../support/conformance-run.ts';
 import { expect, test } from '../support/test.ts';
 
 // The Allure side of a run, judged in what the real CLI writes: allure-results (what allure-playwright
@@ -283,7 +283,15 @@ test.describe('a passing run, then a failing one on the same history', () => {
     } finally {
       await faulty.close();
     }
+    // A target that breaks the contract fails the run (exit 1; through the process itself in
+    // tests/mutation/mutation.test.ts), and the run record names the scenarios and the check.
     expect(second.exitCode).toBe(1);
+    const notPassed = scenarioResults(second).filter((r) => r.status !== 'passed');
+    expect(notPassed.map((r) => r.id).sort()).toEqual([
+      'fixture-rfid-no-contract',
+      'fixture-rfid-unknown-uid',
+    ]);
+    for (const result of notPassed) expect(result.error).toContain('authorizationStatusAsExpected');
 
     // The failed check's step carries the explanation.
     const failed = allureResults(second).get('fixture-rfid-unknown-uid') as AllureResult;
