@@ -1,5 +1,10 @@
 import { startMock } from '../../mock/server.ts';
-import { type ConformanceRun, runConformance, scenarioResults } from '../support/conformance-run.ts';
+import {
+  type ConformanceRun,
+  runConformance,
+  runConformanceProcess,
+  scenarioResults,
+} from '../support/conformance-run.ts';
 import { runEnvironmentInProcess } from '../support/in-process-run.ts';
 import { freePort, isListening } from '../support/listen.ts';
 import { expect, test } from '../support/test.ts';
@@ -52,7 +57,7 @@ test('when the external mock lacks test data, each affected scenario says so and
 // command finds before Playwright starts are tested in this process, in tests/cli/ (a port another process
 // holds: tests/cli/ports.test.ts).
 test('OICP_MOCK_COMMAND without OICP_BASE_URL is a configuration error; nothing is started', async () => {
-  const run = await runConformance({
+  const run = await runConformanceProcess({
     OICP_MOCK_COMMAND: 'node -e "setInterval(() => {}, 1000)"',
     OICP_SCENARIOS: RFID_FILE,
   });
