@@ -102,6 +102,8 @@ test('150,000 records: refused at line 100,001 with exit 2, never a RangeError',
   const one = JSON.stringify(record('s'));
   const [head, tail] = one.split('"scenario":"s"');
   const lines = Array.from({ length: 150_000 }, (_v, i) => `${head}"scenario":"s${i}"${tail}`);
+  // Refused before a line of it is parsed: a broken first line is not even read.
+  lines[0] = 'not JSON';
   const many = writeLog(dir, 'many.jsonl', lines);
   const good = writeLog(dir, 'good.jsonl', [one]);
   const cli = runCompare([many, good, '--out', path.join(dir, 'out')]);
@@ -110,6 +112,7 @@ test('150,000 records: refused at line 100,001 with exit 2, never a RangeError',
     'many.jsonl:100001: more than 100000 lines, the limit of an exchange log (one line per scenario): split the run (--shard) and compare or replay the parts',
   );
   expect(cli.stderr).not.toContain('RangeError');
+  expect(cli.stderr).not.toContain('many.jsonl:1:');
 });
 
 /** Three letters for a number below 26³: a short field name that is no array index. */
