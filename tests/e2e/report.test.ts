@@ -5,7 +5,12 @@ import path from 'node:path';
 import { startMock } from '../../mock/server.ts';
 import { OPERATION_DOC, scenarioTestCaseId } from '../../src/report/allure-labels.ts';
 import { allureReportData, allureReportJson } from '../../src/report/report-data.ts';
-import { type ConformanceRun, runConformance, scenarioResults } from '../support/conformance-run.ts';
+import {
+  type ConformanceRun,
+  runConformance,
+  scenarioResults,
+  scenariosByOutcome,
+} from '../support/conformance-run.ts';
 import { expect, test } from '../support/test.ts';
 
 // The Allure side of a run, judged in what the real CLI writes: allure-results (what allure-playwright
@@ -357,37 +362,79 @@ test.describe('a passing run, then a failing one on the same history', () => {
   });
 });
 
-test('failures outside the certification scenarios fail the run but not the gate; a dead target is a transport error', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-uncertified-'));
-  const file = path.join(dir, 'rfid.yaml');
-  fs.writeFileSync(file, fs.readFileSync(RFID_FILE, 'utf8').replace(/tags: \[[^\]]*\]/g, 'tags: [smoke]'));
-  const closed = await startMock({ port: 0 });
-  await closed.close();
-  const run = await runConformance({
-    OICP_BASE_URL: closed.url,
-    OICP_SCENARIOS: file,
-    OICP_ALLURE_HISTORY: tempHistory(),
+// One run against a refused port, for what the run does (fail-fast through the real command and Playwright's
+// workers; each kind of dead target through the runner in the test's process: tests/mock/dead-target-runs.test.ts)
+// and what its reports say. The batch fixture's scenarios are tagged @smoke here: tagged, but none of them a
+// certification scenario.
+test.describe('one run against a refused port', () => {
+  test.describe.configure({ mode: 'default' });
+  const BATCH_SIZE = 8;
+  let dead: { run: ConformanceRun; url: string; port: number } | undefined;
+  const deadRun = async () => {
+    if (dead) return dead;
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-uncertified-')), 'batch.yaml');
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync('tests/fixtures/scenarios/batch.yaml', 'utf8')
+        .replace(/^( {2}- id: .*)$/gm, '$1\n    tags: [smoke]'),
+    );
+    const closed = await startMock({ port: 0 });
+    await closed.close();
+    const run = await runConformance({
+      OICP_BASE_URL: closed.url,
+      OICP_SCENARIOS: file,
+      OICP_ALLURE_HISTORY: tempHistory(),
+    });
+    const { port } = new URL(closed.url);
+    dead = { run, url: closed.url, port: Number(port) };
+    return dead;
+  };
+
+  test('a refused port: the run stops after two failures, names the cause once, the rest is not run', async () => {
+    const { run, url, port } = await deadRun();
+    expect(run.exitCode, run.stdout + run.stderr).toBe(1);
+    const { results, failed, notRun } = scenariosByOutcome(run);
+    expect(results).toHaveLength(BATCH_SIZE);
+    // Two in a row stop a target that never answered; a second worker may have had one in flight.
+    expect(failed.length).toBeGreaterThanOrEqual(2);
+    expect(failed.length).toBeLessThanOrEqual(3);
+    expect(notRun).toHaveLength(BATCH_SIZE - failed.length);
+    for (const result of failed)
+      expect(result.error).toContain(`nothing accepts connections at 127.0.0.1:${port}`);
+    expect(run.stdout).toContain(
+      `The run stopped after 2 consecutive transport failure(s) of one kind (connection refused) at ${url}`,
+    );
+    expect(run.stdout).toContain('The remaining scenarios were not run.');
+    expect(run.stdout.match(/^✘ The run stopped after/gm)).toHaveLength(1);
   });
-  expect(run.exitCode).toBe(1);
-  const results = allureResults(run);
-  expect(results.size).toBe(3);
-  // The dead target stops the run after two failures (fail-fast); what did not run is skipped, not failed.
-  const failed = [...results.values()].filter((result) => result.status !== 'skipped');
-  expect(failed.length).toBeGreaterThanOrEqual(2);
-  for (const result of failed) expect(label(result, 'failureCategory')).toBe('transport');
-  expect(reportCategories(run).get('Transport error')).toHaveLength(failed.length);
-  expect(gateOf(run).every((rule) => rule.success)).toBe(true);
-  expect(run.stdout).toContain('Quality gate: passed');
-  expect(run.stdout).toMatch(
-    /✘ fixture-rfid-authorized · .* · \[Transport error\]\n {6}POST http:\/\/127\.0\.0\.1:\d+\/api\/oicp\/.* failed: /,
-  );
-  expect(run.stdout).toContain(`By category: Transport error ${failed.length}`);
-  // JUnit: a target that does not answer is an error, not a failed check.
-  const junit = fs.readFileSync(path.join(run.reportsDir, 'junit.xml'), 'utf8');
-  expect(junit).toMatch(new RegExp(`<testsuites [^>]*tests="3" failures="0" errors="${failed.length}"`));
-  expect(junit).toMatch(
-    /<error message="TransportError: POST http:\/\/127\.0\.0\.1:\d+\/api\/oicp\/[^"]* failed: [^"]*" type="Transport error">/,
-  );
+
+  test('failures outside the certification scenarios fail the run but not the gate; a dead target is a transport error', async () => {
+    const { run } = await deadRun();
+    expect(run.exitCode).toBe(1);
+    const results = allureResults(run);
+    expect(results.size).toBe(BATCH_SIZE);
+    for (const result of results.values()) expect(labels(result, 'tag')).toContain('smoke');
+    // The dead target stops the run after two failures (fail-fast); what did not run is skipped, not failed.
+    const failed = [...results.values()].filter((result) => result.status !== 'skipped');
+    expect(failed.length).toBeGreaterThanOrEqual(2);
+    for (const result of failed) expect(label(result, 'failureCategory')).toBe('transport');
+    expect(reportCategories(run).get('Transport error')).toHaveLength(failed.length);
+    expect(gateOf(run).every((rule) => rule.success)).toBe(true);
+    expect(run.stdout).toContain('Quality gate: passed');
+    expect(run.stdout).toMatch(
+      /✘ fixture-batch-[a-z]+ · .* · \[Transport error\]\n {6}POST http:\/\/127\.0\.0\.1:\d+\/api\/oicp\/.* failed: /,
+    );
+    expect(run.stdout).toContain(`By category: Transport error ${failed.length}`);
+    // JUnit: a target that does not answer is an error, not a failed check.
+    const junit = fs.readFileSync(path.join(run.reportsDir, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(
+      new RegExp(`<testsuites [^>]*tests="${BATCH_SIZE}" failures="0" errors="${failed.length}"`),
+    );
+    expect(junit).toMatch(
+      /<error message="TransportError: POST http:\/\/127\.0\.0\.1:\d+\/api\/oicp\/[^"]*" type="Transport error">/,
+    );
+  });
 });
 
 const BASES_FIXTURE = `feature: Bases and the whole run

@@ -8,7 +8,9 @@ import { expect, test } from '../support/test.ts';
 // Each kind of dead target ends the run after a few failures of that kind, with one message naming cause and
 // URL; the remaining scenarios are reported as not run. Judged by the runner and its fail-fast state in the
 // test's process, one scenario at a time; the same through the real command and Playwright's workers:
-// tests/e2e/dead-target.test.ts.
+// tests/e2e/report.test.ts (one run against a refused port). The embedded mock never collides with a port in
+// use: it takes a free one (tests/e2e/new-test-card.test.ts, whose run starts it without OICP_MOCK_PORT), and a
+// port in use named explicitly is refused (tests/cli/ports.test.ts).
 
 const BATCH = 'tests/fixtures/scenarios/batch.yaml';
 const BATCH_SIZE = 8;
