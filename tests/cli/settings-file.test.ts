@@ -8,7 +8,7 @@ import { expect, test } from '../support/test.ts';
 // The settings file (OICP_SETTINGS_FILE) as the conformance command reads it, in this process: what it decides
 // before Playwright starts. A --grep that selects nothing stops each run there, and says how many scenarios it
 // searched — the scenario files the settings chose. That Playwright's workers get the values is
-// tests/e2e/settings-file.test.ts's.
+// tests/e2e/conformance-cli.test.ts's (one run of the entry point with a settings file).
 
 let mock: RunningMock;
 test.beforeEach(async () => {
