@@ -42,12 +42,15 @@ export function writeNewFile(file: string, data: string | Uint8Array, mode = 0o6
   fs.closeSync(fd);
 }
 
-/** Writes `data` to `file` through an exclusively created temporary file renamed into place. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+/**
+ * Writes `data` to `file` through an exclusively created temporary file renamed into place; `mode` as for
+ * writeNewFile (0o600: for the owner only).
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o666): void {
   for (let attempt = 0; ; attempt++) {
     const temporary = temporaryName(file);
     try {
-      writeNewFile(temporary, data);
+      writeNewFile(temporary, data, mode);
     } catch (error) {
       // A name taken by chance (or planted): another random name. What stands there is left alone.
       if ((error as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 5) continue;

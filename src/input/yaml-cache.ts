@@ -88,7 +88,12 @@ export class YamlCache {
     try {
       if (fs.mkdirSync(this.folder, { recursive: true }) !== undefined) this.removeOtherLayouts();
       const places = JSON.stringify([...parsed.places]);
-      writeFileAtomic(entry, `{"text":${JSON.stringify(hashOf(text))},"data":${data},"places":${places}}`);
+      // For the owner only: a profile or scenario file may hold a value its owner keeps from others.
+      writeFileAtomic(
+        entry,
+        `{"text":${JSON.stringify(hashOf(text))},"data":${data},"places":${places}}`,
+        0o600,
+      );
     } catch {
       // Read-only or full: the next process parses the file again.
     }

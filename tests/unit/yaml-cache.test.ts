@@ -161,6 +161,8 @@ test('the next read takes the stored entry instead of parsing the file again', (
   expect(YamlSource.read(file, 'a YAML file', cache).data).toEqual({ feature: 'written', scenarios: [] });
   const [entry] = entries();
   if (!entry) throw new Error('nothing was stored');
+  // A copy of a file that may hold a value its owner keeps from others: readable by the owner only.
+  expect(fs.statSync(entry).mode & 0o777).toBe(0o600);
   // An entry that says something else of the same text: only a read that takes the entry returns it.
   const stored = JSON.parse(fs.readFileSync(entry, 'utf8')) as { data: { feature: string } };
   stored.data.feature = 'from the entry';
