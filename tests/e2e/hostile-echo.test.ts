@@ -242,6 +242,27 @@ test.describe('one run against a hostile echo target', () => {
     expect(files.some((f) => f.includes(`${path.sep}allure-report${path.sep}`))).toBe(true);
     expect(files.some((f) => f.includes(`${path.sep}allure-results${path.sep}`))).toBe(true);
     expect(files.some((f) => f.endsWith('drift.md'))).toBe(true);
+    // The comparison with the earlier run (OICP_COMPARE_WITH) is in the report, a run-level attachment.
+    const allureResults = path.join(run.reportsDir, 'allure-results');
+    const attached = fs
+      .readdirSync(allureResults)
+      .filter((f) => f.endsWith('-globals.json'))
+      .flatMap(
+        (f) =>
+          (
+            JSON.parse(fs.readFileSync(path.join(allureResults, f), 'utf8')) as {
+              attachments: Array<{ name: string; source: string }>;
+            }
+          ).attachments,
+      )
+      .find((a) => a.name === 'Drift from the earlier run');
+    expect(attached).toBeDefined();
+    expect(fs.readFileSync(path.join(allureResults, attached?.source ?? ''), 'utf8')).toContain(
+      '# Drift between two runs',
+    );
+    expect(run.stdout).toMatch(
+      /different outcome \d+ · different shape \d+ · different verdict \d+ · only in A \d+ · only in B \d+ · same \d+/,
+    );
     const leaks = [
       ...files.flatMap((file) => leaksIn(path.relative(run.reportsDir, file), readable(file))),
       ...leaksIn('stdout', run.stdout),
