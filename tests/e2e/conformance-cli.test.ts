@@ -6,6 +6,7 @@ import { type RunningMock, startMock } from '../../mock/server.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { type ConformanceRun, runConformanceProcess, scenarioResults } from '../support/conformance-run.ts';
 import { expect, test } from '../support/test.ts';
+import { withMock } from '../support/with-mock.ts';
 
 // The real entry point, against in-process mocks on free ports.
 let mock: RunningMock;
@@ -26,22 +27,17 @@ test.describe('one run of the entry point with a settings file', () => {
   test.describe.configure({ mode: 'default' });
   let shared: Promise<{ run: ConformanceRun; requests: number; settings: string }> | undefined;
   const sharedRun = () => {
-    shared ??= (async () => {
-      const target = await startMock({ port: 0 });
-      try {
-        const settings = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-settings-')), 'qa.env');
-        fs.writeFileSync(settings, `OICP_BASE_URL=${target.url}\n`);
-        const run = await runConformanceProcess({
-          OICP_SETTINGS_FILE: settings,
-          OICP_SCENARIOS: RFID_FILE,
-          // Left over in a shell: the run sets this for Playwright itself, and only when it starts the embedded mock.
-          OICP_RUN_AWAIT_MOCK: 'not a mock',
-        });
-        return { run, requests: target.requestCount(), settings };
-      } finally {
-        await target.close();
-      }
-    })();
+    shared ??= withMock({}, async (target) => {
+      const settings = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-settings-')), 'qa.env');
+      fs.writeFileSync(settings, `OICP_BASE_URL=${target.url}\n`);
+      const run = await runConformanceProcess({
+        OICP_SETTINGS_FILE: settings,
+        OICP_SCENARIOS: RFID_FILE,
+        // Left over in a shell: the run sets this for Playwright itself, and only when it starts the embedded mock.
+        OICP_RUN_AWAIT_MOCK: 'not a mock',
+      });
+      return { run, requests: target.requestCount(), settings };
+    });
     return shared;
   };
 

@@ -12,10 +12,11 @@ import { loadSuiteFresh } from '../../src/run/suite.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
 import { runCompare } from '../support/compare-run.ts';
 import { type ConformanceRun, runConformance } from '../support/conformance-run.ts';
-import { runEnvironmentInProcess, runInProcess } from '../support/in-process-run.ts';
+import { runBesideMockInProcess, runEnvironmentInProcess, runInProcess } from '../support/in-process-run.ts';
 import { testPki } from '../support/pki.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 import { expect, test } from '../support/test.ts';
+import { withMock } from '../support/with-mock.ts';
 
 // Mock versus QA: every run records its exchanges; two runs compared (the compare command, in this process) give
 // the drift groups the faults between them explain, and none between two runs of the same target (a run compared
@@ -42,20 +43,15 @@ async function recordAgainst(
   fault: FaultName | null,
   options: { without?: string; env?: Record<string, string> } = {},
 ): Promise<ConformanceRun> {
-  const mock = await startMock({ port: 0, fault });
-  try {
+  return withMock({ fault }, (mock) => {
     const suite = loadSuiteFresh({
       OICP_SETTINGS_FILE: 'none',
       OICP_BASE_URL: mock.url,
       OICP_SCENARIOS: FIXTURE,
       ...options.env,
     });
-    return await runInProcess([
-      { ...suite, scenarios: suite.scenarios.filter((s) => s.id !== options.without) },
-    ]);
-  } finally {
-    await mock.close();
-  }
+    return runInProcess([{ ...suite, scenarios: suite.scenarios.filter((s) => s.id !== options.without) }]);
+  });
 }
 
 /** One run of the fixture through the conformance command, against the in-process mock in a fault mode. */
@@ -64,15 +60,12 @@ async function runAgainst(
   env: Record<string, string> = {},
   options: { args?: string[]; recordOnly?: boolean } = {},
 ): Promise<ConformanceRun> {
-  const mock = await startMock({ port: 0, fault });
-  try {
-    return await runConformance(
+  return withMock({ fault }, (mock) =>
+    runConformance(
       { OICP_BASE_URL: mock.url, OICP_SCENARIOS: FIXTURE, ...env },
       { recordOnly: options.recordOnly ?? true, args: options.args },
-    );
-  } finally {
-    await mock.close();
-  }
+    ),
+  );
 }
 
 /**
@@ -363,17 +356,11 @@ test.describe('against the mock answering refusals with the wrong code, recorded
  * A run against a mock in this process replaying a recording (mock/replay.ts), with the settings of a replay
  * (OICP_MOCK_REPLAY and the replaying mock's port): the profile the command would load for it.
  */
-async function replayInProcess(recording: string, env: Record<string, string>): Promise<ConformanceRun> {
-  const mock = await startMock({ port: 0, replay: loadReplayLog(recording) });
-  try {
-    return await runEnvironmentInProcess({
-      ...env,
-      OICP_MOCK_REPLAY: recording,
-      OICP_MOCK_PORT: String(new URL(mock.url).port),
-    });
-  } finally {
-    await mock.close();
-  }
+function replayInProcess(recording: string, env: Record<string, string>): Promise<ConformanceRun> {
+  return runBesideMockInProcess(
+    { replay: loadReplayLog(recording) },
+    { ...env, OICP_MOCK_REPLAY: recording },
+  );
 }
 
 test('a QA run replayed in CI: the same verdicts with the QA profile, without certificate or QA', async () => {

@@ -3,12 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { loadMockRegistry } from '../../mock/registry.ts';
-import { startMock } from '../../mock/server.ts';
 import { DEFAULT_MOCK_REGISTRY } from '../../src/config/mock-registry-variables.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { loadSuiteFresh } from '../../src/run/suite.ts';
-import { type ConformanceRun, runConformance, scenarioResults } from '../support/conformance-run.ts';
-import { runEnvironmentInProcess } from '../support/in-process-run.ts';
+import { runConformance, scenarioResults } from '../support/conformance-run.ts';
+import { runBesideMockInProcess } from '../support/in-process-run.ts';
 import { testPki } from '../support/pki.ts';
 import { qaEnvironmentFromMockData } from '../support/qa-environment.ts';
 import { expect, test } from '../support/test.ts';
@@ -127,17 +126,10 @@ test('without the registry entry the card is unknown: the failure names the UID 
   fs.writeFileSync(file, text);
   // The embedded mock with that registry, started here: the run has the settings of a run of the command
   // that started it (OICP_MOCK_REGISTRY, OICP_MOCK_PORT), its scenarios judged as the command's workers judge them.
-  const mock = await startMock({ port: 0, registry: loadMockRegistry(registry) });
-  let run: ConformanceRun;
-  try {
-    run = await runEnvironmentInProcess({
-      OICP_MOCK_REGISTRY: registry,
-      OICP_MOCK_PORT: new URL(mock.url).port,
-      OICP_SCENARIOS: file,
-    });
-  } finally {
-    await mock.close();
-  }
+  const run = await runBesideMockInProcess(
+    { registry: loadMockRegistry(registry) },
+    { OICP_MOCK_REGISTRY: registry, OICP_SCENARIOS: file },
+  );
   expect(run.exitCode).toBe(1);
   const authorized = scenarioResults(run).find((r) => r.error.includes(`UID ${card.uid} `));
   expect(authorized?.status).toBe('failed');

@@ -12,6 +12,7 @@ import {
   scenariosByOutcome,
 } from '../support/conformance-run.ts';
 import { expect, test } from '../support/test.ts';
+import { withMock } from '../support/with-mock.ts';
 
 // The Allure side of a run, judged in what the real CLI writes: allure-results (what allure-playwright
 // recorded) and allure-report (what Allure 3 made of it). Small conformance runs, one per test, the first run
@@ -136,8 +137,7 @@ let passing: Promise<{ run: ConformanceRun; history: string; target: string }> |
 function passingRun(): Promise<{ run: ConformanceRun; history: string; target: string }> {
   passing ??= (async () => {
     const history = tempHistory();
-    const mock = await startMock({ port: 0, fault: 'not-authorized-with-session-id' });
-    try {
+    return withMock({ fault: 'not-authorized-with-session-id' }, async (mock) => {
       const run = await runConformance({
         OICP_BASE_URL: mock.url,
         OICP_SCENARIOS: RFID_FILE,
@@ -145,9 +145,7 @@ function passingRun(): Promise<{ run: ConformanceRun; history: string; target: s
         OICP_ALLURE_HISTORY: history,
       });
       return { run, history, target: mock.url };
-    } finally {
-      await mock.close();
-    }
+    });
   })();
   return passing;
 }
@@ -275,19 +273,15 @@ test.describe('a passing run, then a failing one on the same history', () => {
       renamed,
       fs.readFileSync(RFID_FILE, 'utf8').replace(/^( {4}title: )(.*)$/gm, '$1"Renamed: $2"'),
     );
-    const faulty = await startMock({ port: 0, fault: 'authorize-everything' });
-    let second: ConformanceRun;
-    try {
-      second = await runConformance({
+    const second = await withMock({ fault: 'authorize-everything' }, (faulty) =>
+      runConformance({
         OICP_BASE_URL: faulty.url,
         OICP_SCENARIOS: renamed,
         OICP_ALLURE_HISTORY: history,
         // Playwright's own reports too, when asked for: none of them may carry the AI prompt either.
         OICP_PLAYWRIGHT_REPORTS: 'json,html',
-      });
-    } finally {
-      await faulty.close();
-    }
+      }),
+    );
     // A target that breaks the contract fails the run (exit 1; through the process itself in
     // tests/mutation/mutation.test.ts), and the run record names the scenarios and the check.
     expect(second.exitCode).toBe(1);
@@ -480,17 +474,9 @@ test('an unconfirmed assumption is its own category on a passed test; the run-le
   const file = path.join(dir, 'bases.yaml');
   fs.writeFileSync(file, BASES_FIXTURE);
   // Every Authorized answer with the same SessionID: each scenario is fine, only the whole run shows it.
-  const mock = await startMock({ port: 0, fault: 'repeated-session-id' });
-  let run: ConformanceRun;
-  try {
-    run = await runConformance({
-      OICP_BASE_URL: mock.url,
-      OICP_SCENARIOS: file,
-      OICP_ALLURE_HISTORY: tempHistory(),
-    });
-  } finally {
-    await mock.close();
-  }
+  const run = await withMock({ fault: 'repeated-session-id' }, (mock) =>
+    runConformance({ OICP_BASE_URL: mock.url, OICP_SCENARIOS: file, OICP_ALLURE_HISTORY: tempHistory() }),
+  );
   expect(run.exitCode, run.stdout + run.stderr).toBe(1);
   expect(run.stdout).toContain('3 passed, 0 failed, 1 expectation(s) not confirmed');
   expect(run.stdout).toContain(

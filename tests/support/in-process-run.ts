@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { MockServerOptions } from '../../mock/server.ts';
 import { ExchangeLogWriter, mergeExchangeParts } from '../../src/exchange/log-file.ts';
 import { NodeTransport } from '../../src/exchange/node-transport.ts';
 import { failureCategory } from '../../src/record/failure-category.ts';
@@ -23,6 +24,7 @@ import { type RunHooks, runScenario } from '../../src/run/scenario-runner.ts';
 import { type LoadedSuite, loadSuiteFresh } from '../../src/run/suite.ts';
 import type { Scenario } from '../../src/scenarios/types.ts';
 import type { ConformanceRun } from './conformance-run.ts';
+import { withMock } from './with-mock.ts';
 
 /**
  * A conformance run in this process, for tests that judge many runs' worth of verdicts without paying for
@@ -210,4 +212,18 @@ export function runEnvironmentInProcess(
   env: Record<string, string>,
 ): Promise<ConformanceRun & { record: RunRecord }> {
   return runInProcess([loadSuiteFresh({ OICP_SETTINGS_FILE: 'none', ...env })]);
+}
+
+/**
+ * The scenarios an environment selects, run in this process against a mock started here with `mock`'s options,
+ * with the settings of the command's run that started the embedded mock itself (the mock's port in
+ * OICP_MOCK_PORT; the test names OICP_MOCK_REPLAY or OICP_MOCK_REGISTRY as the mock has them).
+ */
+export function runBesideMockInProcess(
+  mock: Omit<MockServerOptions, 'port'>,
+  env: Record<string, string>,
+): Promise<ConformanceRun & { record: RunRecord }> {
+  return withMock(mock, (running) =>
+    runEnvironmentInProcess({ ...env, OICP_MOCK_PORT: new URL(running.url).port }),
+  );
 }
