@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import vm from 'node:vm';
 import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { writeFileAtomic } from '../atomic-file.ts';
@@ -58,8 +59,16 @@ export class ValidatorCache {
     const file = this.fileOf(id);
     if (!fs.existsSync(file)) return undefined;
     try {
-      const loaded: unknown = require(file);
-      return typeof loaded === 'function' ? (loaded as ValidateFunction) : undefined;
+      // Evaluated here rather than require()d: a process's module hooks (Playwright's, tsx's) would transform
+      // the generated code of every file outside node_modules first — a second per validator, for nothing.
+      const module = { exports: {} as unknown };
+      const evaluate: unknown = vm.runInThisContext(
+        `(function (exports, require, module) {${fs.readFileSync(file, 'utf8')}\n})`,
+        { filename: file },
+      );
+      if (typeof evaluate !== 'function') return undefined;
+      evaluate(module.exports, require, module);
+      return typeof module.exports === 'function' ? (module.exports as ValidateFunction) : undefined;
     } catch {
       return undefined;
     }
