@@ -14,11 +14,16 @@ const ANALYTICS =
 
 export function stripAnalytics(html: string): { html: string; stripped: number } {
   let stripped = 0;
-  const cleaned = html.replace(ANALYTICS, () => {
-    stripped++;
-    return '';
-  });
-  return { html: cleaned, stripped };
+  // Only the text around the inlined payloads: the pattern cannot start in base64, and scanning megabytes of it
+  // for a script tag took longer than the rest of the report's generation. The scan after it still reads all.
+  const { parts, payloads } = splitAtPayloads(html);
+  const cleaned = parts.map((part) =>
+    part.replace(ANALYTICS, () => {
+      stripped++;
+      return '';
+    }),
+  );
+  return { html: cleaned.map((part, i) => part + (payloads[i]?.base64 ?? '')).join(''), stripped };
 }
 
 /** A URL that leaves the report: any scheme with a host (http, https, ws, ftp…) or a protocol-relative one. */
@@ -77,36 +82,67 @@ function urlsOf(text: string, patterns: readonly RegExp[]): string[] {
   return found;
 }
 
-/** The contents inlined as base64 data: URLs (the single-file report carries its script that way). */
-function inlined(text: string): Array<{ type: string; kind: Kind; content: string }> {
-  const out: Array<{ type: string; kind: Kind; content: string }> = [];
-  const pattern =
-    /data:((?:text|application|image)\/(?:javascript|ecmascript|css|html|svg\+xml))(?:;[^,;"']*)*;base64,([A-Za-z0-9+/=]+)/gi;
-  for (const match of text.matchAll(pattern)) {
+/** A data: URL that inlines content which can load something itself: a script, a style sheet, HTML, SVG. */
+const INLINED =
+  /data:((?:text|application|image)\/(?:javascript|ecmascript|css|html|svg\+xml))(?:;[^,;"']*)*;base64,([A-Za-z0-9+/=]+)/gi;
+
+interface Payload {
+  type: string;
+  kind: Kind;
+  base64: string;
+}
+
+/**
+ * A text cut at its inlined payloads (the single-file report carries its script as one base64 data: URL of
+ * megabytes): `parts[i]` is followed by `payloads[i]` in the text. No pattern of this file can match inside
+ * base64 (no dot, quote, bracket or space), nor across a payload cut out of the text around it.
+ */
+function splitAtPayloads(text: string): { parts: string[]; payloads: Payload[] } {
+  const parts: string[] = [];
+  const payloads: Payload[] = [];
+  let from = 0;
+  for (const match of text.matchAll(INLINED)) {
+    const base64 = match[2] ?? '';
+    const end = (match.index ?? 0) + match[0].length;
+    parts.push(text.slice(from, end - base64.length));
     const type = (match[1] ?? '').toLowerCase();
-    const kind: Kind = type.endsWith('css') ? 'css' : type.includes('script') ? 'js' : 'html';
-    out.push({ type, kind, content: Buffer.from(match[2] ?? '', 'base64').toString('utf8') });
+    payloads.push({
+      type,
+      kind: type.endsWith('css') ? 'css' : type.includes('script') ? 'js' : 'html',
+      base64,
+    });
+    from = end;
   }
-  return out;
+  parts.push(text.slice(from));
+  return { parts, payloads };
 }
 
 /** Every load from another host a text of the given kind (and whatever it inlines) would make. */
 export function externalLoads(text: string, kind: Kind, where: string): ExternalLoad[] {
-  const loads: string[] = [...(text.match(TRACKER_HOSTS) ?? [])];
+  const { parts, payloads } = splitAtPayloads(text);
+  // The patterns read the text around the payloads (see splitAtPayloads); each payload is read decoded.
+  const around = parts.join('');
+  const loads: string[] = [...(around.match(TRACKER_HOSTS) ?? [])];
   if (kind === 'html') {
-    loads.push(...urlsOf(text, HTML_LOADS));
+    loads.push(...urlsOf(around, HTML_LOADS));
     // Inline <style> and style attributes.
-    loads.push(...urlsOf(text, CSS_LOADS));
-    for (const script of text.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/gi))
+    loads.push(...urlsOf(around, CSS_LOADS));
+    for (const script of around.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/gi))
       loads.push(...urlsOf(script[1] ?? '', JS_LOADS));
   } else if (kind === 'css') {
-    loads.push(...urlsOf(text, CSS_LOADS));
+    loads.push(...urlsOf(around, CSS_LOADS));
   } else {
-    loads.push(...urlsOf(text, JS_LOADS));
+    loads.push(...urlsOf(around, JS_LOADS));
   }
   const found = [...new Set(loads)].map((what) => ({ where, what }));
-  for (const item of inlined(text))
-    found.push(...externalLoads(item.content, item.kind, `${where} (${item.type})`));
+  for (const payload of payloads)
+    found.push(
+      ...externalLoads(
+        Buffer.from(payload.base64, 'base64').toString('utf8'),
+        payload.kind,
+        `${where} (${payload.type})`,
+      ),
+    );
   return found;
 }
 

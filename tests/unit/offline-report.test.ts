@@ -51,7 +51,8 @@ test("Allure's tag manager and its inline configuration are stripped, the report
   expect(html).not.toContain('gtag(');
   expect(html).toContain('window.allure = window.allure || {};');
   expect(html).toContain('window.allureReportDataReady = false;');
-  expect(html).toContain('data:text/javascript;base64,');
+  // The inlined app is kept byte for byte.
+  expect(html).toContain(`data:text/javascript;base64,${b64('console.log("app")')}"`);
   expect(externalLoads(html, 'html', 'index.html')).toEqual([]);
 });
 
@@ -81,6 +82,13 @@ test('the scan finds loads from other hosts in HTML, inlined CSS and JS, and ign
       `<link rel="stylesheet" href="data:text/css;base64,${b64('a{background:url(https://img.example/a.png)}')}">`,
     ),
   ).toEqual(['https://img.example/a.png']);
+  // Before, between and after inlined payloads: the text around them is read as well.
+  const inlinedScript = `<script src="data:text/javascript;base64,${b64('console.log(1)')}"></script>`;
+  expect(
+    loads(
+      `<img src="https://a.example/1.png">${inlinedScript}<img src="https://b.example/2.png">${inlinedScript}<script>fetch("https://c.example/3")</script>`,
+    ),
+  ).toEqual(['https://a.example/1.png', 'https://b.example/2.png', 'https://c.example/3']);
   // A tracker's name anywhere is enough.
   expect(loads('var t="www.google-analytics.com"', 'js')).toEqual(['google-analytics.com']);
   // Not loads: links, SVG namespaces, local and inline resources.
