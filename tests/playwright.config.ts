@@ -7,7 +7,9 @@ const reportsDir = path.resolve(import.meta.dirname, '..', 'reports', 'self-test
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.test.ts',
-  fullyParallel: true,
+  // A file's tests run in one worker, in order (a file may opt in to more, mock-vs-qa does): each worker
+  // would otherwise load every file and run its top-level code, for tests that take milliseconds each.
+  fullyParallel: false,
   // Both cores: the end-to-end tests spend their time in child conformance runs.
   workers: 2,
   forbidOnly: !!process.env.CI,
