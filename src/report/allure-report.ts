@@ -112,7 +112,8 @@ export async function refusingProcessExit(body: () => Promise<void>): Promise<{ 
 
 /**
  * Allure 3.18 evaluates quality gates with Iterator.prototype.toArray (an ES2025 iterator helper) that
- * Node 20 lacks; the suite supports Node 20. Defined only where missing, with the standard behaviour.
+ * Node 20 lacks: Node 20 is out of support (README), but a run there must not end in a TypeError at the gate.
+ * Defined only where missing, with the standard behaviour.
  */
 function ensureIteratorToArray(): void {
   const iteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object;
