@@ -59,8 +59,9 @@ export class ValidatorCache {
     const file = this.fileOf(id);
     if (!fs.existsSync(file)) return undefined;
     try {
-      // Evaluated here rather than require()d: a process's module hooks (Playwright's, tsx's) would transform
-      // the generated code of every file outside node_modules first — a second per validator, for nothing.
+      // Evaluated here rather than require()d: the module hooks of a process (Playwright's Babel transform)
+      // would compile the generated code of a file outside node_modules (a test's cache folder) first, a few
+      // tenths of a second a validator, for nothing. What it requires resolves from here, where ajv is.
       const module = { exports: {} as unknown };
       const evaluate: unknown = vm.runInThisContext(
         `(function (exports, require, module) {${fs.readFileSync(file, 'utf8')}\n})`,
