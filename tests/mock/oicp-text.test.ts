@@ -3,7 +3,7 @@ import { createMockRegistry } from '../../mock/registry.ts';
 import { IssuedSessionIds } from '../../mock/sessions.ts';
 import { normalisedProviderId, providerIdOfEvcoId, upperCaseIdentifiers } from '../../mock/validation.ts';
 import { expect, test } from '../support/test.ts';
-import { answerOf, ask, GUID, registry, rfidRequest } from './support.ts';
+import { answerOf, ask, GUID, rfidRequest, shippedRegistry } from './support.ts';
 
 // Behaviour the mock takes from the OICP 2.3 CPO text (mock/README.md, "What the mock follows").
 
@@ -222,7 +222,7 @@ test.describe("210 at the level of the operator's EMP contracts (the eRoamingAut
   const evcoMembers = ['QRCodeIdentification', 'PlugAndChargeIdentification', 'RemoteIdentification'];
 
   test('an EvcoID of an EMP not under contract with the operator is refused with 210, whatever its contract says', () => {
-    expect(registry.contractByEvcoId('DE-UNC-C00000210-1')?.outcome.status).toBe('Authorized');
+    expect(shippedRegistry().contractByEvcoId('DE-UNC-C00000210-1')?.outcome.status).toBe('Authorized');
     for (const operatorId of ['DE*ABC', '+49*810']) {
       for (const member of evcoMembers) {
         // A Plug&Charge EvcoID is not upper-cased, and the ISO pattern wants a capital C: lower case is a 400 there.

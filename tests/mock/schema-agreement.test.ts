@@ -24,9 +24,18 @@ function oicpValidator(schemaFile: string) {
     validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 
-const answerProblems = oicpValidator('eRoamingAuthorizationStart.schema.json');
-const faultBodyProblems = oicpValidator('FaultBody.schema.json');
-const eRoamingFaultProblems = oicpValidator('OicpERoamingFault.schema.json');
+/** Compiled on first use: Playwright's main process loads this file only to list its tests. */
+function lazily(schemaFile: string): (data: unknown) => string[] {
+  let problems: ((data: unknown) => string[]) | undefined;
+  return (data) => {
+    problems ??= oicpValidator(schemaFile);
+    return problems(data);
+  };
+}
+
+const answerProblems = lazily('eRoamingAuthorizationStart.schema.json');
+const faultBodyProblems = lazily('FaultBody.schema.json');
+const eRoamingFaultProblems = lazily('OicpERoamingFault.schema.json');
 
 const requests: Record<string, Record<string, unknown>> = {
   'authorized card': rfidRequest('044A2DAA856280', { CPOPartnerSessionID: 'cpo-1' }),

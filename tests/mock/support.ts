@@ -6,7 +6,13 @@ import type { RunningMock } from '../../mock/server.ts';
 import { IssuedSessionIds } from '../../mock/sessions.ts';
 import type { MockResponse } from '../../mock/types.ts';
 
-export const registry = loadMockRegistry();
+let shipped: MockRegistry | undefined;
+
+/** The shipped registry, read on first use: Playwright's main process loads this file only to list tests. */
+export function shippedRegistry(): MockRegistry {
+  shipped ??= loadMockRegistry();
+  return shipped;
+}
 
 /** The SessionID memory of the in-process mock: one for all `ask` calls of a test file, like one server's. */
 export const sessions = new IssuedSessionIds();
@@ -48,7 +54,7 @@ export function ask(body: unknown, options: AskOptions = {}): MockResponse & { j
       clientIdentity: options.clientIdentity ?? null,
     },
     {
-      registry: options.registry ?? registry,
+      registry: options.registry ?? shippedRegistry(),
       fault: options.fault ?? null,
       slowDelayMs: options.slowDelayMs ?? 11_000,
       tls: options.tls ?? false,

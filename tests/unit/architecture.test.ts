@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { cruise, type ICruiseResult, type IForbiddenRuleType } from 'dependency-cruiser';
+import type { ICruiseResult, IForbiddenRuleType } from 'dependency-cruiser';
 import { projectRoot } from '../../src/paths.ts';
 import { expect, test } from '../support/test.ts';
 
@@ -20,6 +20,9 @@ async function violations(
   cruised?: (modules: number, dependencies: number) => void,
   cacheFolder?: string,
 ): Promise<string[]> {
+  // Loaded when a test needs it (with TypeScript, a second and more): Playwright's main process loads every
+  // test file only to list the tests.
+  const { cruise } = await import('dependency-cruiser');
   const { output } = await cruise(paths, {
     baseDir,
     ...(cacheFolder ? { cache: { folder: cacheFolder, strategy: 'content' as const } } : {}),
