@@ -2,20 +2,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type RunningMock, startMock } from '../../mock/server.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { type ConformanceRun, runConformanceProcess, scenarioResults } from '../support/conformance-run.ts';
 import { expect, test } from '../support/test.ts';
 import { withMock } from '../support/with-mock.ts';
 
 // The real entry point, against in-process mocks on free ports.
-let mock: RunningMock;
-test.beforeEach(async () => {
-  mock = await startMock({ port: 0 });
-});
-test.afterEach(async () => {
-  await mock.close();
-});
 
 const RFID_FILE = 'tests/fixtures/scenarios/rfid.yaml';
 
@@ -88,18 +80,22 @@ test('`npx playwright test` without the conformance command refuses, names the c
   fs.writeFileSync(path.join(reportsDir, 'allure-report', 'index.html'), 'earlier run');
   fs.writeFileSync(path.join(reportsDir, 'junit.xml'), 'earlier run');
   const before = fs.readdirSync(reportsDir, { recursive: true }).sort();
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    OICP_REPORTS_DIR: reportsDir,
-    OICP_BASE_URL: mock.url,
-    OICP_SCENARIOS: RFID_FILE,
-    OICP_SETTINGS_FILE: 'none',
-  };
-  // The parent Playwright's own variables would make the child take itself for a worker.
-  for (const key of Object.keys(env))
-    if (key.startsWith('TEST_') || key.startsWith('PW_') || key === 'OICP_RUN_ID') delete env[key];
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-    (resolve) => {
+  await withMock({}, async (mock) => {
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      OICP_REPORTS_DIR: reportsDir,
+      OICP_BASE_URL: mock.url,
+      OICP_SCENARIOS: RFID_FILE,
+      OICP_SETTINGS_FILE: 'none',
+    };
+    // The parent Playwright's own variables would make the child take itself for a worker.
+    for (const key of Object.keys(env))
+      if (key.startsWith('TEST_') || key.startsWith('PW_') || key === 'OICP_RUN_ID') delete env[key];
+    const { code, stdout, stderr } = await new Promise<{
+      code: number | null;
+      stdout: string;
+      stderr: string;
+    }>((resolve) => {
       const child = spawn(
         process.execPath,
         [
@@ -121,12 +117,12 @@ test('`npx playwright test` without the conformance command refuses, names the c
         err += chunk;
       });
       child.on('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
-    },
-  );
-  expect(code, stdout + stderr).toBe(2);
-  expect(stderr).toContain('npm run conformance -- --grep @smoke --workers 2');
-  expect(stderr).toContain('Nothing was run or written (exit code 2)');
-  expect(fs.readdirSync(reportsDir, { recursive: true }).sort()).toEqual(before);
-  expect(fs.readFileSync(path.join(reportsDir, 'junit.xml'), 'utf8')).toBe('earlier run');
-  expect(mock.requestCount()).toBe(0);
+    });
+    expect(code, stdout + stderr).toBe(2);
+    expect(stderr).toContain('npm run conformance -- --grep @smoke --workers 2');
+    expect(stderr).toContain('Nothing was run or written (exit code 2)');
+    expect(fs.readdirSync(reportsDir, { recursive: true }).sort()).toEqual(before);
+    expect(fs.readFileSync(path.join(reportsDir, 'junit.xml'), 'utf8')).toBe('earlier run');
+    expect(mock.requestCount()).toBe(0);
+  });
 });

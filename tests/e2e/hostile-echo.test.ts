@@ -25,6 +25,7 @@ import {
   TARGET_CREDENTIALS,
   TARGET_TOKEN,
 } from '../support/echo-target.ts';
+import { runAttachments } from '../support/run-attachments.ts';
 import { expect, test } from '../support/test.ts';
 
 // A hostile target that echoes each request back in every place an answer has — headers, the reason
@@ -243,23 +244,10 @@ test.describe('one run against a hostile echo target', () => {
     expect(files.some((f) => f.includes(`${path.sep}allure-results${path.sep}`))).toBe(true);
     expect(files.some((f) => f.endsWith('drift.md'))).toBe(true);
     // The comparison with the earlier run (OICP_COMPARE_WITH) is in the report, a run-level attachment.
-    const allureResults = path.join(run.reportsDir, 'allure-results');
-    const attached = fs
-      .readdirSync(allureResults)
-      .filter((f) => f.endsWith('-globals.json'))
-      .flatMap(
-        (f) =>
-          (
-            JSON.parse(fs.readFileSync(path.join(allureResults, f), 'utf8')) as {
-              attachments: Array<{ name: string; source: string }>;
-            }
-          ).attachments,
-      )
-      .find((a) => a.name === 'Drift from the earlier run');
-    expect(attached).toBeDefined();
-    expect(fs.readFileSync(path.join(allureResults, attached?.source ?? ''), 'utf8')).toContain(
-      '# Drift between two runs',
+    const attached = runAttachments(path.join(run.reportsDir, 'allure-results')).find(
+      (a) => a.name === 'Drift from the earlier run',
     );
+    expect(attached?.content).toContain('# Drift between two runs');
     expect(run.stdout).toMatch(
       /different outcome \d+ · different shape \d+ · different verdict \d+ · only in A \d+ · only in B \d+ · same \d+/,
     );

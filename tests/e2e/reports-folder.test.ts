@@ -10,8 +10,9 @@ import { expect, test } from '../support/test.ts';
 
 // One run, one reports folder: a second run into a folder a live run holds is refused; a stale lock is
 // taken over; a run stopped by a configuration error leaves nothing that reads as a report of its own. Every
-// run is the conformance command in this process (Playwright its child process), against a mock in this process. A folder that is not the suite's (the home folder, a folder of other
-// files): tests/cli/reports-folder.test.ts.
+// run is the conformance command in this process (Playwright its child process), against a mock in this
+// process. A folder that is not the suite's (the home folder, a folder of other files):
+// tests/cli/reports-folder.test.ts.
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!condition()) {

@@ -10,6 +10,7 @@ import type { UnconfirmedExpectation } from '../../src/record/verdicts.ts';
 import { reportPaths } from '../../src/reports-folder/paths.ts';
 import type { Matcher } from '../../src/scenarios/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { runAttachments } from '../support/run-attachments.ts';
 import { expect, test } from '../support/test.ts';
 import { buildScenario } from './helpers/exchange.ts';
 
@@ -232,7 +233,6 @@ test('calibration.md and its twin are written after every run; the Allure report
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'oicp-calibration-'));
   const reports = reportPaths({ OICP_REPORTS_DIR: root });
   fs.mkdirSync(reports.allureResults, { recursive: true });
-  const globals = () => fs.readdirSync(reports.allureResults).filter((f) => f.endsWith('-globals.json'));
   const empty = calibrate({
     records: [],
     exchanges: [],
@@ -243,7 +243,7 @@ test('calibration.md and its twin are written after every run; the Allure report
   writeCalibration(reports, empty);
   expect(fs.readFileSync(reports.calibrationMarkdown, 'utf8')).toContain('nothing to calibrate');
   expect(JSON.parse(fs.readFileSync(reports.calibrationJson, 'utf8')).entries).toEqual([]);
-  expect(globals()).toEqual([]);
+  expect(runAttachments(reports.allureResults)).toEqual([]);
   writeCalibration(
     reports,
     calibrate({
@@ -254,12 +254,7 @@ test('calibration.md and its twin are written after every run; the Allure report
       schemas,
     }),
   );
-  const [file] = globals();
-  const attachment = JSON.parse(fs.readFileSync(path.join(reports.allureResults, file ?? ''), 'utf8')) as {
-    attachments: Array<{ name: string; source: string; type: string }>;
-  };
-  expect(attachment.attachments[0]).toMatchObject({ name: 'Calibration', type: 'text/markdown' });
-  expect(
-    fs.readFileSync(path.join(reports.allureResults, attachment.attachments[0]?.source ?? ''), 'utf8'),
-  ).toContain('statusCode: "106"');
+  const [attachment] = runAttachments(reports.allureResults);
+  expect(attachment).toMatchObject({ name: 'Calibration', type: 'text/markdown' });
+  expect(attachment?.content).toContain('statusCode: "106"');
 });

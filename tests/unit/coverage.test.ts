@@ -19,6 +19,7 @@ import { reportPaths } from '../../src/reports-folder/paths.ts';
 import { loadStatements } from '../../src/scenarios/statements.ts';
 import type { Scenario } from '../../src/scenarios/types.ts';
 import { schemaRegistry } from '../../src/schemas/registry.ts';
+import { runAttachments } from '../support/run-attachments.ts';
 import { expect, test } from '../support/test.ts';
 import { buildScenario, rfidRequestBody } from './helpers/exchange.ts';
 
@@ -250,9 +251,8 @@ test('writeCoverage writes the table and attaches it to the Allure results as a 
   );
   expect(summary).toContain('Coverage:');
   expect(fs.readFileSync(path.join(root, 'coverage.md'), 'utf8')).toContain('# Coverage of this run');
-  const globals = fs.readdirSync(reports.allureResults).filter((f) => f.endsWith('-globals.json'));
-  expect(globals).toHaveLength(1);
-  const parsed = JSON.parse(fs.readFileSync(path.join(reports.allureResults, globals[0] as string), 'utf8'));
-  expect(parsed.attachments[0]).toMatchObject({ name: 'Coverage', type: 'text/markdown' });
-  expect(fs.existsSync(path.join(reports.allureResults, parsed.attachments[0].source))).toBe(true);
+  const attached = runAttachments(reports.allureResults);
+  expect(attached).toHaveLength(1);
+  expect(attached[0]).toMatchObject({ name: 'Coverage', type: 'text/markdown' });
+  expect(attached[0]?.content).toContain('# Coverage of this run');
 });
