@@ -41,3 +41,19 @@ test('the README says which Node versions are tested and what holds for Node 20'
   expect(readme).toMatch(/Node 20 reached its end of life on 2026-04-30/);
   expect(readme).not.toContain('≥ 20.11');
 });
+
+test(".ci/run tests on a supported Node: below the engines' lower bound it installs a pinned Node within them", () => {
+  const script = read('.ci/run');
+  const lowest = Number(
+    /^>=(\d+)$/.exec((JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node)?.[1],
+  );
+  const pinned = /^CI_NODE_VERSION=(\d+)\.\d+\.\d+$/m.exec(script)?.[1];
+  const threshold = /"\$\(node -p '[^']*'\)" -lt (\d+) \]/.exec(script)?.[1];
+  expect({ pinned: Number(pinned), threshold: Number(threshold) }).toEqual({
+    pinned: lowest,
+    threshold: lowest,
+  });
+  // Installed before `npm ci`, so that npm and every script below run on it.
+  expect(script.indexOf('export PATH="$ci_node_dir/node_modules/.bin:$PATH"')).toBeGreaterThan(0);
+  expect(script.indexOf('export PATH=')).toBeLessThan(script.indexOf('npm ci --no-audit'));
+});
