@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, type ReporterDescription } from '@playwright/test';
 import { directRunRefusal } from './src/playwright/direct-run.ts';
@@ -7,6 +6,7 @@ import { playwrightReports, reportPaths } from './src/reports-folder/paths.ts';
 import { runDeadlineMs } from './src/run/fail-fast.ts';
 import { handleSignalsInPlaywright } from './src/run/interruption.ts';
 import { loadSuite } from './src/run/suite.ts';
+import { defaultWorkers } from './src/run/workers.ts';
 
 // Wiring only: the profile decides the target; src/ holds the machinery. `npm run conformance` has read the
 // settings file, checked the configuration, chosen the embedded mock's port and started the mock (it stops
@@ -59,8 +59,7 @@ export default defineConfig({
   retries: 0,
   // A profile that must stay gentle (QA) sets its own. Otherwise every core for a large run, fewer for a small
   // one: each worker is a process to start (and Playwright starts a new one after every failed scenario).
-  workers:
-    profile.workers ?? Math.max(1, Math.min(os.availableParallelism(), Math.ceil(scenarios.length / 16))),
+  workers: profile.workers ?? defaultWorkers(scenarios.length),
   // Generous next to the time budget: a scenario is one request (or its retries) plus its checks.
   timeout:
     (profile.timeBudgetMs + 1_000) * profile.retry.attempts +
