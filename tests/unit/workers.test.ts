@@ -8,7 +8,7 @@ test('a run without a workers setting starts one worker per 16 scenarios, at lea
   expect(Object.fromEntries(counts.map((count) => [count, defaultWorkers(count)]))).toEqual(
     Object.fromEntries(counts.map((count) => [count, Math.min(cores, Math.max(1, Math.ceil(count / 16)))])),
   );
-  // Not vacuous on a machine of one core: a small run has one worker, a large one every core.
+  // The bounds, whatever the machine: a small run has one worker, a large one one per core.
   expect(defaultWorkers(1)).toBe(1);
   expect(defaultWorkers(10_000)).toBe(cores);
 });
