@@ -97,12 +97,12 @@ test('OICP_COMPARE_WITH naming a hostile log is a configuration error before any
   );
 });
 
-test('150,000 records: refused at line 100,001 with exit 2, never a RangeError', () => {
+test('150,000 lines: refused at line 100,001 with exit 2, never a RangeError', () => {
   const dir = tempDir();
   const one = JSON.stringify(record('s'));
-  const [head, tail] = one.split('"scenario":"s"');
-  const lines = Array.from({ length: 150_000 }, (_v, i) => `${head}"scenario":"s${i}"${tail}`);
-  // Refused before a line of it is parsed: a broken first line is not even read.
+  // Refused before a line of it is parsed: a broken first line is not even read, and the lines after it need
+  // not be whole records (short ones keep the file at 3 MB: the count of lines is what is refused).
+  const lines = Array.from({ length: 150_000 }, (_v, i) => `{"scenario":"s${i}"}`);
   lines[0] = 'not JSON';
   const many = writeLog(dir, 'many.jsonl', lines);
   const good = writeLog(dir, 'good.jsonl', [one]);
